@@ -1,0 +1,198 @@
+# Charter — top-level build.
+#
+# Libraries, one per stage, so that each consumer links only what it needs:
+#   libcharter   runtime/   load + verify .chb, scan, report (what a gateway links)
+#   libcharterc  grammar/ + compiler/   source -> .chb (links libcharter for `test`)
+#   libchextract extract/   documents -> text + positions (the checker only)
+# Binaries: charterc (cli/charterc_*.c), charter (cli/charter_*.c),
+# charter-gateway (gateway/*.c).  Files cli/common_*.c go into both CLIs.
+# Tests: every tests/test_*.c is a cmocka runner; tests/e2e/*.sh are
+# end-to-end scripts.  Component fragments in mk/*.mk add targets.
+#
+# Variants: `make BUILD=build-asan SAN=1` (what `make asan` does),
+# `make COVERAGE=1 BUILD=build-cov`.
+
+BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+SAN ?=
+COVERAGE ?=
+OPT ?= -O2
+
+PKGS_RT := libpcre2-8
+PKGS_EXTRACT := libxml-2.0 libzip poppler-glib
+PKGS_GW := jansson libmicrohttpd libcurl
+PKGS_TEST := cmocka
+
+pc = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pl = $(shell pkg-config --libs $(1) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS_BASE := -std=c11 $(OPT) -g $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+  -Iinclude -I. -I$(BUILD)/gen -fPIC
+ifeq ($(SAN),1)
+  CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+  LDFLAGS_SAN := -fsanitize=address,undefined
+endif
+ifeq ($(COVERAGE),1)
+  CFLAGS_BASE += --coverage -O0
+  LDFLAGS_SAN += --coverage
+endif
+CFLAGS ?=
+ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
+LDFLAGS ?=
+ALL_LDFLAGS = $(LDFLAGS_SAN) $(LDFLAGS) -pthread
+
+RT_SRC := $(sort $(wildcard runtime/*.c))
+CC_SRC := $(sort $(wildcard compiler/*.c))
+EX_SRC := $(sort $(wildcard extract/*.c))
+GEN_SRC := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
+
+RT_OBJ := $(RT_SRC:%.c=$(BUILD)/obj/%.o)
+CC_OBJ := $(CC_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/lexer.o $(BUILD)/obj/gen/parser.o
+EX_OBJ := $(EX_SRC:%.c=$(BUILD)/obj/%.o)
+
+LIB_RT := $(BUILD)/libcharter.a
+LIB_RT_SO := $(BUILD)/libcharter.so
+LIB_CC := $(BUILD)/libcharterc.a
+LIB_EX := $(BUILD)/libchextract.a
+
+LIBS_RT := $(call pl,$(PKGS_RT)) -lm
+LIBS_EX := $(call pl,$(PKGS_EXTRACT))
+LIBS_GW := $(call pl,$(PKGS_GW))
+LIBS_TEST := $(call pl,$(PKGS_TEST))
+
+CHARTERC_SRC := $(sort $(wildcard cli/charterc_*.c cli/common_*.c))
+CHARTER_SRC := $(sort $(wildcard cli/charter_*.c cli/common_*.c))
+GATEWAY_SRC := $(sort $(wildcard gateway/*.c))
+
+BINS := $(BUILD)/charterc $(BUILD)/charter
+ifneq ($(GATEWAY_SRC),)
+BINS += $(BUILD)/charter-gateway
+endif
+
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_BINS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
+
+.PHONY: all deps deps-extra demo test unit e2e asan fuzz bench install clean golden-update
+.DEFAULT_GOAL := all
+
+all: $(LIB_RT) $(LIB_RT_SO) $(LIB_CC) $(LIB_EX) $(BINS) $(BUILD)/charter.pc
+
+deps:
+	@sh scripts/install-deps.sh
+
+deps-extra:
+	@sh scripts/install-deps.sh --extra
+
+# ---- generated parser and lexer
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: grammar/parser.y
+	@mkdir -p $(BUILD)/gen
+	bison -Wall -Werror --defines=$(BUILD)/gen/parser.h -o $(BUILD)/gen/parser.c $<
+
+$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l $(BUILD)/gen/parser.h
+	@mkdir -p $(BUILD)/gen
+	flex --header-file=$(BUILD)/gen/lexer.h -o $(BUILD)/gen/lexer.c $<
+
+# Generated C is not held to -Wextra's unused-function noise from flex.
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-unused-function -Wno-sign-compare -Wno-missing-prototypes -Wno-shadow -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/runtime/%.o: runtime/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DCH_BUILDING_LIBRARY -fvisibility=hidden $(call pc,$(PKGS_RT)) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/compiler/%.o: compiler/%.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(call pc,$(PKGS_RT)) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/extract/%.o: extract/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(call pc,$(PKGS_EXTRACT)) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(call pc,$(PKGS_RT) $(PKGS_EXTRACT) $(PKGS_GW) $(PKGS_TEST)) -MMD -MP -c -o $@ $<
+
+$(LIB_RT): $(RT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIB_RT_SO): $(RT_OBJ)
+	$(CC) -shared -Wl,-soname,libcharter.so.0 $(ALL_LDFLAGS) -o $@ $^ $(LIBS_RT)
+
+$(LIB_CC): $(CC_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIB_EX): $(EX_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/charterc: $(CHARTERC_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_CC) $(LIB_RT)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_CC) $(LIB_RT) $(LIBS_RT)
+
+$(BUILD)/charter: $(CHARTER_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_CC) $(LIB_EX) $(LIB_RT)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_CC) $(LIB_EX) $(LIB_RT) $(LIBS_EX) $(LIBS_RT)
+
+$(BUILD)/charter-gateway: $(GATEWAY_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_RT)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_RT) $(LIBS_GW) $(LIBS_RT)
+
+$(BUILD)/charter.pc: scripts/charter.pc.in
+	@mkdir -p $(BUILD)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/.*CH_VERSION_STRING "\(.*\)"/\1/p' include/charter.h)|g' $< > $@
+
+# ---- tests
+# tests/test_rt_*.c link only the runtime, tests/test_ex_*.c the extractor and
+# the runtime, every other runner links everything.
+TEST_CFLAGS = $(ALL_CFLAGS) -Wno-missing-prototypes $(call pc,$(PKGS_RT) $(PKGS_EXTRACT) $(PKGS_TEST))
+
+$(BUILD)/tests/test_rt_%: tests/test_rt_%.c $(TEST_SUPPORT) $(LIB_RT)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB_RT) $(ALL_LDFLAGS) $(LIBS_RT) $(LIBS_TEST)
+
+$(BUILD)/tests/test_ex_%: tests/test_ex_%.c $(TEST_SUPPORT) $(LIB_EX) $(LIB_RT)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB_EX) $(LIB_RT) $(ALL_LDFLAGS) $(LIBS_EX) $(LIBS_RT) $(LIBS_TEST)
+
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(LIB_CC) $(LIB_EX) $(LIB_RT)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_SUPPORT) \
+	  $(LIB_CC) $(LIB_EX) $(LIB_RT) $(ALL_LDFLAGS) $(LIBS_EX) $(LIBS_RT) $(LIBS_TEST)
+
+unit: all $(TEST_BINS)
+	@fail=0; for t in $(TEST_BINS); do \
+	  echo "== $$t"; BUILD=$(BUILD) $$t || fail=1; done; exit $$fail
+
+e2e: all
+	@BUILD=$(BUILD) sh tests/e2e/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit e2e
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 CC=clang OPT=-O1 unit e2e
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/charter/charters
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(LIB_RT) $(LIB_CC) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIB_RT_SO) $(DESTDIR)$(PREFIX)/lib/libcharter.so.0
+	ln -sf libcharter.so.0 $(DESTDIR)$(PREFIX)/lib/libcharter.so
+	install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(BUILD)/charter.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 644 charters/*.charter charters/*.csv $(DESTDIR)$(PREFIX)/share/charter/charters/
+
+clean:
+	rm -rf build build-asan build-cov build-fuzz coverage
+
+-include mk/*.mk
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

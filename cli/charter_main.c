@@ -1,0 +1,41 @@
+/*
+ * charter_main.c — entry point of `charter`, the user-facing tool: dispatches
+ * to screen (prompts), check (documents) and extract (what check sees).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "charter.h"
+#include "cli/charter_cmds.h"
+
+static void usage(FILE *f) {
+  fputs("usage: charter <command> [options]\n"
+        "  screen   screen prompts against a charter (stdin, --file, --jsonl)\n"
+        "  check    check documents or assignment exports against a charter\n"
+        "  extract  print the text the checker sees in a document\n"
+        "  version  print the version\n"
+        "Run `charter <command> --help` for the options of a command.\n",
+        f);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "screen")) return cmd_screen(argc - 1, argv + 1);
+  if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
+  if (!strcmp(cmd, "extract")) return cmd_extract(argc - 1, argv + 1);
+  if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+    printf("charter %s (.chb format %u)\n", ch_version(), (unsigned)ch_format_version());
+    return 0;
+  }
+  if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+    usage(stdout);
+    return 0;
+  }
+  fprintf(stderr, "charter: unknown command '%s'\n", cmd);
+  usage(stderr);
+  return 2;
+}

@@ -1,0 +1,62 @@
+/*
+ * detect.h — built-in, checksum-validated detectors of identifiers and
+ * secrets.  A charter names them in `detect email, nir, ...`.
+ *
+ * Each detector scans the clean view (normalize.h) and emits [start, end)
+ * spans of candidates that pass validation: a 15-digit number whose NIR key
+ * fails is not a NIR, an IBAN whose mod-97 fails is not an IBAN.  Detectors
+ * never allocate and run in time linear in the text.
+ *
+ * X(ENUM, name in charters, placeholder for redaction)
+ * The order is part of nothing on disk (charters store names), so entries
+ * may be added anywhere.
+ */
+#ifndef CH_DETECT_H
+#define CH_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CH_DETECTORS(X)                                                    \
+  X(EMAIL, "email", "EMAIL")             /* RFC 5321-ish address */        \
+  X(PHONE_FR, "phone_fr", "PHONE")       /* 0X XX XX XX XX, +33 ...      */ \
+  X(PHONE, "phone", "PHONE")             /* E.164: +CC then 6-14 digits   */ \
+  X(NIR, "nir", "NIR")                   /* n° de sécurité sociale, 2A/2B */ \
+  X(INE, "ine", "INE")                   /* identifiant national étudiant */ \
+  X(IBAN, "iban", "IBAN")                /* all countries, mod 97         */ \
+  X(CARD, "card", "CARD")                /* payment card, Luhn            */ \
+  X(SIREN, "siren", "SIREN")             /* 9 digits, Luhn                */ \
+  X(SIRET, "siret", "SIRET")             /* 14 digits, Luhn (+La Poste)   */ \
+  X(API_KEY, "api_key", "SECRET")        /* provider API keys and tokens  */ \
+  X(PRIVATE_KEY, "private_key", "PRIVATE_KEY") /* PEM/OpenSSH key blocks */ \
+  X(PASSWORD, "password", "PASSWORD")    /* password = ..., mot de passe : */
+
+enum det_id {
+#define X(e, name, label) DET_##e,
+  CH_DETECTORS(X)
+#undef X
+  DET_COUNT_
+};
+
+/* Return nonzero to stop the scan early. */
+typedef int (*det_emit_fn)(void *user_data, size_t start, size_t end);
+
+/* Run detector `id` over text[0..len).  Spans are emitted in increasing
+ * start order and do not overlap. */
+void det_scan(int id, const char *text, size_t len, det_emit_fn emit,
+              void *user_data);
+/* Detector id of a name ("nir"), or -1. */
+int det_lookup(const char *name);
+const char *det_name(int id);
+const char *det_label(int id);
+
+/* Validators, exposed for tests and for the compiler's examples.  Each
+ * takes the identifier's significant characters only (separators removed). */
+bool det_luhn_valid(const char *digits, size_t n);
+bool det_nir_valid(const char *s, size_t n);   /* 15 chars, 2A/2B allowed */
+bool det_ine_valid(const char *s, size_t n);   /* 11 chars */
+bool det_iban_valid(const char *s, size_t n);  /* country, key, BBAN */
+bool det_siren_valid(const char *digits, size_t n);
+bool det_siret_valid(const char *digits, size_t n);
+
+#endif

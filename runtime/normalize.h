@@ -1,0 +1,62 @@
+/*
+ * normalize.h — text normalisation with offsets mapped back to the original.
+ *
+ * The scanner never matches raw input.  It builds two views of it:
+ *   clean  — valid UTF-8 (each invalid byte -> U+FFFD), NFC for Latin letters
+ *            followed by combining marks, zero-width characters and soft
+ *            hyphens removed, Unicode spaces -> ' ', typographic apostrophes
+ *            -> '\'', typographic quotes -> '"', Unicode dashes and minus -> '-'.
+ *            Regexes and the built-in detectors run here, so a NIR written
+ *            with zero-width spaces or no-break spaces between its digits is
+ *            still found.
+ *   folded — the clean view, lower-cased, accents stripped (é->e, œ->oe,
+ *            ß->ss, ...).  Word lists and prefilter atoms match here, so
+ *            words are case-, accent-, apostrophe- and dash-insensitive.
+ * Every byte of a view maps to the offset of the original byte it came from
+ * (map[len] is the original length), so evidence always points into the
+ * caller's text.  Folding is per code point, never contextual: the fold of a
+ * substring is a substring of the fold, which the prefilter relies on.
+ *
+ * No function here allocates except norm_reserve; a scanner reserves once
+ * per input size and then normalises without touching the heap.
+ */
+#ifndef CH_NORMALIZE_H
+#define CH_NORMALIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "charter.h"
+
+typedef struct norm_view {
+  char *text;    /* NUL-terminated */
+  size_t len;
+  uint32_t *map; /* len+1 entries */
+  size_t cap;    /* capacity in bytes of text (and entries of map) */
+} norm_view;
+
+/* Ensure capacity for `cap` bytes (+1 for the NUL).  CH_OK or CH_E_NOMEM;
+ * on failure the view keeps its old buffers. */
+ch_status norm_reserve(norm_view *v, size_t cap, const ch_allocator *a);
+void norm_view_free(norm_view *v, const ch_allocator *a);
+
+/* Worst-case clean length for n input bytes (an invalid byte becomes the
+ * three bytes of U+FFFD). */
+#define NORM_CLEAN_CAP(n) (3 * (n) + 1)
+
+/* Build the clean view of in[0..n).  out must have cap >= NORM_CLEAN_CAP(n). */
+void norm_clean(const char *in, size_t n, norm_view *out);
+/* Build the folded view of a clean view; out->cap >= clean->len + 1 (the
+ * folded text is never longer than the clean text). */
+void norm_fold(const norm_view *clean, norm_view *out);
+/* Clean and fold a standalone string (compile time: words and atoms).
+ * out needs NORM_CLEAN_CAP(n) bytes; returns the length written (NUL added). */
+size_t norm_fold_str(const char *in, size_t n, char *out);
+
+/* A byte that belongs to a word in the folded view: [a-z0-9_] or any byte of
+ * a non-ASCII code point (letters the fold kept, e.g. Greek). */
+static inline int norm_is_word_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c >= 0x80 || (c >= 'A' && c <= 'Z');
+}
+
+#endif

@@ -1,0 +1,26 @@
+#!/bin/sh
+# install-deps.sh — installs the Debian packages Charter builds and tests with,
+# only those that are missing, using sudo when not root.  Called by `make deps`
+# (and so by the README's two commands); a no-op when everything is present.
+set -eu
+PKGS="build-essential pkg-config flex bison clang llvm libclang-rt-14-dev
+libpcre2-dev libxml2-dev libcmocka-dev libzip-dev libpoppler-glib-dev
+libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev zip unzip python3"
+# Optional extras for `make bench` and the hardening targets; installed by
+# `make deps-extra` (peers measured side by side, analysers, chromium).
+if [ "${1:-}" = "--extra" ]; then
+  PKGS="$PKGS yara libyara-dev ripgrep libvectorscan-dev poppler-utils pandoc
+gcovr cppcheck clang-tidy valgrind wrk chromium libreoffice-writer-nogui hyperfine"
+fi
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing:$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >&2
