@@ -1,0 +1,272 @@
+/*
+ * atoms.c — literal atoms of a regex, for the runtime's prefilter.
+ *
+ * An atom is a literal that every match of the pattern must contain.  The
+ * runtime runs one Aho-Corasick pass over the folded text for all atoms and
+ * calls PCRE2 only for patterns whose atom hit, so the better the atom the
+ * less PCRE2 runs.  Example:
+ *
+ *   /\bn°\s*étudiant\s*:?\s*\d{8}\b/i   ->  runs "n°" and "étudiant"; the
+ *                                           longest, "étudiant", is kept.
+ *   /utm_source=chatgpt\.com/           ->  "utm_source=chatgpt.com"
+ *   /(déclaration|statement) d'usage/   ->  " d'usage" (after the group)
+ *   /\b(?:invente[rsz]?|fabrique)\b/   ->  {"invente", "fabrique"}: a group
+ *                                           whose every branch has an atom
+ *                                           gives the set (quality = the
+ *                                           shortest member)
+ *   /ai[- ]use (statement|disclosure)/  ->  {"statement", "disclosure"}
+ *   /\d{15}/                            ->  no atom: runs on every scan
+ *
+ * A top-level alternation a|b gets the union of its branches' sets.
+ * The analysis is conservative: anything it does not understand (classes,
+ * escapes like \d, groups, lookarounds) ends the current literal run, and
+ * an optional item (? * {0,n}) removes the character before it from the
+ * run.  Atoms are returned as written; the caller folds them (case, accents)
+ * exactly as the runtime folds text, which keeps them necessary even for
+ * case-insensitive patterns.
+ */
+#include "compiler/atoms.h"
+
+#include <string.h>
+
+typedef struct atomset {
+  int n;
+  char v[ATOM_MAX_BRANCHES][ATOM_MAX];
+} atomset;
+
+/* Quality of a set: its shortest atom (the prefilter hits as often as its
+ * weakest member); 0 for an empty set. */
+static size_t quality(const atomset *s) {
+  size_t q = 0;
+  for (int i = 0; i < s->n; i++) {
+    size_t l = strlen(s->v[i]);
+    if (i == 0 || l < q) q = l;
+  }
+  return s->n ? q : 0;
+}
+
+static void take_if_better(atomset *best, const atomset *cand) {
+  size_t qb = quality(best), qc = quality(cand);
+  if (qc > qb || (qc == qb && qc && cand->n < best->n)) *best = *cand;
+}
+
+/* End of the class starting at p[i] == '['. */
+static size_t class_end(const char *p, size_t n, size_t i) {
+  size_t j = i + 1;
+  if (j < n && p[j] == '^') j++;
+  if (j < n && p[j] == ']') j++;
+  while (j < n && p[j] != ']') {
+    if (p[j] == '\\') j++;
+    j++;
+  }
+  return j < n ? j + 1 : n;
+}
+
+/* End of the group starting at p[i] == '('. */
+static size_t group_end(const char *p, size_t n, size_t i) {
+  int depth = 0;
+  for (size_t j = i; j < n; j++) {
+    if (p[j] == '\\') {
+      j++;
+      continue;
+    }
+    if (p[j] == '[') {
+      j = class_end(p, n, j) - 1;
+      continue;
+    }
+    if (p[j] == '(') depth++;
+    if (p[j] == ')' && --depth == 0) return j + 1;
+  }
+  return n;
+}
+
+static int is_quant(char c) { return c == '*' || c == '+' || c == '?' || c == '{'; }
+
+static void alternatives(const char *p, size_t n, int extended, int depth, atomset *out);
+
+/* Best atom set of a sequence (no top-level '|'). */
+static void sequence(const char *p, size_t n, int extended, int depth, atomset *best) {
+  char run[ATOM_MAX];
+  size_t rl = 0;
+  best->n = 0;
+#define FLUSH()                                                              \
+  do {                                                                       \
+    if (rl) {                                                                \
+      atomset c1;                                                            \
+      c1.n = 1;                                                              \
+      memcpy(c1.v[0], run, rl);                                              \
+      c1.v[0][rl] = 0;                                                       \
+      take_if_better(best, &c1);                                             \
+    }                                                                        \
+    rl = 0;                                                                  \
+  } while (0)
+  for (size_t i = 0; i < n;) {
+    char c = p[i];
+    size_t adv = 1;
+    int literal = 0;
+    char lit[4];
+    size_t litn = 0;
+    atomset group;
+    group.n = 0;
+    if (extended && (c == ' ' || c == '\t' || c == '\n')) {
+      i++;
+      continue;
+    }
+    if (extended && c == '#') {
+      while (i < n && p[i] != '\n') i++;
+      continue;
+    }
+    if (c == '\\') {
+      char e = i + 1 < n ? p[i + 1] : 0;
+      adv = 2;
+      if (e && strchr(".\\/-+*?()[]{}|^$#&~ :'\"!=<>,@%;", e)) {
+        literal = 1;
+        lit[0] = e;
+        litn = 1;
+      } else if (e == 'b' || e == 'B' || e == 'A' || e == 'z' || e == 'Z' || e == 'G') {
+        i += 2; /* zero-width: does not break a run */
+        continue;
+      }
+    } else if (c == '(') {
+      size_t e = group_end(p, n, i);
+      adv = e - i;
+      /* (?:...) and (...) may give a set of atoms; lookarounds, inline
+       * flags and other (?X forms give nothing. */
+      const char *in = p + i + 1;
+      size_t inl = e > i + 2 ? e - i - 2 : 0;
+      if (inl >= 2 && in[0] == '?' && in[1] == ':') {
+        in += 2;
+        inl -= 2;
+      } else if (inl && in[0] == '?') {
+        inl = 0;
+      }
+      if (inl && depth < 8) alternatives(in, inl, extended, depth + 1, &group);
+    } else if (c == '[') {
+      adv = class_end(p, n, i) - i;
+    } else if (c == '^' || c == '$') {
+      i++;
+      continue;
+    } else if (c == '.' || c == '|' || is_quant(c)) {
+      /* breaks the run */
+    } else {
+      unsigned char u = (unsigned char)c;
+      size_t k = u < 0x80 ? 1 : u >= 0xf0 ? 4 : u >= 0xe0 ? 3 : 2;
+      if (i + k > n) k = n - i;
+      literal = 1;
+      memcpy(lit, p + i, k);
+      litn = k;
+      adv = k;
+    }
+    i += adv;
+    if (i > n) i = n;
+    int optional = 0, repeated = 0;
+    if (i < n && is_quant(p[i])) {
+      char q = p[i];
+      optional = q == '*' || q == '?' || (q == '{' && i + 1 < n && p[i + 1] == '0');
+      repeated = 1;
+      if (q == '{') {
+        while (i < n && p[i] != '}') i++;
+        i++;
+      } else {
+        i++;
+      }
+      if (i < n && (p[i] == '?' || p[i] == '+')) i++;
+    }
+    if (literal && !optional && rl + litn < ATOM_MAX) {
+      memcpy(run + rl, lit, litn);
+      rl += litn;
+      if (repeated) FLUSH();
+      continue;
+    }
+    FLUSH();
+    if (!optional && group.n) take_if_better(best, &group);
+  }
+  FLUSH();
+#undef FLUSH
+}
+
+/* Atom set of an alternation: the union of each branch's best set; empty
+ * if any branch has none (that branch could match without an atom). */
+static void alternatives(const char *p, size_t n, int extended, int depth, atomset *out) {
+  out->n = 0;
+  size_t start = 0;
+  int d = 0;
+  for (size_t i = 0; i <= n; i++) {
+    if (i < n && p[i] == '\\') {
+      i++;
+      continue;
+    }
+    if (i < n && p[i] == '[') {
+      i = class_end(p, n, i) - 1;
+      continue;
+    }
+    if (i < n && p[i] == '(') d++;
+    if (i < n && p[i] == ')') d--;
+    if (i == n || (p[i] == '|' && d == 0)) {
+      atomset b;
+      sequence(p + start, i - start, extended, depth, &b);
+      if (b.n == 0 || out->n + b.n > ATOM_MAX_BRANCHES) {
+        out->n = 0;
+        return;
+      }
+      for (int k = 0; k < b.n; k++) memcpy(out->v[out->n++], b.v[k], ATOM_MAX);
+      start = i + 1;
+    }
+  }
+}
+
+int atoms_extract(const char *re, int extended, char atoms[][ATOM_MAX],
+                  int max_atoms) {
+  atomset s;
+  alternatives(re, strlen(re), extended, 0, &s);
+  if (s.n > max_atoms) return 0;
+  for (int i = 0; i < s.n; i++) memcpy(atoms[i], s.v[i], ATOM_MAX);
+  return s.n;
+}
+
+int atoms_nested_quantifier(const char *re) {
+  /* A group that contains a quantifier and is itself repeated: (a+)+,
+   * (\w*x)*, (?:a|b+){2,}.  Classic catastrophic-backtracking shape. */
+  size_t n = strlen(re);
+  int stack_q[64];
+  int sp = 0;
+  int cur_q = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = re[i];
+    if (c == '\\') {
+      i++;
+      continue;
+    }
+    if (c == '[') {
+      size_t j = i + 1;
+      if (j < n && re[j] == '^') j++;
+      if (j < n && re[j] == ']') j++;
+      while (j < n && re[j] != ']') {
+        if (re[j] == '\\') j++;
+        j++;
+      }
+      i = j;
+      if (i + 1 < n && (re[i + 1] == '*' || re[i + 1] == '+' || re[i + 1] == '{')) cur_q = 1;
+      continue;
+    }
+    if (c == '(') {
+      if (sp < 64) stack_q[sp] = cur_q;
+      sp++;
+      cur_q = 0;
+      continue;
+    }
+    if (c == ')') {
+      int inner = cur_q;
+      sp--;
+      if (sp < 0) return 0;
+      cur_q = sp < 64 ? stack_q[sp] : 1;
+      if (i + 1 < n && (re[i + 1] == '*' || re[i + 1] == '+' || (re[i + 1] == '{' && strchr(re + i + 1, ',')))) {
+        if (inner) return 1;
+        cur_q = 1;
+      }
+      continue;
+    }
+    if (c == '*' || c == '+' || (c == '{' && i + 1 < n && re[i + 1] >= '0' && re[i + 1] <= '9')) cur_q = 1;
+  }
+  return 0;
+}

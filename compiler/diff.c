@@ -1,0 +1,78 @@
+/*
+ * diff.c — `charterc diff OLD NEW`: what changed between two versions of a
+ * charter (charters are republished every quarter).  Works on loaded
+ * charters through the public introspection API, so source and .chb inputs
+ * compare alike.  Items are matched by id; for each, the listed attributes
+ * are compared.  Output is one line per change, stable and greppable:
+ *   + rule x            (added)
+ *   - tool y            (removed)
+ *   ~ level z: rank 2 -> 3
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "compiler/compile_internal.h"
+
+typedef struct kind_desc {
+  ch_item kind;
+  const char *name;
+  const char *keys[8];
+} kind_desc;
+
+static const kind_desc kinds[] = {
+  {CH_ITEM_LINEAGE, "lineage", {"version", "license", "attribution", "title", NULL}},
+  {CH_ITEM_TOOL_CLASS, "tool class", {"title", NULL}},
+  {CH_ITEM_TOOL, "tool", {"title", "class", NULL}},
+  {CH_ITEM_DATA_CLASS, "data class", {"title", NULL}},
+  {CH_ITEM_MARKER, "marker", {"title", NULL}},
+  {CH_ITEM_LEVEL, "level", {"rank", "title", "disclosure", NULL}},
+  {CH_ITEM_UE, "ue", {"level", "tools", "disclosure", "title", NULL}},
+  {CH_ITEM_RULE, "rule", {"severity", "scope", "action", "statement", "message", "condition", NULL}},
+};
+
+static const char *val(const char *s) { return s ? s : "(none)"; }
+
+static long find(const ch_charter *c, ch_item k, const char *id) {
+  size_t n = ch_charter_count(c, k);
+  for (size_t i = 0; i < n; i++) {
+    const char *x = ch_charter_item(c, k, i, "id");
+    if (x && !strcmp(x, id)) return (long)i;
+  }
+  return -1;
+}
+
+int diff_charters(const ch_charter *a, const ch_charter *b, FILE *out) {
+  int diffs = 0;
+  for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+    const kind_desc *d = &kinds[k];
+    size_t na = ch_charter_count(a, d->kind), nb = ch_charter_count(b, d->kind);
+    for (size_t i = 0; i < na; i++) {
+      const char *id = ch_charter_item(a, d->kind, i, "id");
+      if (!id) continue;
+      long j = find(b, d->kind, id);
+      if (j < 0) {
+        fprintf(out, "- %s %s\n", d->name, id);
+        diffs++;
+        continue;
+      }
+      for (int q = 0; d->keys[q]; q++) {
+        const char *x = ch_charter_item(a, d->kind, i, d->keys[q]);
+        const char *y = ch_charter_item(b, d->kind, (size_t)j, d->keys[q]);
+        if ((x == NULL) != (y == NULL) || (x && strcmp(x, y))) {
+          fprintf(out, "~ %s %s: %s \"%s\" -> \"%s\"\n", d->name, id, d->keys[q], val(x), val(y));
+          diffs++;
+        }
+      }
+    }
+    for (size_t j = 0; j < nb; j++) {
+      const char *id = ch_charter_item(b, d->kind, j, "id");
+      if (id && find(a, d->kind, id) < 0) {
+        fprintf(out, "+ %s %s\n", d->name, id);
+        diffs++;
+      }
+    }
+  }
+  if (!diffs) fprintf(out, "no differences\n");
+  else fprintf(out, "%d difference(s)\n", diffs);
+  return diffs;
+}
