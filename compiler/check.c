@@ -19,6 +19,7 @@
 #include "compiler/cc.h"
 #include "compiler/check.h"
 #include "compiler/model.h"
+#include "runtime/alloc.h"
 #include "runtime/chb.h"
 #include "runtime/detect.h"
 #include "runtime/limits.h"
@@ -27,7 +28,11 @@
 typedef struct ck {
   ch_cc *cc;
   model *m;
+  pcre2_compile_context *cctx; /* routes PCRE2's memory through cc->alloc */
 } ck;
+
+static void *pcre_alloc(size_t n, void *ud) { return ch_malloc(((ch_cc *)ud)->alloc, n); }
+static void pcre_free(void *p, void *ud) { ch_free(((ch_cc *)ud)->alloc, p); }
 
 static const char *did_you_mean(const char *name, const char *const *c, size_t n,
                                 char *buf, size_t bl) {
@@ -98,7 +103,11 @@ static void check_regex(ck *k, const m_source *s) {
   }
   int err;
   PCRE2_SIZE off;
-  pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->text, PCRE2_ZERO_TERMINATED, opts, &err, &off, NULL);
+  pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->text, PCRE2_ZERO_TERMINATED, opts, &err, &off, k->cctx);
+  if (!re && err == PCRE2_ERROR_NOMEMORY) {
+    k->cc->arena.failed = 1;
+    return;
+  }
   if (!re) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(err, msg, sizeof msg);
@@ -541,8 +550,27 @@ static void check_ue(ck *k, m_ue *u, const char *what) {
   }
 }
 
+static int check_all(ck *kp);
+
 int check_model(ch_cc *cc, model *m) {
-  ck k = {cc, m};
+  ck k = {cc, m, NULL};
+  pcre2_general_context *g = pcre2_general_context_create(pcre_alloc, pcre_free, cc);
+  if (g) k.cctx = pcre2_compile_context_create(g);
+  if (!k.cctx) {
+    pcre2_general_context_free(g);
+    cc->arena.failed = 1;
+    return 1;
+  }
+  int r = check_all(&k);
+  pcre2_compile_context_free(k.cctx);
+  pcre2_general_context_free(g);
+  return cc->arena.failed ? r + 1 : r;
+}
+
+static int check_all(ck *kp) {
+  ck k = *kp;
+  ch_cc *cc = k.cc;
+  model *m = k.m;
   unsigned before = cc->errors;
   check_lineage(&k);
   if (m->classes.n > CH_MAX_TOOL_CLASSES) cc_error(cc, m->classes.v[CH_MAX_TOOL_CLASSES].loc, "more than %d tool classes", CH_MAX_TOOL_CLASSES);

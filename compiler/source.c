@@ -351,6 +351,7 @@ static int read_file(ch_cc *cc, const char *path, char **text, size_t *len,
   char *buf = ch_malloc(cc->alloc, cap);
   if (!buf) {
     fclose(fp);
+    cc->arena.failed = 1;
     snprintf(err, errlen, "out of memory");
     return -1;
   }
@@ -366,6 +367,7 @@ static int read_file(ch_cc *cc, const char *path, char **text, size_t *len,
       if (!nb) {
         ch_free(cc->alloc, buf);
         fclose(fp);
+        cc->arena.failed = 1;
         snprintf(err, errlen, "out of memory");
         return -1;
       }

@@ -41,8 +41,8 @@ typedef struct ch_cc ch_cc;
 #include "charter.h"
 
 static void ch_yyerror(YYLTYPE *loc, ch_cc *cc, void *scanner, const char *msg);
-#define YYMALLOC(n) ch_malloc(NULL, n)
-#define YYFREE(p) ch_free(NULL, p)
+#define YYMALLOC(n) ch_malloc(cc->alloc, n)
+#define YYFREE(p) ch_free(cc->alloc, p)
 }
 
 %define api.pure full
@@ -307,6 +307,9 @@ name: T_IDENT { $$ = $1; }
   | T_DEFAULT { $$ = "default"; } | T_REQUIRED { $$ = "required"; } | T_OPTIONAL { $$ = "optional"; }
   | T_DATA { $$ = "data"; } | T_SOURCE { $$ = "source"; } | T_DATE { $$ = "date"; }
   | T_VERSION { $$ = "version"; } | T_LICENSE { $$ = "license"; } | T_MIN { $$ = "min"; }
+  | T_NEGATIVE { $$ = "negative"; } | T_HEADING { $$ = "heading"; } | T_FIELD { $$ = "field"; }
+  | T_MESSAGE { $$ = "message"; } | T_MARKER { $$ = "marker"; } | T_PATTERN { $$ = "pattern"; }
+  | T_WORDS { $$ = "words"; }
   ;
 
 %%

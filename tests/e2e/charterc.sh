@@ -1,0 +1,77 @@
+#!/bin/sh
+# charterc.sh — end-to-end tests of the compiler's command line on the
+# bundled charters and on hostile sources (bounded time: each run under
+# `timeout`).
+. "$(dirname "$0")/lib.sh"
+C="timeout 20 $BUILD/charterc"
+
+for f in charters/*.charter; do
+  n=$(basename "$f" .charter)
+  expect_rc 0 "compile $n" $C compile "$f" -o "$TMP/$n.chb"
+  expect_rc 0 "compile $n again" $C compile "$f" -o "$TMP/$n.2.chb"
+  check "deterministic output for $n" cmp "$TMP/$n.chb" "$TMP/$n.2.chb"
+  expect_rc 0 "examples of $n pass" $C test "$f"
+  contains "$TMP/out" " 0 failed" "charterc test $n summary"
+  expect_rc 0 "$n is in canonical layout" $C fmt --check "$f"
+  $C fmt "$f" > "$TMP/$n.fmt1.charter" 2>/dev/null
+  cp "$TMP/$n.fmt1.charter" "$TMP/x.charter"
+  $C fmt "$TMP/x.charter" > "$TMP/$n.fmt2.charter" 2>/dev/null
+  check "fmt is idempotent on $n" cmp "$TMP/$n.fmt1.charter" "$TMP/$n.fmt2.charter"
+  expect_rc 0 "dump $n.chb" $C dump "$TMP/$n.chb"
+  contains "$TMP/out" "RET" "dump lists bytecode of $n"
+  expect_rc 0 "render $n as markdown" $C render "$f"
+  contains "$TMP/out" "Réseau des DemoES" "rendered $n keeps the DemoES attribution"
+  expect_rc 0 "render $n as html" $C render --format html "$f" -o "$TMP/$n.html"
+  contains "$TMP/$n.html" "<table>" "html render of $n has tables"
+  contains "$TMP/$n.html" "CC-BY-SA-4.0" "html render of $n shows the licence"
+done
+
+# the compiled-charter summary counts tests as the README promises
+expect_rc 0 "test prints N passed" $C test charters/demoes.charter
+contains "$TMP/out" "passed, 0 failed" "test summary line"
+
+# diff: a charter against itself, and against a changed copy
+expect_rc 0 "diff identical" $C diff charters/demoes.charter "$TMP/demoes.chb"
+sed -e 's/level collab 3/level collab 4/' -e 's/rule ai-grading warning/rule ai-grading error/' \
+    -e '/tool grok "Grok (xAI)"/,+1d' charters/demoes.charter > "$TMP/demoes-next.charter"
+sed -i 's/level full 4 /level full 6 /' "$TMP/demoes-next.charter"
+expect_rc 1 "diff reports changes" $C diff charters/demoes.charter "$TMP/demoes-next.charter"
+contains "$TMP/out" "~ level collab: rank" "diff shows the changed level"
+contains "$TMP/out" "~ rule ai-grading: severity" "diff shows the changed severity"
+contains "$TMP/out" "- tool grok" "diff shows the removed tool"
+
+# exit statuses and diagnostics
+expect_rc 2 "no arguments" $C
+expect_rc 2 "unknown command" $C frobnicate
+expect_rc 2 "missing file" $C check "$TMP/nope.charter"
+contains "$TMP/err" "nope.charter" "missing file is named"
+printf 'template t "x" {\n  rule r error "s" {\n    when nothing\n  }\n}\n' > "$TMP/bad.charter"
+expect_rc 2 "compile error exits 2" $C check "$TMP/bad.charter"
+contains "$TMP/err" "bad.charter:3:10: error: unknown name 'nothing'" "diagnostic format file:line:col"
+expect_rc 2 "--werror turns warnings into errors" $C check --werror tests/golden/diag/bad_regex.charter
+
+# hostile sources: clean errors in bounded time, never a crash
+python3 - "$TMP" <<'PY'
+import sys
+t = sys.argv[1]
+open(t + "/longline.charter", "w").write('template t "' + "x" * (1 << 20) + '" {\n  version "1"\n  license "CC-BY-4.0"\n}\n')
+open(t + "/parens.charter", "w").write('template t "x" {\n  data d "D" { words "a" }\n  rule r error "s" {\n    when ' + "(" * 10000 + "d" + ")" * 10000 + '\n  }\n}\n')
+open(t + "/nots.charter", "w").write('template t "x" {\n  data d "D" { words "a" }\n  rule r error "s" {\n    when ' + "not " * 10000 + 'd\n  }\n}\n')
+open(t + "/deepand.charter", "w").write('template t "x" {\n  data d "D" { words "a" }\n  rule r error "s" {\n    when ' + " and ".join(["d"] * 20000) + '\n  }\n}\n')
+open(t + "/nul.charter", "wb").write(b'template t "x\x00" {}\n')
+open(t + "/binary.charter", "wb").write(bytes(range(256)) * 64)
+open(t + "/selfext.charter", "w").write('template t "x" extends t {\n  license "CC-BY-4.0"\n}\n')
+PY
+expect_rc 0 "1 MB line compiles" $C check "$TMP/longline.charter"
+expect_rc 2 "10,000 nested parentheses: error, no crash" $C check "$TMP/parens.charter"
+contains "$TMP/err" "nested too deeply" "nesting limit named"
+expect_rc 2 "10,000 nots: error, no crash" $C check "$TMP/nots.charter"
+expect_rc 2 "20,000-term condition: error, no crash" $C check "$TMP/deepand.charter"
+expect_rc 2 "NUL byte refused" $C check "$TMP/nul.charter"
+expect_rc 2 "binary garbage refused" $C check "$TMP/binary.charter"
+expect_rc 2 "template extending itself" $C check "$TMP/selfext.charter"
+contains "$TMP/err" "cycle" "self-extension reported as a cycle"
+expect_rc 2 "include cycle" $C check tests/golden/diag/cycle_a.charter
+expect_rc 2 "a .chb is not a source" $C check "$TMP/demoes.chb"
+
+finish charterc
