@@ -76,7 +76,12 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
 
-.PHONY: all deps deps-extra demo test unit e2e asan fuzz bench install clean golden-update
+# Component fragments (mk/*.mk) append to these and add their own targets.
+BENCH_TARGETS :=
+FUZZ_TARGETS :=
+-include mk/*.mk
+
+.PHONY: all deps deps-extra demo test unit e2e asan fuzz bench install clean
 .DEFAULT_GOAL := all
 
 all: $(LIB_RT) $(LIB_RT_SO) $(LIB_CC) $(LIB_EX) $(BINS) $(BUILD)/charter.pc
@@ -181,6 +186,10 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh $(BUILD)
 
+bench: all
+	@sh bench/bench_compile.sh $(BUILD)
+	@for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; done
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/charter/charters
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
@@ -194,5 +203,60 @@ install: all
 clean:
 	rm -rf build build-asan build-cov build-fuzz coverage
 
--include mk/*.mk
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- fuzzing (libFuzzer, clang): every fuzz/fuzz_*.c is a target linked
+# against all libraries built with coverage instrumentation in build-fuzz/.
+# Seeds: FUZZ_SEEDS_<target> (directories or files), set here or in mk/*.mk.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+FUZZ_SEEDS_fuzz_compile ?= charters tests/golden/diag tests/golden/dump
+FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+
+build-fuzz/%: fuzz/%.c
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 CFLAGS="$(FUZZ_CFLAGS)" \
+	  build-fuzz/libcharter.a build-fuzz/libcharterc.a build-fuzz/libchextract.a
+	clang -std=c11 -g -O1 -Iinclude -I. -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined \
+	  $(call pc,$(PKGS_RT) $(PKGS_EXTRACT)) -o $@ $< build-fuzz/libcharterc.a build-fuzz/libchextract.a \
+	  build-fuzz/libcharter.a $(LIBS_EX) $(LIBS_RT) -pthread
+
+fuzz-build: $(FUZZ_BINS)
+
+# One bounded run per target; the log keeps libFuzzer's full output, the
+# summary lines go to the terminal; a crash fails the target.
+define run_fuzz
+	@mkdir -p build-fuzz/corpus/$(1); echo "== $(1) ($(FUZZ_SECONDS) s)"; \
+	build-fuzz/$(1) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	  -artifact_prefix=build-fuzz/$(1)- build-fuzz/corpus/$(1) $(wildcard $(FUZZ_SEEDS_$(1))) > build-fuzz/$(1).log 2>&1; \
+	rc=$$?; grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|ERROR|SUMMARY" build-fuzz/$(1).log; exit $$rc
+
+endef
+
+fuzz: fuzz-build
+	$(foreach b,$(FUZZ_BINS),$(call run_fuzz,$(notdir $(b))))
+
+# ---- static analysis and coverage (issue: hardening)
+LINT_SRC := $(RT_SRC) $(CC_SRC) $(EX_SRC) $(sort $(wildcard cli/*.c gateway/*.c))
+lint: all
+	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
+	  --inline-suppr --suppressions-list=scripts/cppcheck.supp -Iinclude -I. -I$(BUILD)/gen \
+	  -D__GNUC__ $(LINT_SRC)
+	clang-tidy --quiet $(LINT_SRC) -- -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+	  -Iinclude -I. -I$(BUILD)/gen $(call pc,$(PKGS_RT) $(PKGS_EXTRACT) $(PKGS_GW)) 2>&1 | \
+	  grep -E "(warning|error):" | tee $(BUILD)/clang-tidy.log; test ! -s $(BUILD)/clang-tidy.log
+
+coverage:
+	@rm -rf build-cov
+	@$(MAKE) --no-print-directory BUILD=build-cov COVERAGE=1 unit e2e >/dev/null 2>&1 || true
+	gcovr --root . --filter 'compiler/' --filter 'runtime/' --object-directory build-cov \
+	  --exclude-unreachable-branches --print-summary -o build-cov/coverage.txt
+	@cat build-cov/coverage.txt | tail -n 20
+
+valgrind: all $(TEST_BINS)
+	@fail=0; for t in $(TEST_BINS); do \
+	  case $$t in *test_ex_corpus*) continue;; esac; \
+	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect $$t >/dev/null 2>$(BUILD)/vg.log || \
+	  { echo "valgrind: $$t"; cat $(BUILD)/vg.log | head -40; fail=1; }; done; exit $$fail
+
+.PHONY: lint coverage valgrind fuzz fuzz-build

@@ -61,7 +61,7 @@ static int grow(em *e, buf *b, size_t need) {
 }
 
 static void put(em *e, buf *b, const void *p, size_t n) {
-  if (grow(e, b, n)) return;
+  if (n == 0 || grow(e, b, n)) return;
   memcpy(b->p + b->n, p, n);
   b->n += n;
 }
@@ -102,7 +102,7 @@ static uint32_t intern(em *e, const char *s, size_t n) {
     e->tabcap = nc;
   }
   size_t j = fnv1a(s, n) & (e->tabcap - 1);
-  while (e->tab[j] != CHB_NONE) {
+  while (e->tab[j] != CHB_NONE && str->p) {
     const char *t = (const char *)str->p + e->tab[j];
     if (strlen(t) == n && !memcmp(t, s, n)) return e->tab[j];
     j = (j + 1) & (e->tabcap - 1);

@@ -144,7 +144,7 @@ static int bind_params(rs *r) {
               : !strcmp(it->s2, "bool") ? PT_BOOL : 0;
       if (!p->type) cc_error(cc, it->loc, "unknown parameter type '%s' (expected text, number or bool)", it->s2);
       if (it->a) {
-        int t;
+        int t = 0;
         p->value = value_text(cc, it->a, &t);
         if (p->type && t != p->type)
           cc_error(cc, it->a->loc, "default of parameter '%s' is a %s, expected %s", it->s1, type_name(t), type_name(p->type));
@@ -166,7 +166,7 @@ static int bind_params(rs *r) {
                  sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
         continue;
       }
-      int t;
+      int t = 0;
       const char *v = value_text(cc, a->a, &t);
       if (p->type && t != p->type) {
         cc_error(cc, a->a->loc, "parameter '%s' is a %s, got a %s", a->s1, type_name(p->type), type_name(t));
@@ -562,7 +562,7 @@ static int apply_item(rs *r, ast_node *it) {
       RM(RM_PRINCIPLE, principles, m_principle, id)
 #undef RM
     }
-    if (idx < 0) {
+    if (idx < 0 || !base) {
       cc_error(cc, it->loc, "cannot remove %s '%s': no template '%s' extends defines it", kinds[it->flag], it->s1,
                owner_name(r, r->cur));
       return 0;
@@ -584,7 +584,7 @@ static ast_node *find_decl(ch_cc *cc, const char *id, ast_node **dup) {
   *dup = NULL;
   for (size_t f = 0; f < cc->nfiles; f++)
     for (ast_node *d = cc->files[f].decls; d; d = d->next)
-      if ((d->kind == N_TEMPLATE || d->kind == N_CHARTER) && d->s1 && !strcmp(d->s1, id)) {
+      if ((d->kind == N_TEMPLATE || d->kind == N_CHARTER) && d->s1 && id && !strcmp(d->s1, id)) {
         if (found && !*dup) *dup = d;
         if (!found) found = d;
       }
