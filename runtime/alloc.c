@@ -17,7 +17,7 @@ void *ch_malloc(const ch_allocator *a, size_t n) {
 void *ch_calloc(const ch_allocator *a, size_t count, size_t size) {
   if (size && count > SIZE_MAX / size) return NULL;
   void *p = ch_malloc(a, count * size);
-  if (p) memset(p, 0, count * size ? count * size : 1);
+  if (p) memset(p, 0, count * size > 0 ? count * size : 1);
   return p;
 }
 

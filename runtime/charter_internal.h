@@ -1,0 +1,223 @@
+/*
+ * charter_internal.h — what a loaded charter and a scanner are made of.
+ * Private to runtime/: the public header only declares the handles.
+ *
+ * A ch_charter is built once by the loader (load.c) from a verified image
+ * and never changes afterwards, so any number of threads may scan with it.
+ * Everything that changes during a scan lives in a ch_scanner (scan.c).
+ */
+#ifndef CH_CHARTER_INTERNAL_H
+#define CH_CHARTER_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "charter.h"
+#include "runtime/chb.h"
+#include "runtime/normalize.h"
+
+typedef struct rt_str {
+  const char *s; /* points into the image copy; NUL-terminated (verified) */
+  uint32_t len;
+} rt_str;
+
+typedef struct rt_tool {
+  rt_str id, title;
+  uint32_t cls;
+} rt_tool;
+
+typedef struct rt_level {
+  rt_str id, title;
+  int32_t rank;
+  uint32_t disclosure;
+} rt_level;
+
+typedef struct rt_ue {
+  rt_str code, title;
+  int glob;
+  uint32_t level, classes, disclosure;
+} rt_ue;
+
+typedef struct rt_fact {
+  rt_str id, title;
+  uint32_t kind, arg, min;
+  uint32_t pat_first, pat_end; /* its patterns: [pat_first, pat_end) */
+} rt_fact;
+
+typedef struct rt_pattern {
+  uint32_t fact, kind, flags;
+  rt_str text;
+  uint32_t near, near_dist, line;
+  int det;            /* detector id for CHB_PAT_DETECT */
+  pcre2_code *re;     /* for CHB_PAT_REGEX; shared, read-only */
+  uint32_t natoms;
+} rt_pattern;
+
+typedef struct rt_rule {
+  rt_str id, statement, message;
+  uint32_t severity, scope, action, action_arg;
+  const unsigned char *code;
+  uint32_t code_len, line, maxstack;
+  uint32_t code_off;
+  int reads_uncertain_ok; /* reserved */
+} rt_rule;
+
+/* Aho-Corasick automaton over the folded atoms (prefilter.c). */
+typedef struct rt_ac {
+  uint8_t cls[256];     /* byte -> alphabet class (0 = not in any atom) */
+  uint32_t nclass;
+  uint32_t nstates;
+  uint32_t *delta;      /* nstates x nclass transitions (full DFA) */
+  uint32_t *out_first;  /* per state: first index into out_atoms, or NONE */
+  uint32_t *out_next;   /* chained outputs: next output index or NONE */
+  uint32_t *out_atom;   /* output index -> atom index */
+  uint32_t nout;
+} rt_ac;
+
+typedef struct rt_atom {
+  uint32_t pattern;
+  uint32_t len;
+  const unsigned char *text; /* folded, in the image */
+} rt_atom;
+
+struct ch_charter {
+  ch_allocator alloc_copy;
+  const ch_allocator *alloc;
+  unsigned char *img;
+  size_t img_len;
+  rt_str id, title, version, license;
+  uint32_t default_level, default_classes, default_disclosure;
+  rt_str (*lineage)[7];
+  uint32_t nlineage;
+  rt_str *classes_id, *classes_title;
+  uint32_t nclasses;
+  rt_tool *tools;
+  uint32_t ntools;
+  rt_level *levels;
+  uint32_t nlevels;
+  rt_ue *ues;
+  uint32_t nues;
+  rt_fact *facts;
+  uint32_t nfacts;
+  rt_pattern *patterns;
+  uint32_t npatterns;
+  rt_atom *atoms;
+  uint32_t natoms;
+  rt_rule *rules;
+  uint32_t nrules;
+  const unsigned char *lines; /* LINE section records */
+  uint32_t nlines;
+  /* facts each rule reads, as a bitset of nfacts bits per rule */
+  uint64_t *rule_facts;
+  uint32_t fact_words;
+  uint32_t max_ovector;
+  uint32_t max_stack;
+  rt_ac ac;
+  pcre2_general_context *gctx;
+  pcre2_match_context *mctx; /* limits; copied into each scanner */
+  /* precomputed attribute strings for ch_charter_item */
+  char *attr;
+  const char **rule_attr;   /* per rule: severity, scope, action, condition */
+  const char **level_attr;  /* per level: rank, disclosure */
+  const char **ue_attr;     /* per ue: level, tools, disclosure */
+};
+
+/* A match of a pattern, in ORIGINAL text offsets. */
+typedef struct rt_match {
+  uint32_t start, end;
+  uint32_t pattern;
+} rt_match;
+
+typedef struct rt_finding_ev {
+  ch_span span;
+} rt_finding_ev;
+
+struct ch_finding {
+  const rt_rule *rule;
+  const char *message;
+  ch_span *ev;
+  size_t nev;
+};
+
+struct ch_report {
+  ch_decision decision;
+  int limit_hit;
+  int level;
+  const char *level_name;
+  const char *ue;
+  unsigned disclosure;
+  ch_finding *findings;
+  size_t nfindings;
+  const char *redacted;
+  size_t redacted_len;
+};
+
+/* Per-fact result of a scan. */
+typedef struct rt_factres {
+  uint32_t count;       /* kept matches (after near and min) */
+  uint32_t first, n;    /* kept matches in scanner->kept[first..first+n) */
+  int uncertain;        /* a pattern of the fact hit a PCRE2 limit */
+  uint32_t in_section;  /* matches inside disclosure sections */
+} rt_factres;
+
+struct ch_scanner {
+  const ch_charter *c;
+  const ch_allocator *alloc;
+  /* context */
+  ch_scope scope;
+  int tool;            /* tool index or -1 */
+  int tool_class;      /* class index or -1 */
+  int ue;              /* ue index or -1 (default) */
+  int level_override;  /* level index or -1 */
+  ch_role role;
+  /* buffers, sized for the largest input so far */
+  norm_view clean, folded;
+  size_t text_cap;
+  uint8_t *pat_candidate; /* per pattern: 1 when its atom hit or ALWAYS */
+  rt_match *raw;          /* matches per pattern, bump-allocated */
+  uint32_t *raw_first, *raw_n; /* per pattern: slice of raw */
+  size_t raw_cap, raw_len;
+  rt_match *kept;         /* per fact kept matches */
+  size_t kept_cap, kept_len;
+  rt_factres *fres;
+  int *pat_limit;         /* per pattern: limit hit this scan */
+  pcre2_match_data *md;
+  pcre2_match_context *mctx;
+  pcre2_jit_stack *jit;
+  int64_t *stack;
+  uint64_t *evbits;       /* facts touched by the current rule */
+  uint64_t *sectbits;     /* tool facts whose evidence is section-only */
+  /* disclosure */
+  uint32_t *sec_start, *sec_end;
+  size_t nsec, sec_cap;
+  uint8_t *tool_disclosed;
+  unsigned disclosure;
+  /* report */
+  ch_report report;
+  ch_finding *findings;
+  ch_span *spans;         /* nrules x CH_MAX_EVIDENCE */
+  char *red;
+  size_t red_cap;
+  const char *text;
+  size_t text_len;
+  char errmsg[256];
+};
+
+/* load.c */
+ch_status rt_verify_code(const ch_charter *c, const rt_rule *r, char *err, size_t errlen);
+/* prefilter.c */
+ch_status ac_build(ch_charter *c);
+void ac_free(ch_charter *c);
+/* vm.c: run one rule; returns its result; *fault set on an impossible state */
+int64_t vm_run(ch_scanner *s, const rt_rule *r, int *fault);
+/* api.c */
+ch_status rt_build_attrs(ch_charter *c);
+/* scan.c helpers used by the VM */
+int rt_tool_class_of(const ch_scanner *s);
+uint32_t rt_allowed_classes(const ch_scanner *s);
+int rt_level_index(const ch_scanner *s);
+int rt_disclosure_required(const ch_scanner *s);
+
+#endif

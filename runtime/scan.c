@@ -1,0 +1,711 @@
+/*
+ * scan.c — the scanner: context, the pattern phase and the rule phase.
+ *
+ * A scan is two phases, as in YARA.  Phase one runs over the text once:
+ * normalise (clean + folded views), one prefilter pass over the folded
+ * view, then only the patterns whose atom hit (or that have none) —
+ * words are confirmed at word boundaries, regexes run with PCRE2's limits,
+ * detectors validate checksums.  Matches are kept per fact (after `near`
+ * and `min`) and disclosure sections are derived.  Phase two runs each
+ * rule's verified bytecode (vm.c) over those facts and the context.
+ *
+ * Memory: every buffer belongs to the scanner and is sized for the largest
+ * input seen so far; a scan of an input no larger than a previous one
+ * allocates nothing.  Match storage is a bump array reset per scan.
+ */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/alloc.h"
+#include "runtime/charter_internal.h"
+#include "runtime/detect.h"
+#include "runtime/limits.h"
+
+/* ---------------------------------------------------------------- context */
+
+ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
+  if (!c || !out) return CH_E_ARG;
+  *out = NULL;
+  const ch_allocator *a = c->alloc;
+  ch_scanner *s = ch_calloc(a, 1, sizeof *s);
+  if (!s) return CH_E_NOMEM;
+  s->c = c;
+  s->alloc = a;
+  s->scope = CH_SCOPE_PROMPT;
+  s->tool = s->tool_class = s->ue = s->level_override = -1;
+  uint32_t fw = (c->nfacts + 63) / 64;
+  s->pat_candidate = ch_calloc(a, c->npatterns + 1, 1);
+  s->raw_first = ch_calloc(a, c->npatterns + 1, sizeof *s->raw_first);
+  s->raw_n = ch_calloc(a, c->npatterns + 1, sizeof *s->raw_n);
+  s->pat_limit = ch_calloc(a, c->npatterns + 1, sizeof *s->pat_limit);
+  s->fres = ch_calloc(a, c->nfacts + 1, sizeof *s->fres);
+  s->stack = ch_calloc(a, CH_MAX_STACK + 1, sizeof *s->stack);
+  s->evbits = ch_calloc(a, fw + 1, sizeof *s->evbits);
+  s->sectbits = ch_calloc(a, fw + 1, sizeof *s->sectbits);
+  s->tool_disclosed = ch_calloc(a, c->ntools + 1, 1);
+  s->findings = ch_calloc(a, c->nrules + 1, sizeof *s->findings);
+  s->spans = ch_calloc(a, (size_t)(c->nrules + 1) * CH_MAX_EVIDENCE, sizeof *s->spans);
+  s->raw_cap = 1024;
+  s->raw = ch_malloc(a, s->raw_cap * sizeof *s->raw);
+  s->kept_cap = 1024;
+  s->kept = ch_malloc(a, s->kept_cap * sizeof *s->kept);
+  s->sec_cap = 16;
+  s->sec_start = ch_malloc(a, s->sec_cap * sizeof *s->sec_start);
+  s->sec_end = ch_malloc(a, s->sec_cap * sizeof *s->sec_end);
+  s->md = pcre2_match_data_create(c->max_ovector, c->gctx);
+  s->mctx = pcre2_match_context_copy(c->mctx);
+  s->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, c->gctx);
+  if (!s->pat_candidate || !s->raw_first || !s->raw_n || !s->pat_limit || !s->fres || !s->stack || !s->evbits ||
+      !s->sectbits || !s->tool_disclosed || !s->findings || !s->spans || !s->raw || !s->kept || !s->sec_start ||
+      !s->sec_end || !s->md || !s->mctx || !s->jit) {
+    ch_scanner_destroy(s);
+    return CH_E_NOMEM;
+  }
+  pcre2_jit_stack_assign(s->mctx, NULL, s->jit);
+  *out = s;
+  return CH_OK;
+}
+
+void ch_scanner_destroy(ch_scanner *s) {
+  if (!s) return;
+  const ch_allocator *a = s->alloc;
+  norm_view_free(&s->clean, a);
+  norm_view_free(&s->folded, a);
+  ch_free(a, s->pat_candidate);
+  ch_free(a, s->raw_first);
+  ch_free(a, s->raw_n);
+  ch_free(a, s->pat_limit);
+  ch_free(a, s->fres);
+  ch_free(a, s->stack);
+  ch_free(a, s->evbits);
+  ch_free(a, s->sectbits);
+  ch_free(a, s->tool_disclosed);
+  ch_free(a, s->findings);
+  ch_free(a, s->spans);
+  ch_free(a, s->raw);
+  ch_free(a, s->kept);
+  ch_free(a, s->sec_start);
+  ch_free(a, s->sec_end);
+  ch_free(a, s->red);
+  pcre2_match_data_free(s->md);
+  pcre2_match_context_free(s->mctx);
+  pcre2_jit_stack_free(s->jit);
+  ch_free(a, s);
+}
+
+const char *ch_scanner_errmsg(const ch_scanner *s) { return s ? s->errmsg : ""; }
+
+ch_status ch_scanner_set_scope(ch_scanner *s, ch_scope scope) {
+  if (!s || (scope != CH_SCOPE_PROMPT && scope != CH_SCOPE_DOCUMENT)) return CH_E_ARG;
+  s->scope = scope;
+  return CH_OK;
+}
+
+ch_status ch_scanner_set_role(ch_scanner *s, ch_role role) {
+  if (!s || role < CH_ROLE_ANY || role > CH_ROLE_STAFF) return CH_E_ARG;
+  s->role = role;
+  return CH_OK;
+}
+
+ch_status ch_scanner_set_tool(ch_scanner *s, const char *tool) {
+  if (!s) return CH_E_ARG;
+  if (!tool) {
+    s->tool = s->tool_class = -1;
+    return CH_OK;
+  }
+  const ch_charter *c = s->c;
+  for (uint32_t i = 0; i < c->ntools; i++)
+    if (!strcmp(c->tools[i].id.s, tool)) {
+      s->tool = (int)i;
+      s->tool_class = (int)c->tools[i].cls;
+      return CH_OK;
+    }
+  for (uint32_t i = 0; i < c->nclasses; i++)
+    if (!strcmp(c->classes_id[i].s, tool)) {
+      s->tool = -1;
+      s->tool_class = (int)i;
+      return CH_OK;
+    }
+  snprintf(s->errmsg, sizeof s->errmsg, "unknown tool '%s'", tool);
+  return CH_E_NOTFOUND;
+}
+
+ch_status ch_scanner_set_ue(ch_scanner *s, const char *code) {
+  if (!s) return CH_E_ARG;
+  s->ue = -1;
+  if (!code) return CH_OK;
+  const ch_charter *c = s->c;
+  for (uint32_t i = 0; i < c->nues; i++)
+    if (!c->ues[i].glob && !strcmp(c->ues[i].code.s, code)) {
+      s->ue = (int)i;
+      return CH_OK;
+    }
+  for (uint32_t i = 0; i < c->nues; i++)
+    if (c->ues[i].glob && fnmatch(c->ues[i].code.s, code, 0) == 0) {
+      s->ue = (int)i;
+      return CH_OK;
+    }
+  return CH_OK; /* an unknown UE gets the default permission */
+}
+
+ch_status ch_scanner_set_level(ch_scanner *s, const char *level) {
+  if (!s) return CH_E_ARG;
+  if (!level) {
+    s->level_override = -1;
+    return CH_OK;
+  }
+  const ch_charter *c = s->c;
+  for (uint32_t i = 0; i < c->nlevels; i++)
+    if (!strcmp(c->levels[i].id.s, level)) {
+      s->level_override = (int)i;
+      return CH_OK;
+    }
+  char *end;
+  long v = strtol(level, &end, 10);
+  if (*level && !*end)
+    for (uint32_t i = 0; i < c->nlevels; i++)
+      if (c->levels[i].rank == v) {
+        s->level_override = (int)i;
+        return CH_OK;
+      }
+  snprintf(s->errmsg, sizeof s->errmsg, "unknown level '%s'", level);
+  return CH_E_NOTFOUND;
+}
+
+int rt_level_index(const ch_scanner *s) {
+  if (s->level_override >= 0) return s->level_override;
+  if (s->ue >= 0) return (int)s->c->ues[s->ue].level;
+  return s->c->default_level == CHB_NONE ? -1 : (int)s->c->default_level;
+}
+
+uint32_t rt_allowed_classes(const ch_scanner *s) {
+  if (s->ue >= 0 && s->c->ues[s->ue].classes) return s->c->ues[s->ue].classes;
+  return s->c->default_classes;
+}
+
+int rt_tool_class_of(const ch_scanner *s) { return s->tool_class; }
+
+int rt_disclosure_required(const ch_scanner *s) {
+  const ch_charter *c = s->c;
+  int li = rt_level_index(s);
+  uint32_t lvl = li >= 0 ? c->levels[li].disclosure : CHB_DISC_INHERIT;
+  if (s->level_override >= 0) return lvl == CHB_DISC_REQUIRED;
+  uint32_t d = s->ue >= 0 ? c->ues[s->ue].disclosure : c->default_disclosure;
+  if (d != CHB_DISC_INHERIT) return d == CHB_DISC_REQUIRED;
+  return lvl == CHB_DISC_REQUIRED;
+}
+
+/* ---------------------------------------------------------- pattern phase */
+
+static ch_status grow(ch_scanner *s, void **p, size_t *cap, size_t need, size_t sz) {
+  if (need <= *cap) return CH_OK;
+  size_t nc = *cap * 2;
+  while (nc < need) nc *= 2;
+  void *np = ch_realloc(s->alloc, *p, nc * sz);
+  if (!np) return CH_E_NOMEM;
+  *p = np;
+  *cap = nc;
+  return CH_OK;
+}
+
+static ch_status add_raw(ch_scanner *s, uint32_t pat, uint32_t start, uint32_t end) {
+  if (s->raw_n[pat] >= CH_MAX_MATCHES_PER_PATTERN) return CH_OK;
+  if (grow(s, (void **)&s->raw, &s->raw_cap, s->raw_len + 1, sizeof *s->raw)) return CH_E_NOMEM;
+  s->raw[s->raw_len++] = (rt_match){start, end, pat};
+  s->raw_n[pat]++;
+  return CH_OK;
+}
+
+/* Matches of one pattern must be contiguous in raw[]: patterns are run one
+ * after the other, except words, which the prefilter finds interleaved;
+ * those go through a per-pattern pass below. */
+
+typedef struct det_ctx {
+  ch_scanner *s;
+  uint32_t pat;
+  ch_status st;
+} det_ctx;
+
+static int det_cb(void *ud, size_t start, size_t end) {
+  det_ctx *d = ud;
+  const uint32_t *map = d->s->clean.map;
+  d->st = add_raw(d->s, d->pat, map[start], map[end]);
+  return d->st != CH_OK || d->s->raw_n[d->pat] >= CH_MAX_MATCHES_PER_PATTERN;
+}
+
+static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
+  const rt_pattern *p = &s->c->patterns[pi];
+  const unsigned char *t = (const unsigned char *)s->clean.text;
+  size_t n = s->clean.len, off = 0;
+  while (off <= n) {
+    int rc = pcre2_match(p->re, t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH) break;
+    if (rc < 0) {
+      if (rc == PCRE2_ERROR_NOMEMORY) return CH_E_NOMEM;
+      /* match, depth, heap or JIT stack limit: report, mark the fact
+       * uncertain so prompt-scope deny rules fail closed */
+      s->pat_limit[pi] = 1;
+      rep->limit_hit = 1;
+      break;
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+    size_t ms = ov[0], me = ov[1];
+    if (me > ms) {
+      ch_status st = add_raw(s, pi, s->clean.map[ms], s->clean.map[me]);
+      if (st) return st;
+      if (s->raw_n[pi] >= CH_MAX_MATCHES_PER_PATTERN) break;
+      off = me;
+    } else {
+      /* empty match: step one code point */
+      off = me + 1;
+      while (off < n && (t[off] & 0xc0) == 0x80) off++;
+    }
+  }
+  return CH_OK;
+}
+
+static int word_ok(const norm_view *f, size_t s, size_t e) {
+  const unsigned char *t = (const unsigned char *)f->text;
+  /* boundaries only matter where the word itself starts/ends with a word
+   * character ("c++" or "l'" may sit next to letters) */
+  if (norm_is_word_byte(t[s]) && s > 0 && norm_is_word_byte(t[s - 1])) return 0;
+  if (norm_is_word_byte(t[e - 1]) && e < f->len && norm_is_word_byte(t[e])) return 0;
+  return 1;
+}
+
+/* Prefilter pass: mark candidate regexes; record word matches in a
+ * temporary list (pattern, start, end in the folded view) to be sorted by
+ * pattern afterwards. */
+static ch_status prefilter(ch_scanner *s) {
+  const ch_charter *c = s->c;
+  const rt_ac *ac = &c->ac;
+  const unsigned char *t = (const unsigned char *)s->folded.text;
+  size_t n = s->folded.len;
+  if (!ac->nstates || !c->natoms) return CH_OK;
+  uint32_t st = 0;
+  const uint32_t ncls = ac->nclass;
+  for (size_t i = 0; i < n; i++) {
+    st = ac->delta[(size_t)st * ncls + ac->cls[t[i]]];
+    uint32_t o = ac->out_first[st];
+    if (o == CHB_NONE) continue;
+    for (; o != CHB_NONE; o = ac->out_next[o]) {
+      const rt_atom *at = &c->atoms[ac->out_atom[o]];
+      const rt_pattern *p = &c->patterns[at->pattern];
+      if (p->kind == CHB_PAT_WORD) {
+        size_t e = i + 1, b = e - at->len;
+        if (word_ok(&s->folded, b, e)) {
+          ch_status r = add_raw(s, at->pattern, s->folded.map[b], s->folded.map[e]);
+          if (r) return r;
+        }
+      } else {
+        s->pat_candidate[at->pattern] = 1;
+      }
+    }
+  }
+  return CH_OK;
+}
+
+static int cmp_match(const void *a, const void *b) {
+  const rt_match *x = a, *y = b;
+  if (x->pattern != y->pattern) return x->pattern < y->pattern ? -1 : 1;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return x->end < y->end ? -1 : x->end > y->end;
+}
+
+static int near_ok(const ch_scanner *s, const rt_match *m, uint32_t nf, uint32_t dist) {
+  const rt_factres *r = &s->fres[nf];
+  for (uint32_t k = 0; k < r->n; k++) {
+    const rt_match *o = &s->kept[r->first + k];
+    uint64_t gap = o->end <= m->start ? m->start - o->end : m->end <= o->start ? o->start - m->end : 0;
+    if (gap <= dist) return 1;
+  }
+  return 0;
+}
+
+static ch_status facts(ch_scanner *s) {
+  const ch_charter *c = s->c;
+  /* raw[] holds word matches from the prefilter (any order) followed by
+   * regex/detector matches; sort once by (pattern, start) so each
+   * pattern's matches form a slice. */
+  qsort(s->raw, s->raw_len, sizeof *s->raw, cmp_match);
+  for (size_t i = 0; i < s->raw_len;) {
+    uint32_t p = s->raw[i].pattern;
+    s->raw_first[p] = (uint32_t)i;
+    size_t j = i;
+    while (j < s->raw_len && s->raw[j].pattern == p) j++;
+    s->raw_n[p] = (uint32_t)(j - i);
+    i = j;
+  }
+  s->kept_len = 0;
+  for (uint32_t f = 0; f < c->nfacts; f++) {
+    const rt_fact *F = &c->facts[f];
+    rt_factres *r = &s->fres[f];
+    r->first = (uint32_t)s->kept_len;
+    r->n = 0;
+    r->uncertain = 0;
+    for (uint32_t p = F->pat_first; p < F->pat_end; p++) {
+      const rt_pattern *P = &c->patterns[p];
+      if (s->pat_limit[p]) r->uncertain = 1;
+      for (uint32_t k = 0; k < s->raw_n[p]; k++) {
+        const rt_match *m = &s->raw[s->raw_first[p] + k];
+        if (P->near != CHB_NONE && !near_ok(s, m, P->near, P->near_dist)) continue;
+        if (grow(s, (void **)&s->kept, &s->kept_cap, s->kept_len + 1, sizeof *s->kept)) return CH_E_NOMEM;
+        s->kept[s->kept_len++] = *m;
+        r->n++;
+      }
+    }
+    r->count = r->n;
+    if (F->min && r->count < F->min) {
+      r->count = 0;
+      r->n = 0;
+      s->kept_len = r->first;
+    }
+  }
+  return CH_OK;
+}
+
+/* ---------------------------------------------------------- disclosure */
+
+/* Heading level of the markdown heading line containing offset `at`, or 0. */
+static int heading_level_at(const char *t, size_t n, size_t at, size_t *line_start) {
+  size_t b = at;
+  while (b > 0 && t[b - 1] != '\n') b--;
+  *line_start = b;
+  int lv = 0;
+  while (b + (size_t)lv < n && t[b + (size_t)lv] == '#' && lv < 7) lv++;
+  return lv >= 1 && lv <= 6 && b + (size_t)lv < n && t[b + (size_t)lv] == ' ' ? lv : 0;
+}
+
+static ch_status sections(ch_scanner *s) {
+  const ch_charter *c = s->c;
+  const char *t = s->text;
+  size_t n = s->text_len;
+  s->nsec = 0;
+  for (uint32_t f = 0; f < c->nfacts; f++) {
+    if (c->facts[f].kind != CHB_FACT_DISC_HEADING) continue;
+    const rt_factres *r = &s->fres[f];
+    for (uint32_t k = 0; k < r->n; k++) {
+      const rt_match *m = &s->kept[r->first + k];
+      size_t ls, first = m->start;
+      while (first < m->end && (t[first] == ' ' || t[first] == '\n' || t[first] == '\r' || t[first] == '\t')) first++;
+      int lv = heading_level_at(t, n, first, &ls);
+      size_t end = m->end + CH_DISCLOSURE_REACH < n ? m->end + CH_DISCLOSURE_REACH : n;
+      /* the next heading line of the same or a higher level ends it */
+      for (size_t i = m->end; i < end; i++) {
+        if (t[i] != '\n') continue;
+        size_t ls2;
+        int lv2 = heading_level_at(t, n, i + 1, &ls2);
+        if (lv2 && (lv == 0 || lv2 <= lv)) {
+          end = i + 1;
+          break;
+        }
+      }
+      if (s->nsec == s->sec_cap) {
+        size_t nc = s->sec_cap * 2;
+        uint32_t *a = ch_realloc(s->alloc, s->sec_start, nc * sizeof *a);
+        if (!a) return CH_E_NOMEM;
+        s->sec_start = a;
+        uint32_t *b = ch_realloc(s->alloc, s->sec_end, nc * sizeof *b);
+        if (!b) return CH_E_NOMEM;
+        s->sec_end = b;
+        s->sec_cap = nc;
+      }
+      s->sec_start[s->nsec] = m->start;
+      s->sec_end[s->nsec] = (uint32_t)end;
+      s->nsec++;
+    }
+  }
+  return CH_OK;
+}
+
+static int in_section(const ch_scanner *s, const rt_match *m) {
+  for (size_t i = 0; i < s->nsec; i++)
+    if (m->start >= s->sec_start[i] && m->start < s->sec_end[i]) return 1;
+  return 0;
+}
+
+static void disclosure(ch_scanner *s) {
+  const ch_charter *c = s->c;
+  s->disclosure = 0;
+  memset(s->tool_disclosed, 0, c->ntools);
+  if (s->scope != CH_SCOPE_DOCUMENT) {
+    for (uint32_t f = 0; f < c->nfacts; f++) {
+      uint32_t k = c->facts[f].kind;
+      if (k == CHB_FACT_DISC_HEADING || k == CHB_FACT_DISC_FIELD || k == CHB_FACT_DISC_NEGATIVE) s->fres[f].count = 0;
+    }
+    return;
+  }
+  int heading = s->nsec > 0, negative = 0, anytool = 0, anyfield = 0, complete = 1;
+  for (uint32_t f = 0; f < c->nfacts; f++) {
+    const rt_fact *F = &c->facts[f];
+    rt_factres *r = &s->fres[f];
+    uint32_t in = 0;
+    for (uint32_t k = 0; k < r->n; k++) in += (uint32_t)in_section(s, &s->kept[r->first + k]);
+    r->in_section = in;
+    if (F->kind == CHB_FACT_TOOL && in) {
+      s->tool_disclosed[F->arg] = 1;
+      anytool = 1;
+    }
+    if (F->kind == CHB_FACT_DISC_NEGATIVE && (heading ? in : r->count)) negative = 1;
+  }
+  for (uint32_t f = 0; f < c->nfacts; f++) {
+    const rt_fact *F = &c->facts[f];
+    if (F->kind != CHB_FACT_DISC_FIELD) continue;
+    rt_factres *r = &s->fres[f];
+    /* a field counts only inside a section; "tools" fields also count
+     * any tool mention there */
+    r->count = r->in_section + ((F->arg & CHB_FIELD_TOOLS) && anytool ? 1 : 0);
+    if (r->count) anyfield = 1;
+    if ((F->arg & CHB_FIELD_REQUIRED) && !r->count) complete = 0;
+  }
+  int present = heading || negative;
+  int used = present && !negative && (anytool || anyfield);
+  s->disclosure = (unsigned)present | (unsigned)negative << 1 | (unsigned)used << 2 | (unsigned)(used && complete) << 3;
+}
+
+/* ------------------------------------------------------------- rule phase */
+
+static void line_col(const char *t, size_t off, size_t *cache_off, uint32_t *cache_line, size_t *cache_ls,
+                     uint32_t *line, uint32_t *col) {
+  size_t o = *cache_off, ls = *cache_ls;
+  uint32_t l = *cache_line;
+  if (off < o) {
+    o = 0;
+    ls = 0;
+    l = 1;
+  }
+  for (; o < off; o++)
+    if (t[o] == '\n') {
+      l++;
+      ls = o + 1;
+    }
+  *cache_off = o;
+  *cache_line = l;
+  *cache_ls = ls;
+  *line = l;
+  *col = (uint32_t)(off - ls + 1);
+}
+
+static const char *detector_of(const ch_charter *c, uint32_t pat) {
+  const rt_pattern *p = &c->patterns[pat];
+  return p->kind == CHB_PAT_DETECT ? p->text.s : p->kind == CHB_PAT_WORD ? "words" : "pattern";
+}
+
+static void collect_evidence(ch_scanner *s, ch_finding *fd, ch_span *spans) {
+  const ch_charter *c = s->c;
+  fd->ev = spans;
+  fd->nev = 0;
+  size_t co = 0, cls = 0;
+  uint32_t cl = 1;
+  for (uint32_t f = 0; f < c->nfacts && fd->nev < CH_MAX_EVIDENCE; f++) {
+    if (!(s->evbits[f / 64] >> (f % 64) & 1)) continue;
+    int sect_only = (int)(s->sectbits[f / 64] >> (f % 64) & 1);
+    const rt_factres *r = &s->fres[f];
+    for (uint32_t k = 0; k < r->n && fd->nev < CH_MAX_EVIDENCE; k++) {
+      const rt_match *m = &s->kept[r->first + k];
+      if (sect_only && !in_section(s, m)) continue;
+      ch_span *sp = &spans[fd->nev++];
+      sp->start = m->start;
+      sp->end = m->end;
+      line_col(s->text, m->start, &co, &cl, &cls, &sp->line, &sp->column);
+      const char *id = c->facts[f].id.s;
+      sp->fact = id;
+      sp->detector = detector_of(c, m->pattern);
+    }
+  }
+}
+
+/* Does rule r read a fact that hit a PCRE2 limit? */
+static int reads_uncertain(const ch_scanner *s, uint32_t ri) {
+  const ch_charter *c = s->c;
+  const uint64_t *bits = c->rule_facts + (size_t)ri * c->fact_words;
+  for (uint32_t f = 0; f < c->nfacts; f++)
+    if ((bits[f / 64] >> (f % 64) & 1) && s->fres[f].uncertain) return 1;
+  return 0;
+}
+
+static const char *placeholder(const ch_charter *c, uint32_t pat, char *buf, size_t n) {
+  const rt_pattern *p = &c->patterns[pat];
+  const char *l;
+  if (p->kind == CHB_PAT_DETECT) l = det_label(p->det);
+  else {
+    l = c->facts[p->fact].id.s;
+  }
+  size_t k = 0;
+  buf[k++] = '[';
+  for (; *l && k + 2 < n; l++) buf[k++] = (char)(*l >= 'a' && *l <= 'z' ? *l - 32 : *l == '-' ? '_' : *l);
+  buf[k++] = ']';
+  buf[k] = 0;
+  return buf;
+}
+
+static int cmp_start(const void *a, const void *b) {
+  const rt_match *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start ? 1 : (x->end > y->end) - (x->end < y->end);
+}
+
+static ch_status redact(ch_scanner *s) {
+  const ch_charter *c = s->c;
+  ch_report *rep = &s->report;
+  /* gather the spans of every fired redact rule's fact; reuse raw[] as
+   * scratch (the pattern phase is over) */
+  s->raw_len = 0;
+  for (size_t i = 0; i < rep->nfindings; i++) {
+    const rt_rule *r = rep->findings[i].rule;
+    if (r->action != CH_ACT_REDACT) continue;
+    const rt_factres *fr = &s->fres[r->action_arg];
+    for (uint32_t k = 0; k < fr->n; k++) {
+      if (grow(s, (void **)&s->raw, &s->raw_cap, s->raw_len + 1, sizeof *s->raw)) return CH_E_NOMEM;
+      s->raw[s->raw_len++] = s->kept[fr->first + k];
+    }
+  }
+  if (!s->raw_len) {
+    rep->redacted = s->text;
+    rep->redacted_len = s->text_len;
+    return CH_OK;
+  }
+  qsort(s->raw, s->raw_len, sizeof *s->raw, cmp_start);
+  size_t need = s->text_len + 1;
+  for (size_t i = 0; i < s->raw_len; i++) need += 16;
+  if (need > s->red_cap) {
+    char *nr = ch_realloc(s->alloc, s->red, need);
+    if (!nr) return CH_E_NOMEM;
+    s->red = nr;
+    s->red_cap = need;
+  }
+  size_t w = 0, pos = 0;
+  char ph[24];
+  for (size_t i = 0; i < s->raw_len; i++) {
+    const rt_match *m = &s->raw[i];
+    if (m->end <= pos) continue; /* inside a span already replaced */
+    size_t st = m->start < pos ? pos : m->start;
+    memcpy(s->red + w, s->text + pos, st - pos);
+    w += st - pos;
+    /* merge overlapping spans into one placeholder */
+    size_t en = m->end;
+    while (i + 1 < s->raw_len && s->raw[i + 1].start < en) {
+      if (s->raw[i + 1].end > en) en = s->raw[i + 1].end;
+      i++;
+    }
+    const char *p = placeholder(c, m->pattern, ph, sizeof ph);
+    size_t pl = strlen(p);
+    memcpy(s->red + w, p, pl);
+    w += pl;
+    pos = en;
+  }
+  memcpy(s->red + w, s->text + pos, s->text_len - pos);
+  w += s->text_len - pos;
+  s->red[w] = 0;
+  rep->redacted = s->red;
+  rep->redacted_len = w;
+  return CH_OK;
+}
+
+static ch_decision decision_of(uint32_t action) {
+  switch (action) {
+  case CH_ACT_DENY: return CH_DENY;
+  case CH_ACT_REDACT: return CH_REDACT;
+  default: return CH_WARN;
+  }
+}
+
+static ch_status rules(ch_scanner *s) {
+  const ch_charter *c = s->c;
+  ch_report *rep = &s->report;
+  for (uint32_t i = 0; i < c->nrules; i++) {
+    const rt_rule *r = &c->rules[i];
+    if (!(r->scope & (uint32_t)s->scope)) continue;
+    memset(s->evbits, 0, c->fact_words * sizeof *s->evbits);
+    memset(s->sectbits, 0, c->fact_words * sizeof *s->sectbits);
+    int fault = 0;
+    int64_t v = vm_run(s, r, &fault);
+    if (fault) {
+      snprintf(s->errmsg, sizeof s->errmsg, "internal fault in rule '%s' (source line %u)", r->id.s, r->line);
+      return CH_E_INTERNAL;
+    }
+    const char *msg = r->message.s;
+    if (!v && s->scope == CH_SCOPE_PROMPT && r->action == CH_ACT_DENY && rep->limit_hit && reads_uncertain(s, i)) {
+      /* fail closed: a pattern this deny rule depends on could not finish */
+      v = 1;
+      msg = "A pattern of this rule hit its time limit on this prompt; the prompt is refused as a precaution.";
+    }
+    if (!v) continue;
+    ch_finding *fd = &s->findings[rep->nfindings++];
+    fd->rule = r;
+    fd->message = msg;
+    collect_evidence(s, fd, s->spans + (size_t)i * CH_MAX_EVIDENCE);
+    ch_decision d = decision_of(r->action);
+    if (d > rep->decision) rep->decision = d;
+  }
+  return CH_OK;
+}
+
+/* ------------------------------------------------------------------ scan */
+
+static ch_status reserve(ch_scanner *s, size_t len) {
+  if (len <= s->text_cap && s->clean.text) return CH_OK;
+  ch_status st = norm_reserve(&s->clean, NORM_CLEAN_CAP(len), s->alloc);
+  if (!st) st = norm_reserve(&s->folded, NORM_CLEAN_CAP(len), s->alloc);
+  if (!st) s->text_cap = len;
+  return st;
+}
+
+ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_report **report) {
+  if (report) *report = NULL;
+  if (!s || !report || (!text && len)) return CH_E_ARG;
+  s->errmsg[0] = 0;
+  if (len > CH_MAX_INPUT) {
+    snprintf(s->errmsg, sizeof s->errmsg, "input of %zu bytes exceeds the %zu-byte limit", len, (size_t)CH_MAX_INPUT);
+    return CH_E_LIMIT;
+  }
+  if (!text) text = "";
+  const ch_charter *c = s->c;
+  ch_status st = reserve(s, len);
+  if (st) {
+    snprintf(s->errmsg, sizeof s->errmsg, "out of memory for a %zu-byte input", len);
+    return st;
+  }
+  s->text = text;
+  s->text_len = len;
+  ch_report *rep = &s->report;
+  memset(rep, 0, sizeof *rep);
+  rep->findings = s->findings;
+  norm_clean(text, len, &s->clean);
+  norm_fold(&s->clean, &s->folded);
+  s->raw_len = 0;
+  memset(s->raw_n, 0, c->npatterns * sizeof *s->raw_n);
+  memset(s->pat_limit, 0, c->npatterns * sizeof *s->pat_limit);
+  for (uint32_t i = 0; i < c->npatterns; i++)
+    s->pat_candidate[i] = c->patterns[i].kind != CHB_PAT_WORD && (c->patterns[i].natoms == 0 || (c->patterns[i].flags & CHB_PATF_ALWAYS));
+  st = prefilter(s);
+  for (uint32_t i = 0; st == CH_OK && i < c->npatterns; i++) {
+    if (!s->pat_candidate[i]) continue;
+    const rt_pattern *p = &c->patterns[i];
+    if (p->kind == CHB_PAT_REGEX) st = run_regex(s, i, rep);
+    else if (p->kind == CHB_PAT_DETECT) {
+      det_ctx d = {s, i, CH_OK};
+      det_scan(p->det, s->clean.text, s->clean.len, det_cb, &d);
+      st = d.st;
+    }
+  }
+  if (st == CH_OK) st = facts(s);
+  if (st == CH_OK) st = sections(s);
+  if (st == CH_OK) {
+    disclosure(s);
+    st = rules(s);
+  }
+  if (st == CH_OK) st = redact(s);
+  if (st != CH_OK) {
+    if (!s->errmsg[0]) snprintf(s->errmsg, sizeof s->errmsg, "%s", ch_strerror(st));
+    return st;
+  }
+  int li = rt_level_index(s);
+  rep->level = li >= 0 ? c->levels[li].rank : 0;
+  rep->level_name = li >= 0 ? c->levels[li].id.s : "";
+  rep->ue = s->ue >= 0 ? c->ues[s->ue].code.s : "";
+  rep->disclosure = s->disclosure;
+  *report = rep;
+  return CH_OK;
+}
