@@ -59,6 +59,8 @@ typedef struct ch_cc {
   int nesting_reported;
   uint32_t cur_file;
   jmp_buf *lex_fatal; /* where flex's fatal errors jump to */
+#define CC_LEX_BLOCKS 32
+  void *lex_blocks[CC_LEX_BLOCKS]; /* flex's live allocations */
   struct model *model;
 } ch_cc;
 

@@ -104,7 +104,7 @@ static void check_regex(ck *k, const m_source *s) {
   int err;
   PCRE2_SIZE off;
   pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->text, PCRE2_ZERO_TERMINATED, opts, &err, &off, k->cctx);
-  if (!re && err == PCRE2_ERROR_NOMEMORY) {
+  if (!re && (err == PCRE2_ERROR_NOMEMORY || err == 121 /* ERR21: failed to allocate heap memory */)) {
     k->cc->arena.failed = 1;
     return;
   }

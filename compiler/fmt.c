@@ -147,11 +147,16 @@ static void expr(fm *f, const ast_node *e, int need) {
   if (p < need) out(f, ")");
 }
 
-static void near(fm *f, const ast_node *n) {
+static void near(fm *f, const ast_node *n, int ind) {
   if (!n) return;
-  char b[64];
-  snprintf(b, sizeof b, " within %lld", (long long)n->num);
-  outf(f, " near %s", n->s1);
+  char b[200];
+  snprintf(b, sizeof b, "near %s within %lld", n->s1, (long long)n->num);
+  if (f->col + 1 + (int)strlen(b) > 100) {
+    out(f, "\n");
+    indent(f, ind);
+  } else {
+    out(f, " ");
+  }
   out(f, b);
 }
 
@@ -161,8 +166,8 @@ static void source_items(fm *f, ast_node *items, int ind) {
     indent(f, ind);
     switch (x->kind) {
     case N_DETECT: out(f, "detect "); list(f, x->a, ind + 2); break;
-    case N_WORDS: out(f, "words "); list(f, x->a, ind + 2); near(f, x->b); break;
-    case N_PATTERN: out(f, "pattern "); regex(f, x->s1, x->s2); near(f, x->b); break;
+    case N_WORDS: out(f, "words "); list(f, x->a, ind + 2); near(f, x->b, ind + 1); break;
+    case N_PATTERN: out(f, "pattern "); regex(f, x->s1, x->s2); near(f, x->b, ind + 1); break;
     case N_MIN: {
       char b[32];
       snprintf(b, sizeof b, "min %lld", (long long)x->num);

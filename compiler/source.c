@@ -314,21 +314,35 @@ int cc_parse(ch_cc *cc, uint32_t file) {
   cc->nesting_reported = 0;
   cc->lex_error[0] = 0;
   cc_file *f = &cc->files[file];
-  YY_BUFFER_STATE b = ch_yy_scan_bytes(f->text, (int)f->len, sc);
-  if (!b) {
-    ch_yylex_destroy(sc);
-    cc->arena.failed = 1;
-    return -1;
-  }
   unsigned before = cc->errors;
   jmp_buf fatal;
   cc->lex_fatal = &fatal;
   if (setjmp(fatal)) {
-    /* The scanner's state is unknown after a fatal error: leak nothing we
-     * can reach, report, and give up on this file. */
+    /* The scanner's state is unknown after a fatal error: report, and give
+     * up on this file (its buffers die with the scanner). */
     cc->lex_fatal = NULL;
     cc->arena.failed = 1;
+    for (int i = 0; i < CC_LEX_BLOCKS; i++) {
+      ch_free(cc->alloc, cc->lex_blocks[i]);
+      cc->lex_blocks[i] = NULL;
+    }
+    return -1;
+  }
+  /* flex scans in place and needs two NULs at the end; a private copy in
+   * the arena keeps f->text intact for diagnostics, and leaves flex only
+   * one allocation that can fail (the buffer state), so nothing leaks on
+   * the fatal path. */
+  char *scanbuf = arena_alloc(&cc->arena, f->len + 2);
+  if (!scanbuf) {
     ch_yylex_destroy(sc);
+    return -1;
+  }
+  memcpy(scanbuf, f->text, f->len);
+  scanbuf[f->len] = scanbuf[f->len + 1] = 0;
+  YY_BUFFER_STATE b = ch_yy_scan_buffer(scanbuf, f->len + 2, sc);
+  if (!b) {
+    ch_yylex_destroy(sc);
+    cc->arena.failed = 1;
     return -1;
   }
   int r = ch_yyparse(cc, sc);

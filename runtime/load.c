@@ -343,7 +343,7 @@ static ch_status compile_regexes(ld *l) {
     PCRE2_SIZE off;
     p->re = pcre2_compile((PCRE2_SPTR)p->text.s, p->text.len, o, &err, &off, cc);
     if (!p->re) {
-      if (err == PCRE2_ERROR_NOMEMORY) st = CH_E_NOMEM;
+      if (err == PCRE2_ERROR_NOMEMORY || err == 121 /* ERR21: no heap memory */) st = CH_E_NOMEM;
       else {
         PCRE2_UCHAR msg[128];
         pcre2_get_error_message(err, msg, sizeof msg);
