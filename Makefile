@@ -141,7 +141,7 @@ $(BUILD)/charterc: $(CHARTERC_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_CC) $(LIB_RT)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_CC) $(LIB_RT) $(LIBS_RT)
 
 $(BUILD)/charter: $(CHARTER_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_CC) $(LIB_EX) $(LIB_RT)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_CC) $(LIB_EX) $(LIB_RT) $(LIBS_EX) $(LIBS_RT)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_CC) $(LIB_EX) $(LIB_RT) $(LIBS_EX) $(call pl,jansson) $(LIBS_RT)
 
 $(BUILD)/charter-gateway: $(GATEWAY_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_RT)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_RT) $(LIBS_GW) $(LIBS_RT)

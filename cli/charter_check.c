@@ -1,0 +1,438 @@
+/*
+ * charter_check.c — `charter check` (documents and assignment exports) and
+ * `charter extract` (the text the checker sees).
+ *
+ * Inputs are gathered first (chx_walk: files, folders, zip exports), then
+ * N worker threads each with its own scanner extract and scan them; the
+ * charter is shared read-only.  Results are written in input order once
+ * all are done, in the chosen format (charter_check_report.c).  A file
+ * that cannot be read is an error row; the batch goes on.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "charter.h"
+#include "charter_compile.h"
+#include "cli/charter_cmds.h"
+#include "cli/check.h"
+#include "extract/extract.h"
+
+typedef struct item {
+  char *name, *student, *id;
+  char *data;
+  size_t len;
+  char *error;
+} item;
+
+typedef struct items {
+  item *v;
+  size_t n, cap;
+  int oom;
+} items;
+
+static char *sdup(const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+static int gather(void *ud, const char *name, const char *student, const char *id, const void *data, size_t len,
+                  const char *error) {
+  items *it = ud;
+  if (it->n == it->cap) {
+    size_t nc = it->cap ? it->cap * 2 : 64;
+    item *nv = realloc(it->v, nc * sizeof *nv);
+    if (!nv) {
+      it->oom = 1;
+      return 1;
+    }
+    it->v = nv;
+    it->cap = nc;
+  }
+  item *x = &it->v[it->n++];
+  memset(x, 0, sizeof *x);
+  x->name = sdup(name);
+  x->student = sdup(student);
+  x->id = sdup(id);
+  if (data) {
+    x->data = malloc(len + 1);
+    if (x->data) {
+      memcpy(x->data, data, len);
+      x->data[len] = 0;
+      x->len = len;
+    } else {
+      x->error = sdup("out of memory");
+    }
+  } else {
+    x->error = sdup(error ? error : "unreadable");
+  }
+  return 0;
+}
+
+typedef struct job {
+  const ch_charter *c;
+  const char *ue, *level;
+  const chx_limits *lim;
+  items *in;
+  chk_result *out;
+  atomic_size_t next;
+  atomic_size_t done;
+  int color;
+} job;
+
+/* A window of about 120 bytes around [s, e), on UTF-8 boundaries, with
+ * line breaks shown as spaces. */
+static char *excerpt(const char *t, size_t n, size_t s, size_t e, size_t *hs, size_t *he) {
+  size_t a = s > 60 ? s - 60 : 0, b = e + 60 < n ? e + 60 : n;
+  if (e - s > 240) e = s + 240;
+  while (a > 0 && ((unsigned char)t[a] & 0xc0) == 0x80) a--;
+  while (b < n && ((unsigned char)t[b] & 0xc0) == 0x80) b++;
+  char *o = malloc(b - a + 8);
+  if (!o) return NULL;
+  size_t k = 0;
+  if (a > 0) {
+    memcpy(o, "…", 3);
+    k = 3;
+  }
+  size_t base = k;
+  for (size_t i = a; i < b; i++) o[k++] = t[i] == '\n' || t[i] == '\r' || t[i] == '\t' ? ' ' : t[i];
+  if (b < n) {
+    memcpy(o + k, "…", 3);
+    k += 3;
+  }
+  o[k] = 0;
+  *hs = base + (s - a);
+  *he = base + (e > b ? b - a : e - a);
+  return o;
+}
+
+static void process(job *j, size_t i, ch_scanner *s) {
+  item *x = &j->in->v[i];
+  chk_result *r = &j->out[i];
+  memset(r, 0, sizeof *r);
+  r->name = sdup(x->name);
+  r->uri = sdup(x->name);
+  r->student = sdup(x->student);
+  r->student_id = sdup(x->id);
+  r->ue = j->ue;
+  if (x->error) {
+    r->error = sdup(x->error);
+    return;
+  }
+  chx_doc d;
+  char err[600];
+  if (chx_extract_memory(x->data, x->len, x->name, j->lim, &d, err, sizeof err)) {
+    r->error = sdup(err);
+    chx_doc_free(&d);
+    return;
+  }
+  r->format = sdup(d.format);
+  const ch_report *rep;
+  if (ch_scanner_scan(s, d.text ? d.text : "", d.len, &rep)) {
+    snprintf(err, sizeof err, "%s: %s", x->name, ch_scanner_errmsg(s));
+    r->error = sdup(err);
+    chx_doc_free(&d);
+    return;
+  }
+  r->decision = ch_report_decision(rep);
+  r->level = ch_report_level(rep);
+  r->level_name = sdup(ch_report_level_name(rep));
+  r->disclosure = ch_report_disclosure(rep);
+  size_t nf = ch_report_finding_count(rep);
+  r->findings = calloc(nf ? nf : 1, sizeof *r->findings);
+  if (!r->findings) {
+    r->error = sdup("out of memory");
+    chx_doc_free(&d);
+    return;
+  }
+  for (size_t k = 0; k < nf; k++) {
+    const ch_finding *f = ch_report_finding(rep, k);
+    chk_finding *o = &r->findings[r->nfindings++];
+    o->rule = sdup(ch_finding_rule(f));
+    o->message = sdup(ch_finding_message(f));
+    o->statement = sdup(ch_finding_statement(f));
+    o->severity = ch_finding_severity(f);
+    o->action = ch_finding_action(f);
+    if (o->severity > r->worst) r->worst = o->severity;
+    size_t ne = ch_finding_evidence_count(f);
+    o->ev = calloc(ne ? ne : 1, sizeof *o->ev);
+    for (size_t m = 0; o->ev && m < ne; m++) {
+      ch_span sp;
+      ch_finding_evidence(f, m, &sp);
+      chk_ev *e = &o->ev[o->nev++];
+      chx_seg seg;
+      unsigned line;
+      chx_locate(&d, sp.start, &seg, &line);
+      e->fact = sdup(sp.fact);
+      e->start = sp.start;
+      e->end = sp.end;
+      e->line = sp.line;
+      e->page = seg.page;
+      e->para = seg.para;
+      e->part = chx_part_name(seg.part);
+      e->excerpt = excerpt(d.text, d.len, sp.start, sp.end, &e->hl_start, &e->hl_end);
+    }
+  }
+  chx_doc_free(&d);
+}
+
+static void *worker(void *arg) {
+  job *j = arg;
+  ch_scanner *s;
+  if (ch_scanner_create(j->c, &s)) return NULL;
+  ch_scanner_set_scope(s, CH_SCOPE_DOCUMENT);
+  ch_scanner_set_ue(s, j->ue);
+  ch_scanner_set_level(s, j->level);
+  for (;;) {
+    size_t i = atomic_fetch_add(&j->next, 1);
+    if (i >= j->in->n) break;
+    process(j, i, s);
+    /* the input's bytes are not needed any more */
+    free(j->in->v[i].data);
+    j->in->v[i].data = NULL;
+    atomic_fetch_add(&j->done, 1);
+  }
+  ch_scanner_destroy(s);
+  return NULL;
+}
+
+static void free_result(chk_result *r) {
+  free(r->name);
+  free(r->uri);
+  free(r->student);
+  free(r->student_id);
+  free(r->format);
+  free(r->error);
+  free(r->level_name);
+  for (size_t i = 0; i < r->nfindings; i++) {
+    chk_finding *f = &r->findings[i];
+    free(f->rule);
+    free(f->message);
+    free(f->statement);
+    for (size_t k = 0; k < f->nev; k++) {
+      free(f->ev[k].fact);
+      free(f->ev[k].excerpt);
+    }
+    free(f->ev);
+  }
+  free(r->findings);
+}
+
+static void usage(FILE *f) {
+  fputs("usage: charter check --charter FILE [--ue CODE | --level NAME|NUMBER] [--format text|json|sarif|csv|html]\n"
+        "                     [-j N] [-o FILE] [--max-file-size BYTES] [--max-unzipped BYTES] PATH...\n"
+        "  PATH: documents (.docx .odt .pdf .html .md .txt .tex), folders, or zip exports (Moodle)\n"
+        "exit status: 0 no error-level finding, 1 at least one, 2 an input could not be read\n",
+        f);
+}
+
+static long parse_size(const char *s) {
+  char *e;
+  long v = strtol(s, &e, 10);
+  if (*e == 'k' || *e == 'K') v <<= 10;
+  else if (*e == 'm' || *e == 'M') v <<= 20;
+  else if (*e == 'g' || *e == 'G') v <<= 30;
+  else if (*e) return -1;
+  return v;
+}
+
+int cmd_check(int argc, char **argv) {
+  const char *charter = NULL, *ue = NULL, *level = NULL, *out = NULL, *format = "text";
+  int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), progress = isatty(2);
+  chx_limits lim;
+  chx_limits_default(&lim);
+  const char **paths = calloc((size_t)argc + 1, sizeof *paths);
+  size_t np = 0;
+  if (!paths) return 2;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
+      free(paths);
+      return 0;
+    }
+    if (a[0] == '-' && a[1] && strcmp(a, "--no-progress") && !v) {
+      fprintf(stderr, "charter check: %s needs a value\n", a);
+      free(paths);
+      return 2;
+    }
+    if (!strcmp(a, "--charter")) charter = argv[++i];
+    else if (!strcmp(a, "--ue")) ue = argv[++i];
+    else if (!strcmp(a, "--level")) level = argv[++i];
+    else if (!strcmp(a, "--format")) format = argv[++i];
+    else if (!strcmp(a, "-o")) out = argv[++i];
+    else if (!strcmp(a, "-j")) jobs = atoi(argv[++i]);
+    else if (!strcmp(a, "--no-progress")) progress = 0;
+    else if (!strcmp(a, "--max-file-size") || !strcmp(a, "--max-unzipped")) {
+      long sz = parse_size(argv[++i]);
+      if (sz <= 0) {
+        fprintf(stderr, "charter check: bad size '%s'\n", argv[i]);
+        free(paths);
+        return 2;
+      }
+      if (!strcmp(a, "--max-file-size")) lim.max_file = (size_t)sz;
+      else lim.max_entry = (size_t)sz;
+    } else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "charter check: unknown option '%s'\n", a);
+      usage(stderr);
+      free(paths);
+      return 2;
+    } else paths[np++] = a;
+  }
+  int fmt = !strcmp(format, "text") ? CHK_TEXT : !strcmp(format, "json") ? CHK_JSON : !strcmp(format, "sarif") ? CHK_SARIF
+          : !strcmp(format, "csv") ? CHK_CSV : !strcmp(format, "html") ? CHK_HTML : -1;
+  if (!charter || !np || fmt < 0 || (ue && level)) {
+    if (fmt < 0) fprintf(stderr, "charter check: unknown format '%s'\n", format);
+    if (ue && level) fprintf(stderr, "charter check: give --ue or --level, not both\n");
+    usage(stderr);
+    free(paths);
+    return 2;
+  }
+  if (jobs < 1) jobs = 1;
+  if (jobs > 64) jobs = 64;
+  ch_charter *c;
+  char err[512];
+  if (ch_charter_open(charter, NULL, ch_diag_print, stderr, &c, err, sizeof err)) {
+    fprintf(stderr, "charter check: %s\n", err);
+    free(paths);
+    return 2;
+  }
+  /* validate the level once, with a clear message */
+  ch_scanner *probe;
+  if (ch_scanner_create(c, &probe) == CH_OK) {
+    if (level && ch_scanner_set_level(probe, level)) {
+      fprintf(stderr, "charter check: unknown level '%s' (levels:", level);
+      for (size_t i = 0; i < ch_charter_count(c, CH_ITEM_LEVEL); i++)
+        fprintf(stderr, " %s=%s", ch_charter_item(c, CH_ITEM_LEVEL, i, "rank"), ch_charter_item(c, CH_ITEM_LEVEL, i, "id"));
+      fprintf(stderr, ")\n");
+      ch_scanner_destroy(probe);
+      ch_charter_destroy(c);
+      free(paths);
+      return 2;
+    }
+    ch_scanner_destroy(probe);
+  }
+  items in = {0};
+  for (size_t i = 0; i < np; i++) chx_walk(paths[i], &lim, gather, &in);
+  free(paths);
+  chk_result *res = calloc(in.n ? in.n : 1, sizeof *res);
+  if (in.oom || !res) {
+    fprintf(stderr, "charter check: out of memory\n");
+    ch_charter_destroy(c);
+    return 2;
+  }
+  job j = {c, ue, level, &lim, &in, res, 0, 0, 0};
+  pthread_t th[64];
+  int nt = jobs < (int)in.n ? jobs : (int)(in.n ? in.n : 1);
+  int started = 0;
+  for (int t = 0; t < nt; t++)
+    if (pthread_create(&th[t], NULL, worker, &j) == 0) started++;
+  if (!started) worker(&j);
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  while (progress && atomic_load(&j.done) < in.n) {
+    struct timespec ts = {0, 200000000}, t1;
+    nanosleep(&ts, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double el = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    size_t d = atomic_load(&j.done);
+    fprintf(stderr, "\rchecked %zu/%zu files (%.1f/s)  ", d, in.n, el > 0 ? (double)d / el : 0.0);
+  }
+  for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
+  if (progress) fputs("\r\033[K", stderr);
+  FILE *o = stdout;
+  if (out && !(o = fopen(out, "w"))) {
+    fprintf(stderr, "charter check: cannot write %s: %s\n", out, strerror(errno));
+    o = stdout;
+  }
+  chk_write(o, fmt, res, in.n, c, ue, level, fmt == CHK_TEXT && o == stdout && isatty(1));
+  if (o != stdout) fclose(o);
+  int rc = 0;
+  for (size_t i = 0; i < in.n; i++) {
+    if (res[i].error) rc = 2;
+    else if (res[i].worst == CH_SEV_ERROR && rc == 0) rc = 1;
+    free_result(&res[i]);
+    free(in.v[i].name);
+    free(in.v[i].student);
+    free(in.v[i].id);
+    free(in.v[i].data);
+    free(in.v[i].error);
+  }
+  free(res);
+  free(in.v);
+  ch_charter_destroy(c);
+  return rc;
+}
+
+typedef struct ex_ctx {
+  int positions;
+  int rc;
+  const chx_limits *lim;
+} ex_ctx;
+
+static int extract_one(void *ud, const char *name, const char *student, const char *id, const void *data, size_t len,
+                       const char *error) {
+  ex_ctx *x = ud;
+  (void)student;
+  (void)id;
+  if (!data) {
+    fprintf(stderr, "charter extract: %s\n", error);
+    x->rc = 2;
+    return 0;
+  }
+  chx_doc d;
+  char err[600];
+  if (chx_extract_memory(data, len, name, x->lim, &d, err, sizeof err)) {
+    fprintf(stderr, "charter extract: %s\n", err);
+    x->rc = 2;
+    chx_doc_free(&d);
+    return 0;
+  }
+  if (!x->positions) {
+    fwrite(d.text ? d.text : "", 1, d.len, stdout);
+  } else {
+    for (size_t i = 0; i < d.nsegs; i++) {
+      const chx_seg *s = &d.segs[i];
+      size_t end = i + 1 < d.nsegs ? d.segs[i + 1].off : d.len;
+      printf("[%s", name);
+      if (s->page) printf(" page %u", s->page);
+      printf(" para %u %s]\n", s->para, chx_part_name(s->part));
+      fwrite(d.text + s->off, 1, end - s->off, stdout);
+    }
+  }
+  chx_doc_free(&d);
+  return 0;
+}
+
+int cmd_extract(int argc, char **argv) {
+  ex_ctx x = {0, 0, NULL};
+  chx_limits lim;
+  chx_limits_default(&lim);
+  x.lim = &lim;
+  int n = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--positions")) x.positions = 1;
+    else if (!strcmp(argv[i], "--help")) {
+      puts("usage: charter extract [--positions] FILE...\n  prints the text the checker sees (with page/paragraph markers under --positions)");
+      return 0;
+    }
+  }
+  for (int i = 1; i < argc; i++) {
+    if (argv[i][0] == '-') continue;
+    n++;
+    chx_walk(argv[i], &lim, extract_one, &x);
+  }
+  if (!n) {
+    fputs("usage: charter extract [--positions] FILE...\n", stderr);
+    return 2;
+  }
+  return x.rc;
+}

@@ -1,0 +1,233 @@
+/*
+ * doc.c — the extracted document: text builder with its position map,
+ * format detection, plain text and markdown, and the dispatcher.
+ *
+ * Extractors append text through doc_text/doc_para/doc_heading, which keep
+ * one segment per paragraph (page, paragraph number, part, heading level)
+ * and enforce the output limit, so no format can produce more than
+ * max_text bytes whatever its input claims.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract/extract_internal.h"
+#include "runtime/alloc.h"
+
+void chx_limits_default(chx_limits *l) {
+  l->max_file = (size_t)200 << 20;
+  l->max_entry = (size_t)200 << 20;
+  l->max_total = (size_t)1 << 30;
+  l->max_ratio = 200;
+  l->max_entries = 10000;
+  l->max_depth = 256;
+  l->max_pages = 2000;
+  l->max_text = (size_t)64 << 20;
+}
+
+const char *chx_part_name(int part) {
+  static const char *const n[] = {"body", "table", "footnote", "endnote", "header", "footer", "comment", "textbox"};
+  return part >= 0 && part <= CHX_TEXTBOX ? n[part] : "body";
+}
+
+void chx_doc_free(chx_doc *d) {
+  ch_free(NULL, d->text);
+  ch_free(NULL, d->segs);
+  memset(d, 0, sizeof *d);
+}
+
+static int new_seg(chx_doc *d, int heading) {
+  if (d->nsegs == d->segcap) {
+    size_t nc = d->segcap ? d->segcap * 2 : 64;
+    chx_seg *s = ch_realloc(NULL, d->segs, nc * sizeof *s);
+    if (!s) {
+      d->oom = 1;
+      return -1;
+    }
+    d->segs = s;
+    d->segcap = nc;
+  }
+  chx_seg *s = &d->segs[d->nsegs++];
+  s->off = (uint32_t)d->len;
+  s->page = d->page;
+  s->para = ++d->para;
+  s->part = (uint8_t)d->part;
+  s->heading = (uint8_t)heading;
+  return 0;
+}
+
+void doc_bytes(chx_doc *d, const char *s, size_t n) {
+  if (d->oom || d->over || !n) return;
+  if (d->len + n + 1 > d->lim->max_text) {
+    d->over = 1;
+    return;
+  }
+  if (d->len + n + 1 > d->cap) {
+    size_t nc = d->cap ? d->cap * 2 : 4096;
+    while (nc < d->len + n + 1) nc *= 2;
+    char *t = ch_realloc(NULL, d->text, nc);
+    if (!t) {
+      d->oom = 1;
+      return;
+    }
+    d->text = t;
+    d->cap = nc;
+  }
+  if (d->nsegs == 0) new_seg(d, 0);
+  memcpy(d->text + d->len, s, n);
+  d->len += n;
+  d->text[d->len] = 0;
+}
+
+void doc_str(chx_doc *d, const char *s) { doc_bytes(d, s, strlen(s)); }
+
+/* End the current paragraph (a blank line), if it has text. */
+void doc_para(chx_doc *d) {
+  if (!d->len) return;
+  while (d->len && (d->text[d->len - 1] == ' ' || d->text[d->len - 1] == '\t')) d->len--;
+  if (d->len && d->text[d->len - 1] == '\n' && d->len >= 2 && d->text[d->len - 2] == '\n') return;
+  if (d->len && d->text[d->len - 1] == '\n') doc_str(d, "\n");
+  else doc_str(d, "\n\n");
+}
+
+/* Start a paragraph (a heading of level 1-6, or 0 for body text). */
+void doc_start(chx_doc *d, int heading) {
+  doc_para(d);
+  if (d->oom || d->over) return;
+  new_seg(d, heading);
+  if (heading > 0) {
+    char h[8];
+    int l = heading > 6 ? 6 : heading;
+    memset(h, '#', (size_t)l);
+    h[l] = ' ';
+    h[l + 1] = 0;
+    doc_str(d, h);
+  }
+}
+
+void chx_locate(const chx_doc *d, size_t off, chx_seg *seg, unsigned *line) {
+  chx_seg z = {0, 0, 0, 0, 0};
+  size_t lo = 0, hi = d->nsegs;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (d->segs[mid].off <= off) lo = mid + 1;
+    else hi = mid;
+  }
+  *seg = lo ? d->segs[lo - 1] : z;
+  if (line) {
+    unsigned l = 1;
+    for (size_t i = 0; i < off && i < d->len; i++) l += d->text[i] == '\n';
+    *line = l;
+  }
+}
+
+/* ------------------------------------------------------------ plain text */
+
+/* Plain text and markdown: kept as is (the runtime normalises encodings);
+ * paragraphs are found at blank lines, markdown headings at '#' lines. */
+static void extract_plain(chx_doc *d, const char *t, size_t n, int markdown) {
+  size_t i = 0;
+  int in_para = 0;
+  while (i < n && !d->over && !d->oom) {
+    size_t e = i;
+    while (e < n && t[e] != '\n') e++;
+    size_t ln = e - i;
+    int blank = 1;
+    for (size_t k = i; k < e; k++)
+      if (t[k] != ' ' && t[k] != '\t' && t[k] != '\r') blank = 0;
+    if (blank) {
+      in_para = 0;
+    } else {
+      int h = 0;
+      if (markdown)
+        while (h < (int)ln && t[i + (size_t)h] == '#') h++;
+      if (h > 6 || (h && (size_t)h < ln && t[i + (size_t)h] != ' ')) h = 0;
+      if (h) {
+        d->nsegs || d->len ? doc_para(d) : (void)0;
+        new_seg(d, h);
+        in_para = 0;
+      } else if (!in_para) {
+        if (d->len) doc_para(d);
+        new_seg(d, 0);
+        in_para = 1;
+      }
+      doc_bytes(d, t + i, ln);
+      doc_str(d, "\n");
+      if (h) doc_str(d, "\n");
+    }
+    i = e + 1;
+  }
+}
+
+/* ------------------------------------------------------------- dispatch */
+
+static const char *ext_of(const char *name) {
+  const char *slash = strrchr(name, '/');
+  const char *dot = strrchr(name, '.');
+  return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+int chx_supported(const char *name) {
+  static const char *const exts[] = {"txt", "text", "md", "markdown", "html", "htm", "xhtml", "docx", "odt", "pdf", "tex"};
+  const char *e = ext_of(name);
+  for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+    if (!strcasecmp(e, exts[i])) return 1;
+  return 0;
+}
+
+ch_status chx_extract_memory(const void *data, size_t len, const char *name, const chx_limits *lim, chx_doc *d,
+                             char *err, size_t errlen) {
+  chx_limits def;
+  if (!lim) {
+    chx_limits_default(&def);
+    lim = &def;
+  }
+  memset(d, 0, sizeof *d);
+  d->lim = lim;
+  if (err && errlen) err[0] = 0;
+  if (len > lim->max_file) {
+    snprintf(err, errlen, "%s: %zu bytes, over the %zu-byte file limit (--max-file-size)", name, len, lim->max_file);
+    return CH_E_LIMIT;
+  }
+  const unsigned char *p = data;
+  const char *e = ext_of(name);
+  ch_status st = CH_OK;
+  int is_zip = len >= 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4;
+  int is_pdf = len >= 5 && !memcmp(p, "%PDF-", 5);
+  if (!strcasecmp(e, "docx") || !strcasecmp(e, "odt") || (is_zip && strcasecmp(e, "pdf"))) {
+    if (!is_zip) {
+      snprintf(err, errlen, "%s: not a zip container (a .%s must be one): corrupt or mislabelled file", name, e);
+      return CH_E_CORRUPT;
+    }
+    st = extract_office(d, data, len, name, err, errlen);
+  } else if (!strcasecmp(e, "pdf") || is_pdf) {
+    if (!is_pdf) {
+      snprintf(err, errlen, "%s: does not start with %%PDF-: not a PDF", name);
+      return CH_E_CORRUPT;
+    }
+    d->format = "pdf";
+    st = extract_pdf(d, data, len, name, err, errlen);
+  } else if (!strcasecmp(e, "html") || !strcasecmp(e, "htm") || !strcasecmp(e, "xhtml")) {
+    d->format = "html";
+    st = extract_html(d, data, len, name, err, errlen);
+  } else {
+    int md = !strcasecmp(e, "md") || !strcasecmp(e, "markdown");
+    d->format = md ? "md" : !strcasecmp(e, "tex") ? "tex" : "txt";
+    extract_plain(d, data, len, md);
+  }
+  if (st == CH_OK && d->oom) {
+    snprintf(err, errlen, "%s: out of memory", name);
+    st = CH_E_NOMEM;
+  }
+  if (st == CH_OK && d->over) {
+    snprintf(err, errlen, "%s: extracted text over the %zu-byte limit", name, lim->max_text);
+    st = CH_E_LIMIT;
+  }
+  if (st != CH_OK) {
+    const char *fmt = d->format;
+    chx_doc_free(d);
+    d->format = fmt;
+    d->lim = lim;
+  }
+  return st;
+}

@@ -1,0 +1,25 @@
+/*
+ * extract_internal.h — what the format readers share: the text builder
+ * (doc.c) and one entry point per format.
+ */
+#ifndef CH_EXTRACT_INTERNAL_H
+#define CH_EXTRACT_INTERNAL_H
+
+#include "extract/extract.h"
+
+void doc_bytes(chx_doc *d, const char *s, size_t n);
+void doc_str(chx_doc *d, const char *s);
+void doc_para(chx_doc *d);
+void doc_start(chx_doc *d, int heading);
+
+ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
+ch_status extract_html(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
+ch_status extract_pdf(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
+
+/* Read one zip entry fully, checking declared and actual sizes against the
+ * limits.  *out is from malloc (ch_malloc(NULL)). */
+struct zip;
+ch_status zip_read_entry(struct zip *z, const char *entry, const chx_limits *lim, size_t *total, char **out,
+                         size_t *outlen, const char *name, char *err, size_t errlen);
+
+#endif

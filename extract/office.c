@@ -1,0 +1,367 @@
+/*
+ * office.c — docx (WordprocessingML) and odt (OpenDocument text), read as
+ * zip containers with libzip and streamed through libxml2's xmlReader.
+ *
+ * docx: body, tables, text boxes (once: mc:Fallback copies are skipped),
+ * footnotes, endnotes, headers and footers, then comments as their own
+ * part; tracked deletions (w:del, w:delText) and field codes (w:instrText)
+ * are left out, insertions and field results kept.  odt: content.xml with
+ * notes inline as footnote paragraphs, annotations as comments, tracked
+ * changes and hidden text left out.
+ *
+ * Safety: every entry's declared size and ratio are checked before
+ * reading, and the bytes actually inflated are counted while reading
+ * (declared sizes can lie); XML is parsed with XML_PARSE_NONET and without
+ * entity substitution or DTD loading, and nesting deeper than max_depth is
+ * an error.
+ */
+#include <libxml/xmlreader.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zip.h>
+
+#include "extract/extract_internal.h"
+#include "runtime/alloc.h"
+
+ch_status zip_read_entry(zip_t *z, const char *entry, const chx_limits *lim, size_t *total, char **out,
+                         size_t *outlen, const char *name, char *err, size_t errlen) {
+  *out = NULL;
+  *outlen = 0;
+  zip_stat_t st;
+  zip_stat_init(&st);
+  if (zip_stat(z, entry, 0, &st) != 0) return CH_E_NOTFOUND;
+  if ((st.valid & ZIP_STAT_SIZE) && st.size > lim->max_entry) {
+    snprintf(err, errlen, "%s: zip entry %s expands to %llu bytes, over the %zu-byte limit (--max-unzipped)", name,
+             entry, (unsigned long long)st.size, lim->max_entry);
+    return CH_E_LIMIT;
+  }
+  if ((st.valid & ZIP_STAT_SIZE) && (st.valid & ZIP_STAT_COMP_SIZE) && st.size > 65536 &&
+      st.size / (st.comp_size ? st.comp_size : 1) > lim->max_ratio) {
+    snprintf(err, errlen, "%s: zip entry %s has a compression ratio over %u:1 (zip bomb?)", name, entry, lim->max_ratio);
+    return CH_E_LIMIT;
+  }
+  zip_file_t *f = zip_fopen(z, entry, 0);
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot open zip entry %s: %s", name, entry, zip_strerror(z));
+    return CH_E_CORRUPT;
+  }
+  size_t cap = (st.valid & ZIP_STAT_SIZE) && st.size < lim->max_entry ? (size_t)st.size + 1 : 65536;
+  char *buf = ch_malloc(NULL, cap);
+  size_t n = 0;
+  ch_status rc = buf ? CH_OK : CH_E_NOMEM;
+  while (rc == CH_OK) {
+    if (n + 1 >= cap) {
+      size_t nc = cap * 2;
+      char *nb = ch_realloc(NULL, buf, nc);
+      if (!nb) {
+        rc = CH_E_NOMEM;
+        break;
+      }
+      buf = nb;
+      cap = nc;
+    }
+    zip_int64_t r = zip_fread(f, buf + n, cap - n - 1);
+    if (r < 0) {
+      snprintf(err, errlen, "%s: zip entry %s is corrupt or truncated: %s", name, entry, zip_file_strerror(f));
+      rc = CH_E_CORRUPT;
+      break;
+    }
+    if (r == 0) break;
+    n += (size_t)r;
+    *total += (size_t)r;
+    if (n > lim->max_entry || ((st.valid & ZIP_STAT_SIZE) && n > st.size)) {
+      snprintf(err, errlen, "%s: zip entry %s inflates past its limit (%zu bytes; declared %llu)", name, entry, n,
+               (unsigned long long)st.size);
+      rc = CH_E_LIMIT;
+    } else if (*total > lim->max_total) {
+      snprintf(err, errlen, "%s: archive inflates past %zu bytes (--max-unzipped-total)", name, lim->max_total);
+      rc = CH_E_LIMIT;
+    }
+  }
+  zip_fclose(f);
+  if (rc != CH_OK) {
+    ch_free(NULL, buf);
+    if (rc == CH_E_NOMEM) snprintf(err, errlen, "%s: out of memory reading %s", name, entry);
+    return rc;
+  }
+  buf[n] = 0;
+  *out = buf;
+  *outlen = n;
+  return CH_OK;
+}
+
+/* --------------------------------------------------------------- xml walk */
+
+typedef struct xw {
+  chx_doc *d;
+  xmlTextReaderPtr r;
+  int odt;
+  int in_t;          /* inside w:t (docx) */
+  int pending;       /* paragraph started, heading level known at first text */
+  int heading;
+  int started;
+  int table;         /* nesting of tables */
+  int body_part;     /* part of the current stream */
+  int part_stack[16];
+  int psp;
+  int skip;          /* depth of a subtree being skipped, or -1 */
+} xw;
+
+static int lname(xw *x, const char *n) { return !strcmp((const char *)xmlTextReaderConstLocalName(x->r), n); }
+
+static void para_begin(xw *x) {
+  x->pending = 1;
+  x->heading = 0;
+  x->started = 0;
+}
+
+static void ensure_started(xw *x) {
+  if (x->pending && !x->started) {
+    x->d->part = x->table ? CHX_TABLE : x->body_part;
+    doc_start(x->d, x->heading);
+    x->started = 1;
+  }
+}
+
+static void text(xw *x, const char *s) {
+  if (!s || !*s) return;
+  ensure_started(x);
+  doc_str(x->d, s);
+}
+
+static int heading_of_style(const char *v) {
+  if (!v) return 0;
+  if (!strncasecmp(v, "heading", 7) || !strncasecmp(v, "titre", 5)) {
+    const char *p = v + (v[0] == 'h' || v[0] == 'H' ? 7 : 5);
+    while (*p == ' ') p++;
+    if (*p >= '1' && *p <= '9') return *p - '0' > 6 ? 6 : *p - '0';
+  }
+  if (!strcasecmp(v, "Title") || !strcasecmp(v, "Titre")) return 1;
+  if (!strcasecmp(v, "Subtitle")) return 2;
+  return 0;
+}
+
+static char *attr(xw *x, const char *local) {
+  /* attributes may carry any prefix; look at local names */
+  if (!xmlTextReaderHasAttributes(x->r)) return NULL;
+  char *v = NULL;
+  while (xmlTextReaderMoveToNextAttribute(x->r) == 1)
+    if (!v && !strcmp((const char *)xmlTextReaderConstLocalName(x->r), local))
+      v = (char *)xmlTextReaderValue(x->r);
+  xmlTextReaderMoveToElement(x->r);
+  return v;
+}
+
+static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int part, const char *name,
+                          const char *entry, char *err, size_t errlen) {
+  xmlTextReaderPtr r = xmlReaderForMemory(xml, (int)n, NULL, NULL,
+                                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
+  if (!r) {
+    snprintf(err, errlen, "%s: cannot parse %s", name, entry);
+    return CH_E_CORRUPT;
+  }
+  xw x;
+  memset(&x, 0, sizeof x);
+  x.d = d;
+  x.r = r;
+  x.odt = odt;
+  x.body_part = part;
+  x.skip = -1;
+  ch_status st = CH_OK;
+  int ret;
+  while ((ret = xmlTextReaderRead(r)) == 1) {
+    int type = xmlTextReaderNodeType(r);
+    int depth = xmlTextReaderDepth(r);
+    if (depth > (int)d->lim->max_depth) {
+      snprintf(err, errlen, "%s: %s nests elements deeper than %u (--max-xml-depth)", name, entry, d->lim->max_depth);
+      st = CH_E_LIMIT;
+      break;
+    }
+    if (d->oom || d->over) break;
+    if (x.skip >= 0) {
+      /* inside a skipped subtree: wait for its end */
+      if (type == XML_READER_TYPE_END_ELEMENT && depth == x.skip) x.skip = -1;
+      continue;
+    }
+    if (type == XML_READER_TYPE_ELEMENT) {
+      int empty = xmlTextReaderIsEmptyElement(r);
+      const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
+      if (!odt) {
+        if (lname(&x, "del") || lname(&x, "delText") || lname(&x, "instrText") ||
+            (lname(&x, "Fallback") && ns && strstr(ns, "markup-compatibility"))) {
+          if (!empty) x.skip = depth;
+          continue;
+        }
+        if (lname(&x, "footnote") || lname(&x, "endnote")) {
+          char *t = attr(&x, "type");
+          int sep = t && (strstr(t, "eparator") || !strcmp(t, "continuationNotice"));
+          xmlFree(t);
+          if (sep && !empty) {
+            x.skip = depth;
+            continue;
+          }
+        }
+        if (lname(&x, "p")) {
+          if (!empty) para_begin(&x);
+        } else if (lname(&x, "pStyle")) {
+          char *v = attr(&x, "val");
+          int h = heading_of_style(v);
+          if (h) x.heading = h;
+          xmlFree(v);
+        } else if (lname(&x, "outlineLvl")) {
+          char *v = attr(&x, "val");
+          if (v && v[0] >= '0' && v[0] <= '8') x.heading = v[0] - '0' + 1 > 6 ? 6 : v[0] - '0' + 1;
+          xmlFree(v);
+        } else if (lname(&x, "t")) {
+          x.in_t = !empty;
+        } else if (lname(&x, "tab") && x.pending) {
+          text(&x, "\t");
+        } else if ((lname(&x, "br") || lname(&x, "cr")) && x.pending) {
+          text(&x, "\n");
+        } else if (lname(&x, "noBreakHyphen")) {
+          text(&x, "-");
+        } else if (lname(&x, "tbl")) {
+          if (!empty) x.table++;
+        } else if (lname(&x, "txbxContent")) {
+          if (x.psp < 16) x.part_stack[x.psp++] = x.body_part;
+          x.body_part = CHX_TEXTBOX;
+        }
+      } else {
+        if (lname(&x, "tracked-changes") || lname(&x, "hidden-text") || lname(&x, "hidden-paragraph") ||
+            lname(&x, "note-citation") || lname(&x, "deletion")) {
+          if (!empty) x.skip = depth;
+          continue;
+        }
+        if (lname(&x, "p") || lname(&x, "h")) {
+          if (x.pending && x.started) doc_para(d);
+          para_begin(&x);
+          if (lname(&x, "h")) {
+            char *v = attr(&x, "outline-level");
+            int h = v ? atoi(v) : 1;
+            x.heading = h < 1 ? 1 : h > 6 ? 6 : h;
+            xmlFree(v);
+          }
+          if (empty) x.pending = 0;
+        } else if (lname(&x, "s")) {
+          char *v = attr(&x, "c");
+          int c = v ? atoi(v) : 1;
+          xmlFree(v);
+          for (int i = 0; i < c && i < 64; i++) text(&x, " ");
+        } else if (lname(&x, "tab")) {
+          text(&x, "\t");
+        } else if (lname(&x, "line-break")) {
+          text(&x, "\n");
+        } else if (lname(&x, "table")) {
+          if (!empty) x.table++;
+        } else if (lname(&x, "note-body") || lname(&x, "annotation")) {
+          if (x.psp < 16) x.part_stack[x.psp++] = x.body_part;
+          x.body_part = lname(&x, "annotation") ? CHX_COMMENT : CHX_FOOTNOTE;
+          x.pending = 0;
+        } else if (lname(&x, "text-box")) {
+          if (x.psp < 16) x.part_stack[x.psp++] = x.body_part;
+          x.body_part = CHX_TEXTBOX;
+        }
+      }
+      continue;
+    }
+    if (type == XML_READER_TYPE_END_ELEMENT) {
+      if (!odt) {
+        if (lname(&x, "t")) x.in_t = 0;
+        else if (lname(&x, "p")) {
+          if (x.started) doc_para(d);
+          x.pending = 0;
+        } else if (lname(&x, "tbl")) {
+          if (x.table) x.table--;
+        } else if (lname(&x, "txbxContent")) {
+          if (x.psp) x.body_part = x.part_stack[--x.psp];
+        }
+      } else {
+        if (lname(&x, "p") || lname(&x, "h")) {
+          if (x.started) doc_para(d);
+          x.pending = 0;
+        } else if (lname(&x, "table")) {
+          if (x.table) x.table--;
+        } else if (lname(&x, "note-body") || lname(&x, "annotation") || lname(&x, "text-box")) {
+          if (x.psp) x.body_part = x.part_stack[--x.psp];
+          if (x.started) doc_para(d);
+          /* the enclosing paragraph continues as a new one */
+          para_begin(&x);
+        }
+      }
+      continue;
+    }
+    if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE || type == XML_READER_TYPE_CDATA) {
+      if ((!odt && x.in_t) || (odt && x.pending)) text(&x, (const char *)xmlTextReaderConstValue(r));
+    }
+  }
+  if (ret < 0 && st == CH_OK) {
+    snprintf(err, errlen, "%s: %s is not well-formed XML (truncated or corrupt)", name, entry);
+    st = CH_E_CORRUPT;
+  }
+  xmlFreeTextReader(r);
+  doc_para(d);
+  return st;
+}
+
+/* --------------------------------------------------------------- formats */
+
+static ch_status part_of(chx_doc *d, zip_t *z, const char *entry, int odt, int part, size_t *total, const char *name,
+                         char *err, size_t errlen, int required) {
+  char *xml;
+  size_t n;
+  ch_status st = zip_read_entry(z, entry, d->lim, total, &xml, &n, name, err, errlen);
+  if (st == CH_E_NOTFOUND) {
+    if (!required) return CH_OK;
+    snprintf(err, errlen, "%s: no %s in the archive: not a %s document", name, entry, odt ? "OpenDocument" : "Word");
+    return CH_E_CORRUPT;
+  }
+  if (st) return st;
+  st = walk_xml(d, xml, n, odt, part, name, entry, err, errlen);
+  ch_free(NULL, xml);
+  return st;
+}
+
+ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen) {
+  zip_error_t ze;
+  zip_error_init(&ze);
+  zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+  zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+  if (!z) {
+    snprintf(err, errlen, "%s: not a readable zip container (%s): truncated or corrupt", name, zip_error_strerror(&ze));
+    if (src) zip_source_free(src);
+    zip_error_fini(&ze);
+    return CH_E_CORRUPT;
+  }
+  zip_error_fini(&ze);
+  zip_int64_t ne = zip_get_num_entries(z, 0);
+  ch_status st = CH_OK;
+  size_t total = 0;
+  if (ne < 0 || (zip_uint64_t)ne > d->lim->max_entries) {
+    snprintf(err, errlen, "%s: %lld zip entries, over the limit of %u", name, (long long)ne, d->lim->max_entries);
+    st = CH_E_LIMIT;
+  } else if (zip_name_locate(z, "word/document.xml", 0) >= 0) {
+    d->format = "docx";
+    st = part_of(d, z, "word/document.xml", 0, CHX_BODY, &total, name, err, errlen, 1);
+    static const struct { const char *e; int part; } extra[] = {
+        {"word/footnotes.xml", CHX_FOOTNOTE}, {"word/endnotes.xml", CHX_ENDNOTE}};
+    for (size_t i = 0; st == CH_OK && i < 2; i++) st = part_of(d, z, extra[i].e, 0, extra[i].part, &total, name, err, errlen, 0);
+    /* headers and footers: word/header1.xml, footer2.xml, ... in entry order */
+    for (zip_int64_t i = 0; st == CH_OK && i < ne; i++) {
+      const char *en = zip_get_name(z, (zip_uint64_t)i, 0);
+      if (!en || strncmp(en, "word/", 5) || !strstr(en, ".xml")) continue;
+      if (!strncmp(en + 5, "header", 6)) st = part_of(d, z, en, 0, CHX_HEADER, &total, name, err, errlen, 0);
+      else if (!strncmp(en + 5, "footer", 6)) st = part_of(d, z, en, 0, CHX_FOOTER, &total, name, err, errlen, 0);
+    }
+    if (st == CH_OK) st = part_of(d, z, "word/comments.xml", 0, CHX_COMMENT, &total, name, err, errlen, 0);
+  } else if (zip_name_locate(z, "content.xml", 0) >= 0) {
+    d->format = "odt";
+    st = part_of(d, z, "content.xml", 1, CHX_BODY, &total, name, err, errlen, 1);
+  } else {
+    snprintf(err, errlen, "%s: a zip container that is neither a Word (.docx) nor an OpenDocument (.odt) document", name);
+    st = CH_E_CORRUPT;
+  }
+  zip_discard(z);
+  return st;
+}
