@@ -14,8 +14,11 @@ for f in charters/*.charter; do
   contains "$TMP/out" " 0 failed" "charterc test $n summary"
   expect_rc 0 "$n is in canonical layout" $C fmt --check "$f"
   $C fmt "$f" > "$TMP/$n.fmt1.charter" 2>/dev/null
-  cp "$TMP/$n.fmt1.charter" "$TMP/x.charter"
-  $C fmt "$TMP/x.charter" > "$TMP/$n.fmt2.charter" 2>/dev/null
+  # formatted copy next to the original, so its includes resolve
+  copy="charters/.e2e-fmt-$$.charter"
+  cp "$TMP/$n.fmt1.charter" "$copy"
+  $C fmt "$copy" > "$TMP/$n.fmt2.charter" 2>/dev/null
+  rm -f "$copy"
   check "fmt is idempotent on $n" cmp "$TMP/$n.fmt1.charter" "$TMP/$n.fmt2.charter"
   expect_rc 0 "dump $n.chb" $C dump "$TMP/$n.chb"
   contains "$TMP/out" "RET" "dump lists bytecode of $n"
@@ -32,13 +35,12 @@ contains "$TMP/out" "passed, 0 failed" "test summary line"
 
 # diff: a charter against itself, and against a changed copy
 expect_rc 0 "diff identical" $C diff charters/demoes.charter "$TMP/demoes.chb"
-sed -e 's/level collab 3/level collab 4/' -e 's/rule ai-grading warning/rule ai-grading error/' \
-    -e '/tool grok "Grok (xAI)"/,+1d' charters/demoes.charter > "$TMP/demoes-next.charter"
-sed -i 's/level full 4 /level full 6 /' "$TMP/demoes-next.charter"
+sed -e 's/level explore 5/level explore 6/' -e 's/rule ai-grading warning/rule ai-grading error/' \
+    -e '/tool metaai "Meta AI"/,+1d' charters/demoes.charter > "$TMP/demoes-next.charter"
 expect_rc 1 "diff reports changes" $C diff charters/demoes.charter "$TMP/demoes-next.charter"
-contains "$TMP/out" "~ level collab: rank" "diff shows the changed level"
+contains "$TMP/out" "~ level explore: rank" "diff shows the changed level"
 contains "$TMP/out" "~ rule ai-grading: severity" "diff shows the changed severity"
-contains "$TMP/out" "- tool grok" "diff shows the removed tool"
+contains "$TMP/out" "- tool metaai" "diff shows the removed tool"
 
 # exit statuses and diagnostics
 expect_rc 2 "no arguments" $C
