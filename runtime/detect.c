@@ -222,7 +222,10 @@ static void scan_email(const unsigned char *t, size_t n, emitter *e) {
       end++;
     }
     while (end > d && (t[end - 1] == '.' || t[end - 1] == '-')) end--;
-    if (!lastdot || lastdot >= end || lastdot == d) continue;
+    lastdot = 0;
+    for (size_t k = d; k < end; k++)
+      if (t[k] == '.') lastdot = k;
+    if (!lastdot || lastdot == d) continue;
     size_t tld = 0;
     for (size_t k = lastdot + 1; k < end; k++) tld += is_alpha(t[k]) || t[k] >= 0x80;
     if (tld < 2 || tld != end - lastdot - 1) continue;
@@ -292,7 +295,9 @@ static void scan_nir(const unsigned char *t, size_t n, emitter *e) {
   for (size_t i = 0; i < n && !e->stop; i++) {
     if (!strchr("12345678", t[i]) || !t[i] || !starts_token(t, i)) continue;
     size_t end;
-    size_t k = gather(t, n, i, " .-", 1, 16, sig, &end);
+    /* 15 significant characters at most: a following word after a space
+     * ("... 017 64 fin") must not be swallowed */
+    size_t k = gather(t, n, i, " .-", 1, 15, sig, &end);
     if (k == 15 && ends_token(t, n, end) && det_nir_valid(sig, 15)) {
       emit(e, i, end);
       i = end;
@@ -337,7 +342,7 @@ static void scan_iban(const unsigned char *t, size_t n, emitter *e) {
     unsigned want = iban_length(cc);
     if (!want) continue;
     size_t end;
-    size_t k = gather(t, n, i, " ", 1, want + 1, sig, &end);
+    size_t k = gather(t, n, i, " ", 1, want, sig, &end);
     if (k == want && ends_token(t, n, end) && det_iban_valid(sig, k)) {
       emit(e, i, end);
       i = end;

@@ -493,8 +493,12 @@ static const char *detector_of(const ch_charter *c, uint32_t pat) {
   return p->kind == CHB_PAT_DETECT ? p->text.s : p->kind == CHB_PAT_WORD ? "words" : "pattern";
 }
 
-static void collect_evidence(ch_scanner *s, ch_finding *fd, ch_span *spans) {
+static void collect_evidence(ch_scanner *s, uint32_t ri, ch_finding *fd, ch_span *spans) {
   const ch_charter *c = s->c;
+  /* Conditions short-circuit, so `personal or health` may not have read
+   * `health`; evidence covers every fact the rule reads that matched. */
+  const uint64_t *reads = c->rule_facts + (size_t)ri * c->fact_words;
+  for (uint32_t w = 0; w < c->fact_words; w++) s->evbits[w] |= reads[w];
   fd->ev = spans;
   fd->nev = 0;
   size_t co = 0, cls = 0;
@@ -635,7 +639,7 @@ static ch_status rules(ch_scanner *s) {
     ch_finding *fd = &s->findings[rep->nfindings++];
     fd->rule = r;
     fd->message = msg;
-    collect_evidence(s, fd, s->spans + (size_t)i * CH_MAX_EVIDENCE);
+    collect_evidence(s, i, fd, s->spans + (size_t)i * CH_MAX_EVIDENCE);
     ch_decision d = decision_of(r->action);
     if (d > rep->decision) rep->decision = d;
   }
