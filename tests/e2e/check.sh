@@ -1,0 +1,113 @@
+#!/bin/sh
+# check.sh — end-to-end tests of `charter check` and `charter extract`: the
+# DemoES document table (six kinds of submission x six formats x levels 1
+# and 3, compared with the exact set of rules the table requires), every
+# output format, a Moodle export, and hostile files (each a per-file error
+# naming the file, in bounded time, the batch going on).
+. "$(dirname "$0")/lib.sh"
+CH="timeout 60 $BUILD/charter"
+python3 tests/e2e/mkdocs.py "$TMP/docs" || { echo "check: cannot generate documents"; exit 1; }
+D="$TMP/docs/rows"
+
+# row -> expected rules at level 1 and level 3 (sorted, space-separated)
+expect() {
+  case "$1:$2" in
+    none:1) echo "" ;;              none:3) echo "disclosure-missing" ;;
+    negative:1) echo "" ;;          negative:3) echo "" ;;
+    approved:1) echo "ai-forbidden" ;; approved:3) echo "" ;;
+    public:1) echo "ai-forbidden" ;;   public:3) echo "tool-not-approved" ;;
+    nopurpose:1) echo "ai-forbidden" ;; nopurpose:3) echo "disclosure-incomplete" ;;
+    artefact:1) echo "undisclosed-ai" ;; artefact:3) echo "disclosure-missing undisclosed-ai" ;;
+  esac
+}
+for row in none negative approved public nopurpose artefact; do
+  for fmt in txt md html docx odt pdf; do
+    for lv in 1 3; do
+      $CH check --charter charters/demoes.charter --level $lv --format csv "$D/$row.$fmt" > "$TMP/row.csv" 2>"$TMP/row.err"
+      got=$(tail -n 1 "$TMP/row.csv" | cut -d, -f6 | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ *$//')
+      want=$(expect $row $lv)
+      if [ "$got" = "$want" ]; then ok; else ko "$row.$fmt at level $lv: got '$got', want '$want'"; fi
+    done
+  done
+done
+
+# exit statuses: 0 without error-level findings, 1 with
+expect_rc 0 "clean submission exits 0" $CH check --charter charters/demoes.charter --level 3 "$D/approved.md"
+expect_rc 1 "error-level finding exits 1" $CH check --charter charters/demoes.charter --level 1 "$D/approved.md"
+
+# formats
+$CH check --charter charters/demoes.charter --level 3 --format json "$D" > "$TMP/out.jsonl"
+check "json lines parse, one object per document" python3 -c "
+import json,sys
+objs=[json.loads(l) for l in open('$TMP/out.jsonl')]
+assert len(objs)==36, len(objs)
+assert all('decision' in o and 'findings' in o for o in objs)
+f=[o for o in objs if o['file'].endswith('public.docx')][0]
+ev=f['findings'][0]['evidence']
+assert f['findings'][0]['rule']=='tool-not-approved' and ev and ev[0]['paragraph']>0 and 'ChatGPT' in ev[0]['excerpt']
+"
+$CH check --charter charters/demoes.charter --level 3 --format sarif "$D" > "$TMP/out.sarif"
+check "sarif 2.1.0 structure" python3 -c "
+import json
+s=json.load(open('$TMP/out.sarif'))
+assert s['version']=='2.1.0' and s['\$schema'].endswith('sarif-2.1.0.json')
+run=s['runs'][0]; ids={r['id'] for r in run['tool']['driver']['rules']}
+assert 'disclosure-missing' in ids
+for r in run['results']:
+    assert r['ruleId'] in ids and r['level'] in ('error','warning','note') and r['message']['text']
+    loc=r['locations'][0]['physicalLocation']; assert loc['artifactLocation']['uri']
+"
+$CH check --charter charters/demoes.charter --level 3 --format html -o "$TMP/report.html" "$D"
+contains "$TMP/report.html" "<mark>" "html report highlights evidence"
+contains "$TMP/report.html" "tool-not-approved" "html report lists rule ids"
+check "html report is well-formed enough for an XML-tolerant parser" python3 -c "
+import html.parser
+class P(html.parser.HTMLParser): pass
+P().feed(open('$TMP/report.html').read())
+"
+expect_rc 2 "unknown format" $CH check --charter charters/demoes.charter --format yaml "$D"
+expect_rc 2 "unknown level" $CH check --charter charters/demoes.charter --level 9 "$D"
+contains "$TMP/err" "unknown level '9'" "unknown level is named"
+
+# -j: the same results with 1 and 4 workers
+$CH check --charter charters/demoes.charter --level 3 --format csv -j 1 "$D" > "$TMP/j1.csv"
+$CH check --charter charters/demoes.charter --level 3 --format csv -j 4 "$D" > "$TMP/j4.csv"
+check "-j 1 and -j 4 agree" cmp "$TMP/j1.csv" "$TMP/j4.csv"
+
+# a Moodle export: students named, a broken member reported, the rest checked
+$CH check --charter charters/demoes.charter --level 3 --format csv "$TMP/docs/moodle-export.zip" > "$TMP/moodle.csv" 2>/dev/null
+rc=$?
+if [ $rc -eq 2 ]; then ok; else ko "moodle export with a broken member exits 2 (got $rc)"; fi
+contains "$TMP/moodle.csv" "Jeanne Martin,100," "student name and id from the folder"
+contains "$TMP/moodle.csv" "Noah Richard,105,.*undisclosed-ai" "findings per student"
+contains "$TMP/moodle.csv" "Zoé Truncated,999,.*truncated" "broken member reported as an error row"
+
+# hostile inputs: each an error naming the file, the batch goes on
+H="$TMP/docs/hostile"
+for f in truncated.docx fake.pdf fake.docx zip-bomb.docx; do
+  expect_rc 2 "hostile $f is an input error" $CH check --charter charters/demoes.charter --level 3 "$H/$f" "$H/ok.docx"
+  contains "$TMP/out" "$f" "the error names $f"
+  contains "$TMP/out" "ok.docx: ok" "the batch goes on after $f"
+done
+contains "$TMP/out" "limit\|ratio" "zip bomb refused by a limit"
+expect_rc 2 "entity bomb refused quickly, not expanded" $CH check --charter charters/demoes.charter --level 1 "$H/entity-bomb.docx"
+contains "$TMP/out" "entity-bomb.docx" "entity bomb error names the file"
+$CH extract "$H/xxe.docx" > "$TMP/xxe.txt" 2>&1
+if grep -q "root:" "$TMP/xxe.txt"; then ko "external entity was loaded"; else ok; fi
+expect_rc 1 "invalid UTF-8 text is checked (no disclosure at level 3)" $CH check --charter charters/demoes.charter --level 3 --format json "$H/invalid-utf8.txt" "$D/negative.md"
+check "invalid UTF-8 still produces valid JSON" python3 -c "
+import json; [json.loads(l) for l in open('$TMP/out')]"
+expect_rc 2 "missing path" $CH check --charter charters/demoes.charter "$TMP/nope.docx"
+contains "$TMP/out" "nope.docx" "missing file named"
+
+# extract shows what the checker sees, with positions
+expect_rc 0 "extract docx" $CH extract --positions "$D/public.docx"
+contains "$TMP/out" "## Déclaration d'usage de l'IA" "headings become markdown headings"
+if grep -q "supprimé" "$TMP/out"; then ko "tracked deletion extracted"; else ok; fi
+if grep -q "HYPERLINK" "$TMP/out"; then ko "field code extracted"; else ok; fi
+expect_rc 0 "extract pdf" $CH extract --positions "$D/public.pdf"
+contains "$TMP/out" "page 1" "pdf positions carry the page"
+expect_rc 0 "extract html" $CH extract "$D/public.html"
+if grep -q "caché\|AI language model" "$TMP/out"; then ko "hidden or script text extracted"; else ok; fi
+
+finish check

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""mkdocs.py OUTDIR — writes the checker's test documents: the six rows of
+the DemoES document table (no disclosure, negative disclosure, approved tool
+with purpose, public tool, no purpose, AI artefacts) in every format the
+checker reads (txt, md, html, docx, odt, pdf), plus hostile files (truncated
+docx, zip bomb, entity bomb, external entity, fake PDF, invalid UTF-8) and a
+Moodle-style export.  Generated at test time: nothing binary is committed."""
+import os, sys, zipfile, zlib
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+H = "Déclaration d'usage de l'IA"
+ROWS = {
+    "none": [("p", "Ce rapport présente notre projet de tri.")],
+    "negative": [("p", "Ce rapport présente notre projet."), ("h", H), ("p", "Aucun outil d'IA n'a été utilisé.")],
+    "approved": [("p", "Ce rapport présente notre projet."), ("h", H),
+                 ("p", "Outil : Le Chat (Mistral AI), pour la reformulation de l'introduction.")],
+    "public": [("p", "Ce rapport présente notre projet."), ("h", H),
+               ("p", "Outil : ChatGPT, pour la traduction du résumé.")],
+    "nopurpose": [("p", "Ce rapport présente notre projet."), ("h", H), ("p", "J'ai utilisé Le Chat.")],
+    "artefact": [("p", "En tant que modèle de langage, je ne peux pas conclure."),
+                 ("p", "Source : https://fr.wikipedia.org/wiki/Tri?utm_source=chatgpt.com")],
+}
+
+def esc(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+def txt(rows, md):
+    o = "# Rapport\n\n" if md else "Rapport\n\n"
+    for k, t in rows:
+        o += ("## " + t if md and k == "h" else t) + "\n\n"
+    return o
+
+def html(rows):
+    o = "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Rapport</title><script>var x='as an AI language model';</script></head><body><h1>Rapport</h1>"
+    for k, t in rows:
+        o += ("<h2>%s</h2>" if k == "h" else "<p>%s</p>") % esc(t)
+    return o + "<p hidden>ChatGPT caché</p></body></html>"
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+      '<Default Extension="xml" ContentType="application/xml"/>'
+      '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+
+def docx_xml(rows):
+    b = '<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:t>Rapport</w:t></w:r></w:p>'
+    for k, t in rows:
+        style = '<w:pPr><w:pStyle w:val="Heading2"/></w:pPr>' if k == "h" else ""
+        b += '<w:p>%s<w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>' % (style, esc(t))
+    # a tracked deletion and a field code must not be read
+    b += '<w:p><w:del><w:r><w:delText>ChatGPT supprimé</w:delText></w:r></w:del><w:r><w:instrText>HYPERLINK chatgpt.com</w:instrText></w:r></w:p>'
+    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document %s><w:body>%s</w:body></w:document>' % (W, b)
+
+def docx(path, rows, body=None):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", CT)
+        z.writestr("word/document.xml", body if body is not None else docx_xml(rows))
+
+def odt(path, rows):
+    b = '<text:h text:outline-level="1">Rapport</text:h>'
+    for k, t in rows:
+        b += ('<text:h text:outline-level="2">%s</text:h>' if k == "h" else '<text:p>%s</text:p>') % esc(t)
+    b += '<text:tracked-changes><text:changed-region><text:deletion><text:p>ChatGPT supprimé</text:p></text:deletion></text:changed-region></text:tracked-changes>'
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+           'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>%s'
+           '</office:text></office:body></office:document-content>' % b)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", xml)
+
+def pdf(path, rows):
+    lines = ["Rapport", ""]
+    for k, t in rows:
+        lines += [t, ""]
+    content = "BT /F1 11 Tf 50 780 Td 14 TL\n"
+    for l in lines:
+        s = l.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        content += "(" + s.decode("latin-1") + ") Tj T*\n"
+    content += "ET"
+    cb = content.encode("latin-1")
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(cb) + cb + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    o = b"%PDF-1.4\n"
+    offs = []
+    for i, ob in enumerate(objs):
+        offs.append(len(o))
+        o += b"%d 0 obj\n" % (i + 1) + ob + b"\nendobj\n"
+    x = len(o)
+    o += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for f in offs:
+        o += b"%010d 00000 n \n" % f
+    o += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+    open(path, "wb").write(o)
+
+for name, rows in ROWS.items():
+    d = os.path.join(out, "rows")
+    os.makedirs(d, exist_ok=True)
+    open(os.path.join(d, name + ".txt"), "w").write(txt(rows, False))
+    open(os.path.join(d, name + ".md"), "w").write(txt(rows, True))
+    open(os.path.join(d, name + ".html"), "w").write(html(rows))
+    docx(os.path.join(d, name + ".docx"), rows)
+    odt(os.path.join(d, name + ".odt"), rows)
+    pdf(os.path.join(d, name + ".pdf"), rows)
+
+# hostile inputs
+h = os.path.join(out, "hostile")
+os.makedirs(h, exist_ok=True)
+docx(os.path.join(h, "ok.docx"), ROWS["approved"])
+data = open(os.path.join(h, "ok.docx"), "rb").read()
+open(os.path.join(h, "truncated.docx"), "wb").write(data[: len(data) // 2])
+open(os.path.join(h, "fake.pdf"), "wb").write(b"This is not a PDF at all\n" * 10)
+open(os.path.join(h, "fake.docx"), "wb").write(b"plain text pretending to be a docx")
+open(os.path.join(h, "invalid-utf8.txt"), "wb").write(b"Rapport \xff\xfe\xc3 invalide\n\nEn tant que mod\xe8le de langage\n")
+bomb_entities = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' +
+                 "".join('<!ENTITY lol%d "%s">' % (i, ("&lol%d;" % (i - 1) if i else "&lol;") * 10) for i in range(1, 10)) +
+                 ']><w:document %s><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>' % W)
+docx(os.path.join(h, "entity-bomb.docx"), None, bomb_entities)
+xxe = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+       '<w:document %s><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>' % W)
+docx(os.path.join(h, "xxe.docx"), None, xxe)
+# zip bomb: 300 MB of zeros deflates to ~300 KB
+with zipfile.ZipFile(os.path.join(h, "zip-bomb.docx"), "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", CT)
+    zi = zipfile.ZipInfo("word/document.xml")
+    zi.compress_type = zipfile.ZIP_DEFLATED
+    with z.open(zi, "w", force_zip64=True) as f:
+        chunk = b"\0" * (1 << 20)
+        for _ in range(300):
+            f.write(chunk)
+
+# a Moodle export: folders Name_ID_assignsubmission_file_
+with zipfile.ZipFile(os.path.join(out, "moodle-export.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    for i, (name, rows) in enumerate(ROWS.items()):
+        who = ["Jeanne Martin", "Paul Durand", "Léa Petit", "Hugo Bernard", "Inès Robert", "Noah Richard"][i]
+        folder = "%s_%d_assignsubmission_file_/" % (who, 100 + i)
+        z.writestr(folder + "rapport.md", txt(rows, True))
+    z.writestr("Zoé Truncated_999_assignsubmission_file_/rapport.docx", data[: len(data) // 2])

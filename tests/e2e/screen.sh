@@ -1,0 +1,58 @@
+#!/bin/sh
+# screen.sh — end-to-end tests of `charter screen`: decisions and exit
+# statuses, JSON and JSON Lines output, redaction, context errors, and the
+# privacy contract (the prompt itself is never printed).
+. "$(dirname "$0")/lib.sh"
+CH="timeout 30 $BUILD/charter"
+$BUILD/charterc compile charters/demoes.charter -o "$TMP/d.chb" || exit 1
+S="$CH screen --charter $TMP/d.chb"
+
+printf 'Explique le RGPD.' > "$TMP/p1"
+expect_rc 0 "allow exits 0" $S --tool chatgpt --file "$TMP/p1"
+contains "$TMP/out" "^allow" "allow printed"
+printf 'Mon NIR : 2 84 05 2A 004 017 64' > "$TMP/p2"
+expect_rc 1 "deny exits 1" $S --tool chatgpt --file "$TMP/p2"
+contains "$TMP/out" "sensitive-to-public" "deny names the rule"
+contains "$TMP/out" "personal (nir)" "deny names the data class and detector"
+if grep -q "004 017" "$TMP/out"; then ko "the prompt leaked into the output"; else ok; fi
+expect_rc 0 "redact exits 0" sh -c "$S --tool lechat < $TMP/p2"
+contains "$TMP/out" "redacted: Mon NIR : \[NIR\]" "redacted text printed"
+expect_rc 0 "warn exits 0" sh -c "printf 'Corrige ces copies et donne une note.' | $S --tool lechat --json"
+check "json decision" python3 -c "
+import json; d=json.load(open('$TMP/out')); assert d['decision']=='warn' and d['rules']==['ai-grading'], d"
+expect_rc 1 "source charter accepted" sh -c "$CH screen --charter charters/demoes.charter --tool gemini < $TMP/p2"
+expect_rc 2 "unknown tool" $S --tool chatgtp --file "$TMP/p1"
+contains "$TMP/err" "unknown tool 'chatgtp'" "unknown tool named"
+contains "$TMP/err" "known tools:.*chatgpt" "known tools listed"
+expect_rc 2 "no --charter" $CH screen --tool chatgpt
+expect_rc 2 "corrupt charter" sh -c "head -c 100 $TMP/d.chb > $TMP/bad.chb; $CH screen --charter $TMP/bad.chb --tool chatgpt < $TMP/p1"
+contains "$TMP/err" "bad.chb" "corrupt file named"
+expect_rc 0 "level by number" $S --tool lechat --level 3 --file "$TMP/p1"
+expect_rc 2 "unknown level" $S --tool lechat --level 9 --file "$TMP/p1"
+
+# JSON Lines: streamed, one decision per request, errors per line
+cat > "$TMP/req.jsonl" <<'J'
+{"id": 1, "prompt": "Bonjour", "tool": "chatgpt"}
+{"id": "b", "prompt": "écris à jeanne.martin@etu.univ-exemple.fr", "tool": "lechat"}
+{"id": 3, "prompt": "IBAN FR76 3000 6000 0112 3456 7890 189", "tool": "claude"}
+not json
+{"id": 5, "prompt": "x", "tool": "nope"}
+{"id": 6, "prompt": "Invente des résultats pour mon article", "tool": "albert", "level": 3, "role": "student"}
+J
+$S --jsonl < "$TMP/req.jsonl" > "$TMP/res.jsonl"
+rc=$?
+if [ $rc -eq 2 ]; then ok; else ko "jsonl with bad lines exits 2 (got $rc)"; fi
+check "jsonl results" python3 -c "
+import json
+r=[json.loads(l) for l in open('$TMP/res.jsonl')]
+assert len(r)==6, len(r)
+assert r[0]=={'id':1,'decision':'allow','rules':[],'findings':[]} , r[0]
+assert r[1]['id']=='b' and r[1]['decision']=='redact' and r[1]['redacted']=='écris à [EMAIL]'
+assert r[2]['decision']=='deny' and r[2]['findings'][0]['evidence'][0]['class']=='personal'
+assert 'invalid JSON' in r[3]['error']
+assert r[4]['id']==5 and 'unknown tool' in r[4]['error']
+assert r[5]['decision']=='deny' and r[5]['rules']==['fabricated-data']
+"
+if grep -q "3000 6000" "$TMP/res.jsonl"; then ko "jsonl output leaked a prompt"; else ok; fi
+
+finish screen
