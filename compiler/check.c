@@ -613,7 +613,7 @@ static int check_all(ck *kp) {
     for (size_t i = 0; i < m->disclosure.nfields; i++) check_sources(&k, &m->disclosure.fields[i].src, m->disclosure.fields[i].id, -1);
   }
   /* levels: unique ranks, sorted */
-  qsort(m->levels.v, m->levels.n, sizeof *m->levels.v, cmp_level);
+  if (m->levels.n) qsort(m->levels.v, m->levels.n, sizeof *m->levels.v, cmp_level);
   for (size_t i = 0; i < m->levels.n; i++) {
     if (m->levels.v[i].rank < 0 || m->levels.v[i].rank > 1000)
       cc_error(cc, m->levels.v[i].loc, "level rank must be between 0 and 1000");

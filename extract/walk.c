@@ -86,7 +86,7 @@ static int walk_zip_bytes(const char *name, const void *data, size_t len, const 
     const char *en = zip_get_name(z, (zip_uint64_t)i, 0);
     if (en && en[0] && en[strlen(en) - 1] != '/' && !strstr(en, "__MACOSX/")) names[n++] = en;
   }
-  qsort(names, n, sizeof *names, cmp_names);
+  if (n) qsort(names, n, sizeof *names, cmp_names);
   size_t total = 0;
   for (size_t i = 0; i < n && !rc; i++) {
     const char *en = names[i];
@@ -205,7 +205,7 @@ static int walk_path(const char *path, const chx_limits *lim, chx_walk_fn fn, vo
       n++;
     }
     closedir(dir);
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n) qsort(names, n, sizeof *names, cmp_names);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
       if (!rc) {

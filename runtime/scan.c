@@ -329,7 +329,7 @@ static ch_status facts(ch_scanner *s) {
   /* raw[] holds word matches from the prefilter (any order) followed by
    * regex/detector matches; sort once by (pattern, start) so each
    * pattern's matches form a slice. */
-  qsort(s->raw, s->raw_len, sizeof *s->raw, cmp_match);
+  if (s->raw_len) qsort(s->raw, s->raw_len, sizeof *s->raw, cmp_match);
   for (size_t i = 0; i < s->raw_len;) {
     uint32_t p = s->raw[i].pattern;
     s->raw_first[p] = (uint32_t)i;
