@@ -107,6 +107,10 @@ typedef struct xw {
   int part_stack[16];
   int psp;
   int skip;          /* depth of a subtree being skipped, or -1 */
+  int join_next;     /* a drop-cap frame: the next paragraph continues it */
+  int notes_pass;    /* odt: 0 = body without notes, 1 = only notes */
+  int in_note;       /* odt: depth inside note bodies / annotations */
+  int all_text;      /* embedded objects (formulas): every text node */
 } xw;
 
 static int lname(xw *x, const char *n) { return !strcmp((const char *)xmlTextReaderConstLocalName(x->r), n); }
@@ -120,13 +124,15 @@ static void para_begin(xw *x) {
 static void ensure_started(xw *x) {
   if (x->pending && !x->started) {
     x->d->part = x->table ? CHX_TABLE : x->body_part;
-    doc_start(x->d, x->heading);
+    if (x->join_next == 1) x->join_next = 0; /* continue the drop cap's paragraph */
+    else doc_start(x->d, x->heading);
     x->started = 1;
   }
 }
 
 static void text(xw *x, const char *s) {
   if (!s || !*s) return;
+  if (x->odt && (x->notes_pass ? x->in_note == 0 : x->in_note > 0)) return;
   ensure_started(x);
   doc_str(x->d, s);
 }
@@ -155,7 +161,7 @@ static char *attr(xw *x, const char *local) {
 }
 
 static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int part, const char *name,
-                          const char *entry, char *err, size_t errlen) {
+                          const char *entry, char *err, size_t errlen, int notes_pass) {
   xmlTextReaderPtr r = xmlReaderForMemory(xml, (int)n, NULL, NULL,
                                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
   if (!r) {
@@ -169,6 +175,9 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
   x.odt = odt;
   x.body_part = part;
   x.skip = -1;
+  x.notes_pass = notes_pass;
+  x.all_text = notes_pass == 2;
+  if (x.all_text) para_begin(&x);
   ch_status st = CH_OK;
   int ret;
   while ((ret = xmlTextReaderRead(r)) == 1) {
@@ -214,6 +223,19 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           char *v = attr(&x, "val");
           if (v && v[0] >= '0' && v[0] <= '8') x.heading = v[0] - '0' + 1 > 6 ? 6 : v[0] - '0' + 1;
           xmlFree(v);
+        } else if (lname(&x, "framePr")) {
+          char *v = attr(&x, "dropCap");
+          if (v && strcmp(v, "none")) x.join_next = 2; /* set when this paragraph ends */
+          xmlFree(v);
+        } else if (lname(&x, "docPr")) {
+          /* an image's description is its text for a reader */
+          char *v = attr(&x, "descr");
+          if (v && *v) {
+            text(&x, " ");
+            text(&x, v);
+            text(&x, " ");
+          }
+          xmlFree(v);
         } else if (lname(&x, "t")) {
           x.in_t = !empty;
         } else if (lname(&x, "tab") && x.pending) {
@@ -229,12 +251,18 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           x.body_part = CHX_TEXTBOX;
         }
       } else {
+        if (x.all_text && lname(&x, "annotation") && !empty) {
+          x.skip = depth; /* a formula's source text repeats it */
+          continue;
+        }
         if (lname(&x, "tracked-changes") || lname(&x, "hidden-text") || lname(&x, "hidden-paragraph") ||
             lname(&x, "note-citation") || lname(&x, "deletion")) {
           if (!empty) x.skip = depth;
           continue;
         }
-        if (lname(&x, "p") || lname(&x, "h")) {
+        if ((lname(&x, "p") || lname(&x, "h")) && !x.notes_pass && x.in_note) {
+          /* a note's paragraph inside the body pass: ignored here */
+        } else if (lname(&x, "p") || lname(&x, "h")) {
           if (x.pending && x.started) doc_para(d);
           para_begin(&x);
           if (lname(&x, "h")) {
@@ -256,9 +284,10 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
         } else if (lname(&x, "table")) {
           if (!empty) x.table++;
         } else if (lname(&x, "note-body") || lname(&x, "annotation")) {
-          if (x.psp < 16) x.part_stack[x.psp++] = x.body_part;
-          x.body_part = lname(&x, "annotation") ? CHX_COMMENT : CHX_FOOTNOTE;
-          x.pending = 0;
+          if (!empty) {
+            x.in_note++;
+            if (x.notes_pass) x.body_part = lname(&x, "annotation") ? CHX_COMMENT : CHX_FOOTNOTE;
+          }
         } else if (lname(&x, "text-box")) {
           if (x.psp < 16) x.part_stack[x.psp++] = x.body_part;
           x.body_part = CHX_TEXTBOX;
@@ -270,7 +299,8 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
       if (!odt) {
         if (lname(&x, "t")) x.in_t = 0;
         else if (lname(&x, "p")) {
-          if (x.started) doc_para(d);
+          if (x.join_next == 2) x.join_next = 1; /* drop cap: no paragraph break */
+          else if (x.started) doc_para(d);
           x.pending = 0;
         } else if (lname(&x, "tbl")) {
           if (x.table) x.table--;
@@ -278,22 +308,30 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           if (x.psp) x.body_part = x.part_stack[--x.psp];
         }
       } else {
-        if (lname(&x, "p") || lname(&x, "h")) {
+        if ((lname(&x, "p") || lname(&x, "h")) && !x.notes_pass && x.in_note) {
+          /* end of a note paragraph in the body pass: the enclosing one goes on */
+        } else if (lname(&x, "p") || lname(&x, "h")) {
           if (x.started) doc_para(d);
           x.pending = 0;
         } else if (lname(&x, "table")) {
           if (x.table) x.table--;
-        } else if (lname(&x, "note-body") || lname(&x, "annotation") || lname(&x, "text-box")) {
+        } else if (lname(&x, "note-body") || lname(&x, "annotation")) {
+          if (x.in_note) x.in_note--;
+          if (x.notes_pass && x.started) doc_para(d);
+          if (x.notes_pass) x.pending = 0;
+        } else if (lname(&x, "text-box")) {
           if (x.psp) x.body_part = x.part_stack[--x.psp];
-          if (x.started) doc_para(d);
-          /* the enclosing paragraph continues as a new one */
-          para_begin(&x);
         }
       }
       continue;
     }
     if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE || type == XML_READER_TYPE_CDATA) {
-      if ((!odt && x.in_t) || (odt && x.pending)) text(&x, (const char *)xmlTextReaderConstValue(r));
+      if (x.all_text) {
+        ensure_started(&x);
+        doc_str(d, (const char *)xmlTextReaderConstValue(r));
+      } else if ((!odt && x.in_t) || (odt && x.pending)) {
+        text(&x, (const char *)xmlTextReaderConstValue(r));
+      }
     }
   }
   if (ret < 0 && st == CH_OK) {
@@ -318,12 +356,44 @@ static ch_status part_of(chx_doc *d, zip_t *z, const char *entry, int odt, int p
     return CH_E_CORRUPT;
   }
   if (st) return st;
-  st = walk_xml(d, xml, n, odt, part, name, entry, err, errlen);
+  st = walk_xml(d, xml, n, odt, part, name, entry, err, errlen, 0);
+  /* OpenDocument notes sit inside their paragraph: read them in a second
+   * pass, after the body, like Word's footnotes */
+  if (st == CH_OK && odt && !strcmp(entry, "content.xml")) st = walk_xml(d, xml, n, odt, CHX_FOOTNOTE, name, entry, err, errlen, 1);
   ch_free(NULL, xml);
   return st;
 }
 
+/* The main part of a Word package is named by the officeDocument
+ * relationship of _rels/.rels; it is usually word/document.xml but need
+ * not be (ECMA-376 Part 2, 9.3). */
+static int main_part(zip_t *z, const chx_limits *lim, char *out, size_t outn) {
+  size_t total = 0, n;
+  char *rels, err[16];
+  out[0] = 0;
+  if (zip_read_entry(z, "_rels/.rels", lim, &total, &rels, &n, "", err, sizeof err)) return 0;
+  const char *p = strstr(rels, "relationships/officeDocument\"");
+  if (p) {
+    /* find this Relationship element's Target attribute */
+    const char *start = p;
+    while (start > rels && *start != '<') start--;
+    const char *t = strstr(start, "Target=\"");
+    if (t) {
+      t += 8;
+      if (*t == '/') t++;
+      const char *e = strchr(t, '"');
+      if (e && (size_t)(e - t) < outn) {
+        memcpy(out, t, (size_t)(e - t));
+        out[e - t] = 0;
+      }
+    }
+  }
+  ch_free(NULL, rels);
+  return out[0] && zip_name_locate(z, out, 0) >= 0;
+}
+
 ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen) {
+  char main[256] = "";
   zip_error_t ze;
   zip_error_init(&ze);
   zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
@@ -341,9 +411,10 @@ ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *n
   if (ne < 0 || (zip_uint64_t)ne > d->lim->max_entries) {
     snprintf(err, errlen, "%s: %lld zip entries, over the limit of %u", name, (long long)ne, d->lim->max_entries);
     st = CH_E_LIMIT;
-  } else if (zip_name_locate(z, "word/document.xml", 0) >= 0) {
+  } else if (zip_name_locate(z, "word/document.xml", 0) >= 0 || main_part(z, d->lim, main, sizeof main)) {
     d->format = "docx";
-    st = part_of(d, z, "word/document.xml", 0, CHX_BODY, &total, name, err, errlen, 1);
+    if (!main[0]) snprintf(main, sizeof main, "word/document.xml");
+    st = part_of(d, z, main, 0, CHX_BODY, &total, name, err, errlen, 1);
     static const struct { const char *e; int part; } extra[] = {
         {"word/footnotes.xml", CHX_FOOTNOTE}, {"word/endnotes.xml", CHX_ENDNOTE}};
     for (size_t i = 0; st == CH_OK && i < 2; i++) st = part_of(d, z, extra[i].e, 0, extra[i].part, &total, name, err, errlen, 0);
@@ -358,6 +429,20 @@ ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *n
   } else if (zip_name_locate(z, "content.xml", 0) >= 0) {
     d->format = "odt";
     st = part_of(d, z, "content.xml", 1, CHX_BODY, &total, name, err, errlen, 1);
+    /* embedded objects (formulas, charts): "Object 1/content.xml" */
+    for (zip_int64_t i = 0; st == CH_OK && i < ne; i++) {
+      const char *en = zip_get_name(z, (zip_uint64_t)i, 0);
+      size_t l = en ? strlen(en) : 0;
+      if (l > 12 && !strcmp(en + l - 12, "/content.xml") && !strchr(en, '\n')) {
+        char *xml;
+        size_t xn;
+        st = zip_read_entry(z, en, d->lim, &total, &xml, &xn, name, err, errlen);
+        if (st == CH_OK) {
+          st = walk_xml(d, xml, xn, 1, CHX_BODY, name, en, err, errlen, 2);
+          ch_free(NULL, xml);
+        }
+      }
+    }
   } else {
     snprintf(err, errlen, "%s: a zip container that is neither a Word (.docx) nor an OpenDocument (.odt) document", name);
     st = CH_E_CORRUPT;
