@@ -188,6 +188,7 @@ demo: deps
 
 bench: all
 	@sh bench/bench_compile.sh $(BUILD)
+	@sh bench/bench_screen.sh $(BUILD)
 	@for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; done
 
 install: all
@@ -212,6 +213,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_SEEDS_fuzz_compile ?= charters tests/golden/diag tests/golden/dump
+FUZZ_SEEDS_fuzz_chb ?= build-fuzz/seeds/chb
+FUZZ_SEEDS_fuzz_scan ?= examples/submissions
+FUZZ_SEEDS_fuzz_extract ?= build-fuzz/seeds/extract
 FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
 build-fuzz/%: fuzz/%.c
@@ -233,7 +237,20 @@ define run_fuzz
 
 endef
 
-fuzz: fuzz-build
+# Seeds that are generated: compiled charters, and documents of every
+# format (tests/e2e/mkdocs.py) plus the shared corpus when present, each
+# prefixed with the format byte fuzz_extract expects.
+fuzz-seeds: all
+	@mkdir -p build-fuzz/seeds/chb build-fuzz/seeds/extract
+	@for c in charters/*.charter; do $(BUILD)/charterc compile $$c -o build-fuzz/seeds/chb/$$(basename $$c .charter).chb; done
+	@python3 tests/e2e/mkdocs.py build-fuzz/seeds/docs >/dev/null
+	@python3 -c "import os,sys;\
+m={'docx':0,'odt':1,'html':2,'pdf':3,'md':4,'txt':5};\
+roots=['build-fuzz/seeds/docs','../shared/corpus/pandoc'];\
+[open('build-fuzz/seeds/extract/%d-%s'%(i,f),'wb').write(bytes([m[f.rsplit('.',1)[1]]])+open(os.path.join(d,f),'rb').read()[:1<<20])\
+ for r in roots if os.path.isdir(r) for d,_,fs in os.walk(r) for i,f in enumerate(fs) if f.rsplit('.',1)[-1] in m]"
+
+fuzz: fuzz-build fuzz-seeds
 	$(foreach b,$(FUZZ_BINS),$(call run_fuzz,$(notdir $(b))))
 
 # ---- static analysis and coverage (issue: hardening)
