@@ -13,6 +13,7 @@
  * input seen so far; a scan of an input no larger than a previous one
  * allocates nothing.  Match storage is a bump array reset per scan.
  */
+#define _GNU_SOURCE 1 /* memmem */
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,30 @@ static int det_cb(void *ud, size_t start, size_t end) {
   const uint32_t *map = d->s->clean.map;
   d->st = add_raw(d->s, d->pat, map[start], map[end]);
   return d->st != CH_OK || d->s->raw_n[d->pat] >= CH_MAX_MATCHES_PER_PATTERN;
+}
+
+/* A detector cannot match a text that lacks its trigger: an e-mail needs an
+ * '@', a key block "-----BEGIN", the numeric identifiers a digit.  Checked
+ * once per scan with memchr-speed scans before running the detector. */
+static int detector_may_match(const ch_scanner *s, int det, int *has_digit) {
+  const char *t = s->clean.text;
+  size_t n = s->clean.len;
+  switch (det) {
+  case DET_EMAIL: return memchr(t, '@', n) != NULL;
+  case DET_PRIVATE_KEY: return n >= 10 && memmem(t, n, "-----BEGIN", 10) != NULL;
+  case DET_PHONE_FR: case DET_PHONE: case DET_NIR: case DET_INE: case DET_IBAN: case DET_CARD:
+  case DET_SIREN: case DET_SIRET:
+    if (*has_digit < 0) {
+      *has_digit = 0;
+      for (size_t i = 0; i < n; i++)
+        if ((unsigned char)(t[i] - '0') < 10) {
+          *has_digit = 1;
+          break;
+        }
+    }
+    return *has_digit;
+  default: return 1;
+  }
 }
 
 static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
@@ -684,11 +709,12 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
   for (uint32_t i = 0; i < c->npatterns; i++)
     s->pat_candidate[i] = c->patterns[i].kind != CHB_PAT_WORD && (c->patterns[i].natoms == 0 || (c->patterns[i].flags & CHB_PATF_ALWAYS));
   st = prefilter(s);
+  int has_digit = -1;
   for (uint32_t i = 0; st == CH_OK && i < c->npatterns; i++) {
     if (!s->pat_candidate[i]) continue;
     const rt_pattern *p = &c->patterns[i];
     if (p->kind == CHB_PAT_REGEX) st = run_regex(s, i, rep);
-    else if (p->kind == CHB_PAT_DETECT) {
+    else if (p->kind == CHB_PAT_DETECT && detector_may_match(s, p->det, &has_digit)) {
       det_ctx d = {s, i, CH_OK};
       det_scan(p->det, s->clean.text, s->clean.len, det_cb, &d);
       st = d.st;
