@@ -316,6 +316,8 @@ int cc_parse(ch_cc *cc, uint32_t file) {
   cc_file *f = &cc->files[file];
   unsigned before = cc->errors;
   jmp_buf fatal;
+  /* cleared on every way out of this function */
+  // cppcheck-suppress autoVariables
   cc->lex_fatal = &fatal;
   if (setjmp(fatal)) {
     /* The scanner's state is unknown after a fatal error: report, and give
@@ -334,6 +336,7 @@ int cc_parse(ch_cc *cc, uint32_t file) {
    * the fatal path. */
   char *scanbuf = arena_alloc(&cc->arena, f->len + 2);
   if (!scanbuf) {
+    cc->lex_fatal = NULL;
     ch_yylex_destroy(sc);
     return -1;
   }
@@ -341,6 +344,7 @@ int cc_parse(ch_cc *cc, uint32_t file) {
   scanbuf[f->len] = scanbuf[f->len + 1] = 0;
   YY_BUFFER_STATE b = ch_yy_scan_buffer(scanbuf, f->len + 2, sc);
   if (!b) {
+    cc->lex_fatal = NULL;
     ch_yylex_destroy(sc);
     cc->arena.failed = 1;
     return -1;
