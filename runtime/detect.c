@@ -1,17 +1,39 @@
 /*
  * detect.c — built-in detectors of identifiers and secrets (detect.h).
  *
- * Each detector looks for candidates at token boundaries, gathers the
- * significant characters (digits, letters) across single separators
- * (space, '.', '-', '/'), and emits the span only when the identifier's
- * own validation passes.  Detection is linear: a candidate starts only at a
- * boundary and gathers a bounded number of characters, so a 100 MB run of
- * digits is scanned once.  Validation sources are cited at each function.
+ * Stage: runs on the clean view (normalize.h) during the pattern phase of a
+ * scan, next to PCRE2; each span it emits becomes a match of the charter's
+ * `detect NAME` pattern.  docs/detectors.md describes every detector for
+ * charter authors: accepted forms, validation and sources, known limits.
+ *
+ * The common idea is a candidate "chain": digits (or letters for IBAN)
+ * joined by at most one separator between two significant characters, as
+ * people write identifiers ("2 84 05 2A 004 017 64", "06.12.34.56.78").
+ * A chain starts at a number boundary and is read whole:
+ *     "Tél 06 12 34 56 78 90"  -> one chain of 12 digits: not a phone
+ *     "NIR 2 84 05 2A 004 017 64 fin" -> 15 characters, then " fin": a NIR
+ *     "9295109912611193"       -> 16 digits: no NIR hides inside
+ * so an identifier is never found inside a longer number, and a validator
+ * (checksum, issuer ranges, structure) runs once per chain.
+ *
+ * Invariants:
+ *   - linear time: a candidate starts only where a chain (or token) starts,
+ *     and reading a candidate stops after a bounded number of characters or
+ *     at the end of its chain, so every byte is read O(1) times even on a
+ *     100 MB run of digits or of "1 1 1 1";
+ *   - no allocation, no global state: candidates are gathered into small
+ *     buffers on the stack;
+ *   - spans are emitted in increasing start order and never overlap (the
+ *     emitter enforces it), and always lie within [0, len);
+ *   - any bytes are safe: the clean view is valid UTF-8, but a caller (tests,
+ *     fuzzers) may pass anything, so nothing here assumes it.
  */
 #include "runtime/detect.h"
 
 #include <stdint.h>
 #include <string.h>
+
+#include "runtime/normalize.h"
 
 static const char *const det_names[] = {
 #define X(e, name, label) name,
@@ -24,7 +46,10 @@ static const char *const det_labels[] = {
 #undef X
 };
 
+/* Linear search over a dozen names: called by the loader and the compiler,
+ * never while scanning. */
 int det_lookup(const char *name) {
+  if (!name) return -1;
   for (int i = 0; i < DET_COUNT_; i++)
     if (!strcmp(det_names[i], name)) return i;
   return -1;
@@ -32,152 +57,250 @@ int det_lookup(const char *name) {
 const char *det_name(int id) { return id >= 0 && id < DET_COUNT_ ? det_names[id] : "?"; }
 const char *det_label(int id) { return id >= 0 && id < DET_COUNT_ ? det_labels[id] : "DATA"; }
 
-static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static int is_alpha(unsigned char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
-static int is_alnum(unsigned char c) { return is_digit(c) || is_alpha(c); }
-static unsigned char upper(unsigned char c) { return c >= 'a' && c <= 'z' ? (unsigned char)(c - 32) : c; }
-/* A boundary: not preceded by a letter, digit or a non-ASCII byte (which
- * may be a letter). */
-static int starts_token(const unsigned char *t, size_t i) {
-  return i == 0 || !(is_alnum(t[i - 1]) || t[i - 1] >= 0x80 || t[i - 1] == '_');
-}
-static int ends_token(const unsigned char *t, size_t n, size_t e) {
-  return e >= n || !(is_alnum(t[e]) || t[e] >= 0x80 || t[e] == '_');
+/* ------------------------------------------------------- character classes */
+
+static int is_digit(unsigned c) { return c >= '0' && c <= '9'; }
+static int is_alpha(unsigned c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
+static int is_alnum(unsigned c) { return is_digit(c) || is_alpha(c); }
+static int is_upper(unsigned c) { return c >= 'A' && c <= 'Z'; }
+static int is_lower(unsigned c) { return c >= 'a' && c <= 'z'; }
+static unsigned char up(unsigned c) { return (unsigned char)(is_lower(c) ? c - 32 : c); }
+
+/* Letters of the scripts French documents mix in: a digit run glued to one
+ * of them is part of a word ("é123" is not a number), while any other
+ * non-ASCII character (°, €, ×, CJK punctuation) is a boundary, so that
+ * "n°1840575123456" or "N°SIRET:..." still yield their numbers. */
+static int is_letter_cp(uint32_t cp) {
+  return (cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7) || cp == 0xaa || cp == 0xb5 || cp == 0xba ||
+         (cp >= 0x370 && cp <= 0x52f && cp != 0x37e && cp != 0x387) || (cp >= 0x1e00 && cp <= 0x1fff);
 }
 
-/* Gather up to `max` significant characters from t[i], allowing one
- * separator from `seps` between them.  sig[] gets the characters (letters
- * upper-cased), *end the offset just past the last one.  Stops at any
- * other character.  alpha: letters count as significant. */
-static size_t gather(const unsigned char *t, size_t n, size_t i, const char *seps, int alpha, size_t max,
-                     char *sig, size_t *end) {
-  size_t k = 0;
-  *end = i;
-  while (i < n && k < max) {
-    unsigned char c = t[i];
-    if (is_digit(c) || (alpha && is_alpha(c))) {
-      sig[k++] = (char)upper(c);
-      i++;
-      *end = i;
-      continue;
-    }
-    if (k && strchr(seps, c) && c && i + 1 < n && (is_digit(t[i + 1]) || (alpha && is_alpha(t[i + 1])))) {
-      i++;
-      continue;
-    }
-    break;
-  }
-  return k;
+/* The code point that ends just before t[i] (i > 0), or U+FFFD. */
+static uint32_t cp_before(const unsigned char *t, size_t i) {
+  size_t s = i - 1;
+  while (s > 0 && i - s < 4 && (t[s] & 0xc0) == 0x80) s--;
+  uint32_t cp;
+  return norm_decode(t + s, i - s, &cp) == i - s ? cp : 0xfffd;
 }
+
+static uint32_t cp_at(const unsigned char *t, size_t n, size_t i) {
+  uint32_t cp;
+  return norm_decode(t + i, n - i, &cp) ? cp : 0xfffd;
+}
+
+/* A word character: ASCII letter, digit, '_' or a letter (see above). */
+static int word_before(const unsigned char *t, size_t i) {
+  if (i == 0) return 0;
+  unsigned c = t[i - 1];
+  if (c < 0x80) return is_alnum(c) || c == '_';
+  return is_letter_cp(cp_before(t, i));
+}
+static int word_at(const unsigned char *t, size_t n, size_t i) {
+  if (i >= n) return 0;
+  unsigned c = t[i];
+  if (c < 0x80) return is_alnum(c) || c == '_';
+  return is_letter_cp(cp_at(t, n, i));
+}
+
+static int in_set(unsigned c, const char *set) { return c && strchr(set, (int)c) != NULL; }
 
 /* ------------------------------------------------------------ validators */
 
-/* Luhn (ISO/IEC 7812-1, annex B): double every second digit from the right. */
+/* Luhn (ISO/IEC 7812-1 annex B): from the right, double every second digit,
+ * subtract 9 when over 9; the sum must end in 0. */
 bool det_luhn_valid(const char *d, size_t n) {
+  if (!d || n == 0) return false;
   unsigned sum = 0;
   for (size_t i = 0; i < n; i++) {
-    if (!is_digit((unsigned char)d[n - 1 - i])) return false;
-    unsigned v = (unsigned)(d[n - 1 - i] - '0');
+    unsigned c = (unsigned char)d[n - 1 - i];
+    if (!is_digit(c)) return false;
+    unsigned v = c - '0';
     if (i & 1) {
       v *= 2;
       if (v > 9) v -= 9;
     }
     sum += v;
   }
-  return n > 0 && sum % 10 == 0;
+  return sum % 10 == 0;
 }
 
-/* NIR (numéro d'inscription au répertoire, INSEE): 13 characters then a
- * 2-digit key = 97 - (number mod 97); for Corsica the department "2A" is
- * read as 19 and "2B" as 18 for the computation (INSEE, "Le numéro
- * d'inscription au répertoire", and décret 2019-341). */
+/* NIR (numéro d'inscription au répertoire, INSEE), 15 characters:
+ *   sex 1 | year 2 | month 2 | département 2 | commune 3 | order 3 | key 2
+ * key = 97 - (first 13 digits mod 97), with Corsica's "2A" read as 19 and
+ * "2B" as 18 (python-stdnum stdnum/fr/nir.py, which cites INSEE and
+ * xml.insee.fr/schema/nir.html).  Sex: 1/2, 3/4 and 7/8 (foreign-born
+ * registrations and temporary numbers, NIA).  Month: 01-12, or the
+ * conventional 20-42 and 50-99 INSEE assigns when the month is unknown;
+ * 00, 13-19 and 43-49 are never issued, which rejects many random
+ * 15-digit numbers whose key happens to match. */
 bool det_nir_valid(const char *s, size_t n) {
-  if (n != 15) return false;
-  if (!strchr("12345678", s[0])) return false;
+  if (!s || n != 15) return false;
+  if (!in_set((unsigned char)s[0], "123478")) return false;
+  for (size_t i = 1; i < 15; i++) {
+    if (i == 5 || i == 6) continue;
+    if (!is_digit((unsigned char)s[i])) return false;
+  }
+  unsigned d5 = (unsigned char)s[5], d6 = up((unsigned char)s[6]);
+  int corsica = d5 == '2' && (d6 == 'A' || d6 == 'B');
+  if (!corsica && !(is_digit(d5) && is_digit(d6))) return false;
+  if (!corsica && d5 == '0' && d6 == '0') return false;
+  unsigned month = (unsigned)(s[3] - '0') * 10 + (unsigned)(s[4] - '0');
+  if (!((month >= 1 && month <= 12) || (month >= 20 && month <= 42) || month >= 50)) return false;
   uint64_t num = 0;
   for (size_t i = 0; i < 13; i++) {
-    char c = s[i];
-    if (i == 6 && s[5] == '2' && (c == 'A' || c == 'B')) {
-      /* 2A -> 19, 2B -> 18: replace the two characters "2A"/"2B" */
-      num = num / 10 * 100 + (c == 'A' ? 19 : 18);
-      continue;
-    }
-    if (!is_digit((unsigned char)c)) return false;
-    num = num * 10 + (uint64_t)(c - '0');
+    unsigned v;
+    if (corsica && i == 5) v = 1;
+    else if (corsica && i == 6) v = d6 == 'A' ? 9 : 8;
+    else v = (unsigned)(s[i] - '0');
+    num = num * 10 + v;
   }
-  if (!is_digit((unsigned char)s[13]) || !is_digit((unsigned char)s[14])) return false;
-  unsigned key = (unsigned)((s[13] - '0') * 10 + (s[14] - '0'));
-  unsigned month = (unsigned)((s[3] - '0') * 10 + (s[4] - '0'));
-  if (!(month >= 1 && month <= 12) && !(month >= 20 && month <= 42) && !(month >= 50 && month <= 99)) return false;
-  return key == 97 - num % 97;
+  unsigned key = (unsigned)(s[13] - '0') * 10 + (unsigned)(s[14] - '0');
+  return key == 97 - (unsigned)(num % 97);
 }
 
-/* INE (identifiant national étudiant, 11 characters).  The published
- * formats end with a check letter or digit; the check algorithms differ by
- * issuing base (BEA, RNIE, Apogée) and are not all public, so this detector
- * accepts the common shapes (10 digits + 1 letter, 9 digits + 2 letters,
- * 10 alphanumerics + 1 letter with at least 8 digits) and, to stay precise
- * without a universal checksum, only after an "INE" label (see
- * docs/detectors.md). */
+/* INE (identifiant national élève/étudiant), 11 characters.  The Ministry
+ * publishes the shapes, not the check algorithms; the five shapes below are
+ * the ones government services validate (e.g. the "Santé Psy Étudiant"
+ * service of beta.gouv.fr, and SIECLE/BEE exports):
+ *   INE-RNIE      9 digits + 2 key letters in A-H, J, K (10 letters: a
+ *                 two-digit key written as letters, I skipped)
+ *   INE-BEA       10 digits + 1 key letter, A-Z without I, O, Q
+ *   INE-base 36   10 characters [0-9A-Z] + 1 key digit (Apogée)
+ *   INE-SIFA      4 digits + 'A' + 5 digits + 1 key letter (apprentices)
+ *   provisional   4 digits + 'D' + 5 digits + 1 key letter
+ * The keys cannot be verified, so this checks the shape only (see
+ * docs/detectors.md); the detector compensates by requiring an "INE" label
+ * next to the candidate. */
+static int ine_key_letter(unsigned c) { return is_upper(c) && c != 'I' && c != 'O' && c != 'Q'; }
 bool det_ine_valid(const char *s, size_t n) {
-  if (n != 11) return false;
+  if (!s || n != 11) return false;
+  unsigned char c[11];
   size_t digits = 0;
   for (size_t i = 0; i < 11; i++) {
-    if (!is_alnum((unsigned char)s[i])) return false;
-    digits += is_digit((unsigned char)s[i]) != 0;
+    c[i] = up((unsigned char)s[i]);
+    if (!is_alnum(c[i])) return false;
+    digits += is_digit(c[i]) != 0;
   }
-  return is_alpha((unsigned char)s[10]) && digits >= 8;
+  size_t lead = 0;
+  while (lead < 11 && is_digit(c[lead])) lead++;
+  if (lead == 9 && c[9] >= 'A' && c[9] <= 'K' && c[9] != 'I' && c[10] >= 'A' && c[10] <= 'K' && c[10] != 'I')
+    return true; /* RNIE */
+  if (lead == 10 && ine_key_letter(c[10])) return true; /* BEA */
+  if (lead == 4 && (c[4] == 'A' || c[4] == 'D') && ine_key_letter(c[10])) {
+    size_t k = 5;
+    while (k < 10 && is_digit(c[k])) k++;
+    if (k == 10) return true; /* SIFA, provisional */
+  }
+  /* base 36: a key digit after 10 alphanumerics, at least one a letter
+   * (a plain 11-digit number is not an INE) */
+  return is_digit(c[10]) && digits < 11;
 }
 
-/* IBAN lengths per country (SWIFT IBAN Registry, release 2024). */
+/* BBAN structure per country, from the SWIFT IBAN Registry (release 101,
+ * as transcribed in python-stdnum's stdnum/iban.dat): runs of <count><kind>
+ * with n = digits, a = upper-case letters, c = letters or digits.  The IBAN
+ * length is 4 + the sum of the counts.  Sorted by country code. */
 static const struct {
   char cc[3];
-  unsigned char len;
-} iban_len[] = {
-    {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20}, {"AZ", 28}, {"BA", 20}, {"BE", 16}, {"BG", 22}, {"BH", 22},
-    {"BI", 27}, {"BR", 29}, {"BY", 28}, {"CH", 21}, {"CR", 22}, {"CY", 28}, {"CZ", 24}, {"DE", 22}, {"DJ", 27},
-    {"DK", 18}, {"DO", 28}, {"EE", 20}, {"EG", 29}, {"ES", 24}, {"FI", 18}, {"FK", 18}, {"FO", 18}, {"FR", 27},
-    {"GB", 22}, {"GE", 22}, {"GI", 23}, {"GL", 18}, {"GR", 27}, {"GT", 28}, {"HR", 21}, {"HU", 28}, {"IE", 22},
-    {"IL", 23}, {"IQ", 23}, {"IS", 26}, {"IT", 27}, {"JO", 30}, {"KW", 30}, {"KZ", 20}, {"LB", 28}, {"LC", 32},
-    {"LI", 21}, {"LT", 20}, {"LU", 20}, {"LV", 21}, {"LY", 25}, {"MC", 27}, {"MD", 24}, {"ME", 22}, {"MK", 19},
-    {"MN", 20}, {"MR", 27}, {"MT", 31}, {"MU", 30}, {"NI", 28}, {"NL", 18}, {"NO", 15}, {"OM", 23}, {"PK", 24},
-    {"PL", 28}, {"PS", 29}, {"PT", 25}, {"QA", 29}, {"RO", 24}, {"RS", 22}, {"RU", 33}, {"SA", 24}, {"SC", 31},
-    {"SD", 18}, {"SE", 24}, {"SI", 19}, {"SK", 24}, {"SM", 27}, {"SO", 23}, {"ST", 25}, {"SV", 28}, {"TL", 23},
-    {"TN", 24}, {"TR", 26}, {"UA", 29}, {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
+  const char *bban;
+} iban_tab[] = {
+    {"AD", "4n4n12c"},       {"AE", "3n16n"},        {"AL", "8n16c"},         {"AT", "5n11n"},
+    {"AZ", "4a20c"},         {"BA", "3n3n8n2n"},     {"BE", "3n7n2n"},        {"BG", "4a4n2n8c"},
+    {"BH", "4a14c"},         {"BI", "5n5n11n2n"},    {"BR", "8n5n10n1a1c"},   {"BY", "4c4n16c"},
+    {"CH", "5n12c"},         {"CR", "4n14n"},        {"CY", "3n5n16c"},       {"CZ", "4n16n"},
+    {"DE", "8n10n"},         {"DJ", "5n5n11n2n"},    {"DK", "4n9n1n"},        {"DO", "4c20n"},
+    {"EE", "2n14n"},         {"EG", "4n4n17n"},      {"ES", "4n4n1n1n10n"},   {"FI", "3n11n"},
+    {"FK", "2a12n"},         {"FO", "4n9n1n"},       {"FR", "5n5n11c2n"},     {"GB", "4a6n8n"},
+    {"GE", "2a16n"},         {"GI", "4a15c"},        {"GL", "4n9n1n"},        {"GR", "3n4n16c"},
+    {"GT", "4c20c"},         {"HN", "4a20n"},        {"HR", "7n10n"},         {"HU", "3n4n1n15n1n"},
+    {"IE", "4a6n8n"},        {"IL", "3n3n13n"},      {"IQ", "4a3n12n"},       {"IS", "4n2n6n10n"},
+    {"IT", "1a5n5n12c"},     {"JO", "4a4n18c"},      {"KW", "4a22c"},         {"KZ", "3n13c"},
+    {"LB", "4n20c"},         {"LC", "4a24c"},        {"LI", "5n12c"},         {"LT", "5n11n"},
+    {"LU", "3n13c"},         {"LV", "4a13c"},        {"LY", "3n3n15n"},       {"MC", "5n5n11c2n"},
+    {"MD", "2c18c"},         {"ME", "3n13n2n"},      {"MK", "3n10c2n"},       {"MN", "4n12n"},
+    {"MR", "5n5n11n2n"},     {"MT", "4a5n18c"},      {"MU", "4a2n2n12n3n3a"}, {"NI", "4a20n"},
+    {"NL", "4a10n"},         {"NO", "4n6n1n"},       {"OM", "3n16c"},         {"PK", "4a16c"},
+    {"PL", "8n16n"},         {"PS", "4a21c"},        {"PT", "4n4n11n2n"},     {"QA", "4a21c"},
+    {"RO", "4a16c"},         {"RS", "3n13n2n"},      {"RU", "9n5n15c"},       {"SA", "2n18c"},
+    {"SC", "4a2n2n16n3a"},   {"SD", "2n12n"},        {"SE", "3n16n1n"},       {"SI", "5n8n2n"},
+    {"SK", "4n6n10n"},       {"SM", "1a5n5n12c"},    {"SO", "4n3n12n"},       {"ST", "4n4n11n2n"},
+    {"SV", "4a20n"},         {"TL", "3n14n2n"},      {"TN", "2n3n13n2n"},     {"TR", "5n1n16c"},
+    {"UA", "6n19c"},         {"VA", "3n15n"},        {"VG", "4a16n"},         {"XK", "4n10n2n"},
+    {"YE", "4a4n18c"},
 };
 
-static unsigned iban_length(const char *cc) {
-  for (size_t i = 0; i < sizeof iban_len / sizeof *iban_len; i++)
-    if (iban_len[i].cc[0] == cc[0] && iban_len[i].cc[1] == cc[1]) return iban_len[i].len;
-  return 0;
+/* BBAN format of a country (c0, c1 upper case), or NULL. */
+static const char *iban_bban(unsigned c0, unsigned c1) {
+  size_t lo = 0, hi = sizeof iban_tab / sizeof *iban_tab;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int d = (int)(unsigned char)iban_tab[mid].cc[0] - (int)c0;
+    if (!d) d = (int)(unsigned char)iban_tab[mid].cc[1] - (int)c1;
+    if (!d) return iban_tab[mid].bban;
+    if (d < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return NULL;
 }
 
-/* ISO 13616: move the first four characters to the end, letters to
- * numbers (A=10 ... Z=35), the result mod 97 must be 1. */
+static size_t bban_length(const char *f) {
+  size_t len = 0, k = 0;
+  for (; *f; f++) {
+    if (is_digit((unsigned char)*f)) k = k * 10 + (size_t)(*f - '0');
+    else len += k, k = 0;
+  }
+  return len;
+}
+
+/* IBAN length of the country that starts s (2 letters), or 0. */
+static size_t iban_length(unsigned c0, unsigned c1) {
+  const char *f = iban_bban(up(c0), up(c1));
+  return f ? 4 + bban_length(f) : 0;
+}
+
+/* ISO 13616-1: a known country, the registry's length and BBAN structure,
+ * check digits 02-98, and the whole number read with the first four
+ * characters moved to the end and letters as 10..35 must be 1 mod 97.
+ * Letters are accepted in either case (people type "fr76"). */
 bool det_iban_valid(const char *s, size_t n) {
-  if (n < 15 || n > 34 || !is_alpha((unsigned char)s[0]) || !is_alpha((unsigned char)s[1]) ||
-      !is_digit((unsigned char)s[2]) || !is_digit((unsigned char)s[3]))
+  if (!s || n < 5) return false;
+  unsigned c0 = up((unsigned char)s[0]), c1 = up((unsigned char)s[1]);
+  if (!is_upper(c0) || !is_upper(c1) || !is_digit((unsigned char)s[2]) || !is_digit((unsigned char)s[3]))
     return false;
-  char cc[2] = {(char)upper((unsigned char)s[0]), (char)upper((unsigned char)s[1])};
-  if (iban_length(cc) != n) return false;
+  const char *f = iban_bban(c0, c1);
+  if (!f || 4 + bban_length(f) != n) return false;
+  unsigned check = (unsigned)(s[2] - '0') * 10 + (unsigned)(s[3] - '0');
+  if (check < 2 || check > 98) return false;
+  size_t pos = 4, k = 0;
+  for (; *f; f++) {
+    if (is_digit((unsigned char)*f)) {
+      k = k * 10 + (size_t)(*f - '0');
+      continue;
+    }
+    for (size_t j = 0; j < k; j++, pos++) {
+      unsigned c = up((unsigned char)s[pos]);
+      int ok = *f == 'n' ? is_digit(c) : *f == 'a' ? is_upper(c) : is_digit(c) || is_upper(c);
+      if (!ok) return false;
+    }
+    k = 0;
+  }
   unsigned rem = 0;
-  for (size_t k = 0; k < n; k++) {
-    unsigned char c = upper((unsigned char)s[(k + 4) % n]);
-    if (is_digit(c)) rem = (rem * 10 + (c - '0')) % 97;
-    else if (c >= 'A' && c <= 'Z') rem = (rem * 100 + (unsigned)(c - 'A' + 10)) % 97;
-    else return false;
+  for (size_t j = 0; j < n; j++) {
+    unsigned c = up((unsigned char)s[(j + 4) % n]);
+    rem = is_digit(c) ? (rem * 10 + (c - '0')) % 97 : (rem * 100 + (c - 'A' + 10)) % 97;
   }
   return rem == 1;
 }
 
-/* SIREN: 9 digits, Luhn (INSEE). */
-bool det_siren_valid(const char *d, size_t n) { return n == 9 && det_luhn_valid(d, n); }
+/* SIREN: 9 digits, Luhn (INSEE; python-stdnum stdnum/fr/siren.py). */
+bool det_siren_valid(const char *d, size_t n) { return d && n == 9 && det_luhn_valid(d, n); }
 
-/* SIRET: SIREN + 5-digit NIC, Luhn over the 14 digits; La Poste's
- * establishments (SIREN 356000000) use "sum of digits divisible by 5"
- * instead (INSEE). */
+/* SIRET: SIREN + 5-digit NIC, Luhn over the 14 digits.  La Poste's
+ * establishments (SIREN 356 000 000) are numbered with "sum of the digits
+ * divisible by 5" instead, except its head office 356 000 000 00048 which
+ * follows Luhn (python-stdnum stdnum/fr/siret.py and its test file). */
 bool det_siret_valid(const char *d, size_t n) {
-  if (n != 14) return false;
+  if (!d || n != 14) return false;
   for (size_t i = 0; i < n; i++)
     if (!is_digit((unsigned char)d[i])) return false;
   if (!memcmp(d, "356000000", 9) && memcmp(d, "35600000000048", 14)) {
@@ -188,344 +311,777 @@ bool det_siret_valid(const char *d, size_t n) {
   return det_luhn_valid(d, n);
 }
 
-/* ------------------------------------------------------------- detectors */
+/* ------------------------------------------------------------- emitting */
 
 typedef struct emitter {
   det_emit_fn fn;
   void *ud;
-  size_t last_end;
+  size_t last_end; /* spans never overlap: a start before it is dropped */
   int stop;
 } emitter;
 
-static int emit(emitter *e, size_t s, size_t end) {
-  if (s < e->last_end) return 0; /* spans never overlap */
+static void emit(emitter *e, size_t s, size_t end) {
+  if (e->stop || s < e->last_end || end <= s) return;
   e->last_end = end;
   if (e->fn(e->ud, s, end)) e->stop = 1;
-  return e->stop;
 }
 
-static int email_local(unsigned char c) { return is_alnum(c) || (c && strchr("._%+-'", c)); }
-static int email_domain(unsigned char c) { return is_alnum(c) || c == '-' || c == '.' || c >= 0x80; }
+/* ---------------------------------------------------------- digit chains */
+
+#define CHAIN_MAX 20
+typedef struct chain {
+  char sig[CHAIN_MAX + 1]; /* significant characters, letters upper-cased */
+  size_t k;                /* how many */
+  uint32_t seps;           /* bit j: a separator came right before sig[j] */
+  size_t end;              /* offset just past sig[k-1] */
+  int more;                /* the chain goes on past `max` characters */
+} chain;
+
+/* Does the separator at t[p] (between two digits) join them into one
+ * number?  Not when long runs stand on both sides: people group an
+ * identifier in short runs ("4242 4242 ...", "2951099126111 93"), while
+ * "4242424242424242 5555555555554444" is a list of two numbers. */
+static int joins(const unsigned char *t, size_t n, size_t p) {
+  size_t before = 0, after = 0;
+  while (before < p && before < 7 && is_digit(t[p - 1 - before])) before++;
+  while (p + 1 + after < n && after < 7 && is_digit(t[p + 1 + after])) after++;
+  return before < 7 || after < 7;
+}
+
+/* Read the chain of digits starting at t[i]: digits, each pair possibly
+ * split by one character of `seps`.  nir: a Corsican "2A"/"2B" may stand
+ * at positions 5-6.  Reads at most 2 * (max + 1) bytes. */
+static void gather(const unsigned char *t, size_t n, size_t i, const char *seps, size_t max, int nir, chain *c) {
+  c->k = 0, c->seps = 0, c->more = 0, c->end = i;
+  while (i < n) {
+    unsigned ch = t[i];
+    int sig = is_digit(ch) || (nir && c->k == 6 && c->sig[5] == '2' && (up(ch) == 'A' || up(ch) == 'B'));
+    if (sig) {
+      if (c->k == max) {
+        c->more = 1;
+        break;
+      }
+      c->sig[c->k++] = (char)up(ch);
+      c->end = ++i;
+      continue;
+    }
+    if (c->k && in_set(ch, seps) && i + 1 < n && is_digit(t[i + 1]) && joins(t, n, i)) {
+      if (c->k == max) {
+        c->more = 1;
+        break;
+      }
+      c->seps |= (uint32_t)1 << c->k;
+      i++;
+      continue;
+    }
+    break;
+  }
+  c->sig[c->k] = 0;
+}
+
+/* A chain may start at t[i] (a digit): not glued to a word, and not the
+ * continuation of a number ("12 34", "3.14", "1,5"). */
+static int num_start(const unsigned char *t, size_t n, size_t i, const char *seps) {
+  if (i == 0) return 1;
+  if (is_digit(t[i - 1]) || word_before(t, i)) return 0;
+  if (i >= 2 && is_digit(t[i - 2]) && (in_set(t[i - 1], seps) || t[i - 1] == '.' || t[i - 1] == ',') &&
+      joins(t, n, i - 1))
+    return 0;
+  return 1;
+}
+
+/* A chain that ended at e really ends there: no word character and no
+ * decimal part follows. */
+static int num_end(const unsigned char *t, size_t n, size_t e) {
+  if (word_at(t, n, e)) return 0;
+  if (e + 1 < n && (t[e] == '.' || t[e] == ',') && is_digit(t[e + 1])) return 0;
+  return 1;
+}
+
+typedef int (*chain_check)(const chain *c);
+
+/* The scan shared by NIR, SIREN, SIRET and cards: each chain once. */
+static void scan_chains(const unsigned char *t, size_t n, emitter *e, const char *seps, size_t max, int nir,
+                        chain_check ok) {
+  chain c;
+  for (size_t i = 0; i < n && !e->stop; i++) {
+    if (!is_digit(t[i]) || !num_start(t, n, i, seps)) continue;
+    gather(t, n, i, seps, max, nir, &c);
+    if (!c.more && num_end(t, n, c.end) && ok(&c)) emit(e, i, c.end);
+    /* Positions inside the chain cannot start one: skip them. */
+    if (c.end > i + 1) i = c.end - 1;
+  }
+}
+
+static int nir_ok(const chain *c) { return c->k == 15 && det_nir_valid(c->sig, 15); }
+static int siren_ok(const chain *c) { return det_siren_valid(c->sig, c->k); }
+static int siret_ok(const chain *c) { return det_siret_valid(c->sig, c->k); }
+
+/* Issuer ranges (IIN prefixes) and lengths of the major networks, from the
+ * networks' published ranges as summarised by ISO/IEC 7812 registries and
+ * e.g. Stripe's test card list: a Luhn-valid number outside them is more
+ * likely an order or tracking number than a card.  Cartes Bancaires (CB)
+ * cards are co-branded Visa or Mastercard and fall in those ranges. */
+static int card_brand_ok(const char *d, size_t n) {
+  unsigned p1 = (unsigned)(d[0] - '0');
+  unsigned p2 = p1 * 10 + (unsigned)(d[1] - '0');
+  unsigned p3 = p2 * 10 + (unsigned)(d[2] - '0');
+  unsigned p4 = p3 * 10 + (unsigned)(d[3] - '0');
+  unsigned p6 = p4 * 100 + (unsigned)(d[4] - '0') * 10 + (unsigned)(d[5] - '0');
+  if (p1 == 4) return n == 13 || n == 16 || n == 19;                                   /* Visa */
+  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n == 16;           /* Mastercard */
+  if (p2 == 34 || p2 == 37) return n == 15;                                             /* American Express */
+  if (p4 == 6011 || p2 == 65 || (p3 >= 644 && p3 <= 649) || (p6 >= 622126 && p6 <= 622925))
+    return n >= 16;                                                                     /* Discover */
+  if (p4 >= 3528 && p4 <= 3589) return n >= 16;                                         /* JCB */
+  if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) return n >= 14;     /* Diners */
+  if (p2 == 62 || p2 == 81) return n >= 16;                                             /* UnionPay */
+  if (p4 >= 2200 && p4 <= 2204) return n >= 16;                                         /* Mir */
+  if (p4 == 5018 || p4 == 5020 || p4 == 5038 || p4 == 5893 || p4 == 6304 || p4 == 6759 ||
+      (p4 >= 6761 && p4 <= 6763))
+    return n >= 13;                                                                     /* Maestro */
+  return 0;
+}
+
+static int card_ok(const chain *c) {
+  return c->k >= 13 && c->k <= 19 && card_brand_ok(c->sig, c->k) && det_luhn_valid(c->sig, c->k);
+}
+
+/* --------------------------------------------------------------- phones */
+
+/* French numbers (ARCEP plan): 10 digits "0" + [1-9] + 8, written in pairs
+ * ("06 12 34 56 78", "06.12.34.56.78", "0612345678"); internationally
+ * "+33" or "0033", an optional "(0)", then the 9 digits without the 0
+ * ("+33 6 12 34 56 78").  Separators may only split pairs: "06 123 456 78"
+ * is not how a French number is written, and accepting any grouping would
+ * catch every 10-digit figure. */
+#define PAIRS_NATIONAL ((1u << 2) | (1u << 4) | (1u << 6) | (1u << 8))
+#define PAIRS_NSN ((1u << 1) | (1u << 3) | (1u << 5) | (1u << 7))
+
+static int fr_national_ok(const chain *c, size_t off) {
+  return c->k == off + 10 && c->sig[off] == '0' && c->sig[off + 1] >= '1' && (c->seps >> off & ~PAIRS_NATIONAL) == 0;
+}
+static int fr_nsn_ok(const chain *c, size_t off) {
+  /* bit 0 after the shift: the separator after "0033" */
+  return c->k == off + 9 && c->sig[off] >= '1' && (c->seps >> off & ~(PAIRS_NSN | 1u)) == 0;
+}
+
+static void scan_phone_fr(const unsigned char *t, size_t n, emitter *e) {
+  static const char seps[] = " .-";
+  chain c;
+  for (size_t i = 0; i < n && !e->stop; i++) {
+    if (t[i] == '+' && i + 3 < n && t[i + 1] == '3' && t[i + 2] == '3' && !word_before(t, i) &&
+        !(i > 0 && is_digit(t[i - 1]))) {
+      size_t j = i + 3;
+      if (j < n && t[j] == ')' && i > 0 && t[i - 1] == '(') j++; /* "(+33) 6 ..." */
+      if (j < n && in_set(t[j], seps)) j++;
+      if (j + 2 < n && t[j] == '(' && t[j + 1] == '0' && t[j + 2] == ')') {
+        j += 3;
+        if (j < n && in_set(t[j], seps)) j++;
+      }
+      if (j < n && is_digit(t[j])) {
+        gather(t, n, j, seps, 10, 0, &c);
+        /* "+33 06 12 ..." keeps its trunk 0 by mistake, often enough */
+        if (!c.more && num_end(t, n, c.end) && (fr_nsn_ok(&c, 0) || fr_national_ok(&c, 0))) {
+          emit(e, i, c.end);
+          i = c.end - 1;
+        } else if (c.end > j) {
+          i = c.end - 1;
+        }
+      }
+      continue;
+    }
+    if (t[i] != '0' || !num_start(t, n, i, seps)) continue;
+    gather(t, n, i, seps, 13, 0, &c);
+    int ok = 0;
+    if (!c.more && num_end(t, n, c.end)) {
+      if (c.k == 10) ok = fr_national_ok(&c, 0);
+      else if (c.k == 13 && !memcmp(c.sig, "0033", 4)) /* 0033, maybe "00 33" */
+        ok = fr_nsn_ok(&c, 4) && (c.seps & ~((1u << 2) | (1u << 4) | PAIRS_NSN << 4)) == 0;
+    }
+    if (ok) emit(e, i, c.end);
+    if (c.end > i + 1) i = c.end - 1;
+  }
+}
+
+/* E.164 (ITU-T): '+', a country code not starting with 0, at most 15
+ * digits in all.  Groups may be split by one of " .-", the area code may
+ * be in parentheses, and a national trunk prefix "(0)" is not a digit of
+ * the number ("+44 (0)20 7946 0958").  7 digits at least: shorter
+ * international numbers do not reach a person. */
+static void scan_phone(const unsigned char *t, size_t n, emitter *e) {
+  static const char seps[] = " .-";
+  for (size_t i = 0; i + 1 < n && !e->stop; i++) {
+    if (t[i] != '+' || !is_digit(t[i + 1]) || t[i + 1] == '0') continue;
+    if (i > 0 && (word_before(t, i) || is_digit(t[i - 1]))) continue;
+    size_t j = i + 1, end = j, digits = 0, groups = 0, glen = 0, all3 = 1;
+    int too_long = 0;
+    char last3[3] = {0, 0, 0};
+    while (j < n) {
+      unsigned ch = t[j];
+      if (is_digit(ch)) {
+        if (++digits > 15) {
+          too_long = 1;
+          break;
+        }
+        if (glen == 0) groups++;
+        glen++;
+        last3[0] = last3[1], last3[1] = last3[2], last3[2] = (char)ch;
+        end = ++j;
+        continue;
+      }
+      if (glen > 0 || (j > 0 && t[j - 1] == ')')) {
+        /* a group ends: remember whether all groups after the first have
+         * exactly 3 digits (a thousands grouping, see below) */
+        if (glen > 0 && groups > 1 && glen != 3) all3 = 0;
+        if (in_set(ch, seps) && j + 1 < n && (is_digit(t[j + 1]) || t[j + 1] == '(')) {
+          glen = 0;
+          j++;
+          continue;
+        }
+      }
+      if (ch == '(' && digits > 0) {
+        size_t m = j + 1, d = 0;
+        while (m < n && is_digit(t[m]) && d < 5) m++, d++;
+        if (d == 0 || d > 4 || m >= n || t[m] != ')') break;
+        if (!(d == 1 && t[j + 1] == '0')) { /* "(0)" is the trunk prefix */
+          if (digits + d > 15) {
+            too_long = 1;
+            break;
+          }
+          digits += d;
+          groups++;
+        }
+        glen = 0;
+        end = j = m + 1;
+        if (j < n && in_set(t[j], seps) && j + 1 < n && is_digit(t[j + 1])) j++;
+        continue;
+      }
+      break;
+    }
+    if (glen > 0 && groups > 1 && glen != 3) all3 = 0;
+    /* "+15 000 000" and "+2 500 000" are amounts, not phones: every group
+     * after the first has 3 digits and the last one is 000. */
+    int amount = groups >= 3 && all3 && !memcmp(last3, "000", 3);
+    if (!too_long && digits >= 7 && !amount && num_end(t, n, end)) {
+      emit(e, i, end);
+      i = end - 1;
+    } else if (end > i + 1) {
+      i = end - 1;
+    }
+  }
+}
+
+/* --------------------------------------------------------------- e-mail */
+
+/* Local part: RFC 5322 dot-atoms restricted to what people type and
+ * what does not run into surrounding punctuation. */
+static int email_local(unsigned c) { return is_alnum(c) || in_set(c, "._%+-'"); }
+
+/* Letters allowed in an internationalised domain label (RFC 5890): the
+ * Latin, Greek and Cyrillic letters above plus the main other scripts. */
+static int idn_letter(uint32_t cp) {
+  return is_letter_cp(cp) || (cp >= 0x590 && cp <= 0x6ff) || (cp >= 0x3040 && cp <= 0x30ff) ||
+         (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af);
+}
 
 static void scan_email(const unsigned char *t, size_t n, emitter *e) {
-  size_t floor = 0; /* never look left of the previous '@' */
+  size_t floor = 0; /* never read left of the previous '@': linear */
   for (size_t i = 0; i < n && !e->stop; i++) {
     if (t[i] != '@') continue;
     size_t s = i;
-    while (s > floor && email_local(t[s - 1])) s--;
-    floor = i + 1;
-    while (s < i && (t[s] == '.' || t[s] == '\'')) s++;
-    if (s == i || i - s > 64) continue;
-    size_t d = i + 1, end = d, lastdot = 0;
-    while (end < n && email_domain(t[end]) && end - d < 255) {
-      if (t[end] == '.') lastdot = end;
-      end++;
+    while (s > floor && i - s < 64 && email_local(t[s - 1])) {
+      if (t[s - 1] == '.' && s >= 2 && s - 1 > floor && t[s - 2] == '.') break; /* "voir...jean@" */
+      s--;
     }
-    while (end > d && (t[end - 1] == '.' || t[end - 1] == '-')) end--;
-    lastdot = 0;
-    for (size_t k = d; k < end; k++)
-      if (t[k] == '.') lastdot = k;
-    if (!lastdot || lastdot == d) continue;
-    size_t tld = 0;
-    for (size_t k = lastdot + 1; k < end; k++) tld += is_alpha(t[k]) || t[k] >= 0x80;
-    if (tld < 2 || tld != end - lastdot - 1) continue;
+    floor = i + 1;
+    while (s < i && (t[s] == '.' || t[s] == '\'' || t[s] == '-')) s++;
+    if (s == i || t[i - 1] == '.' || word_before(t, s)) continue;
+    /* Domain: labels of letters, digits and '-', separated by dots. */
+    size_t d = i + 1, end = d, label = 0, labels = 0, tld_start = d;
+    int ok = 1, tld_alpha = 1;
+    while (end < n && end - d < 253) {
+      unsigned c = t[end];
+      uint32_t cp = c;
+      size_t k = 1;
+      if (c >= 0x80) {
+        k = norm_decode(t + end, n - end, &cp);
+        if (!k || !idn_letter(cp)) break;
+      } else if (c == '.') {
+        if (label == 0 || t[end - 1] == '-') {
+          ok = end + 1 < n && word_at(t, n, end + 1) ? 0 : ok; /* "a..b" */
+          break;
+        }
+        if (!(end + 1 < n && (is_alnum(t[end + 1]) || t[end + 1] >= 0x80))) break; /* sentence end */
+        labels++;
+        label = 0;
+        tld_start = end + 1;
+        tld_alpha = 1;
+        end++;
+        continue;
+      } else if (!(is_alnum(c) || c == '-')) {
+        break;
+      }
+      if (label == 0 && c == '-') {
+        ok = 0;
+        break;
+      }
+      if (!(c >= 0x80 || is_alpha(c))) tld_alpha = 0;
+      label += k;
+      end += k;
+    }
+    while (end > tld_start && t[end - 1] == '-') end--, tld_alpha = 0;
+    size_t tld_len = end - tld_start;
+    int punycode = tld_len > 4 && !memcmp(t + tld_start, "xn--", 4);
+    if (!ok || labels == 0 || tld_len < 2 || (!tld_alpha && !punycode) || label > 63) continue;
+    if (word_at(t, n, end)) continue;
     emit(e, s, end);
     floor = end;
     i = end - 1;
   }
 }
 
-static void scan_phone_fr(const unsigned char *t, size_t n, emitter *e) {
-  char sig[16];
-  for (size_t i = 0; i < n && !e->stop; i++) {
-    size_t s = i, j = i;
-    if (t[i] == '+' && i + 3 < n && t[i + 1] == '3' && t[i + 2] == '3' && starts_token(t, i)) {
-      j = i + 3;
-      while (j < n && t[j] == ' ') j++;
-      if (j + 2 < n && t[j] == '(' && t[j + 1] == '0' && t[j + 2] == ')') {
-        j += 3;
-        while (j < n && t[j] == ' ') j++;
-      }
-      size_t end;
-      size_t k = gather(t, n, j, " .-", 0, 10, sig, &end);
-      if (k == 9 && sig[0] >= '1' && sig[0] <= '9' && ends_token(t, n, end)) {
-        emit(e, s, end);
-        i = end;
-      }
-      continue;
-    }
-    if (t[i] != '0' || !starts_token(t, i)) continue;
-    if (i + 2 < n && t[i + 1] == '0' && t[i + 2] == '3' && i + 3 < n && t[i + 3] == '3') {
-      size_t end;
-      size_t k = gather(t, n, i + 4, " .-", 0, 10, sig, &end);
-      if (k == 9 && sig[0] >= '1' && ends_token(t, n, end)) {
-        emit(e, s, end);
-        i = end;
+/* --------------------------------------------------------------- IBAN */
+
+/* An IBAN is written whole ("FR7630006000011234567890189") or in groups,
+ * usually of four ("FR76 3000 6000 0112 3456 7890 189"), sometimes split
+ * elsewhere (registry samples: "MK072 5012 ...", "ES15-0049-1806-...").
+ * Any single ' ', '-' or '.' between two characters is accepted: the
+ * registry structure and mod 97 make a false match in prose unlikely.
+ * Reading stops after exactly the country's length, so a following word
+ * is never swallowed. */
+static void scan_iban(const unsigned char *t, size_t n, emitter *e) {
+  static const char seps[] = " -.";
+  char sig[40];
+  for (size_t i = 0; i + 4 < n && !e->stop; i++) {
+    if (!is_alpha(t[i]) || !is_alpha(t[i + 1]) || word_before(t, i)) continue;
+    size_t want = iban_length(t[i], t[i + 1]);
+    if (!want) continue;
+    size_t j = i, k = 0, end = i;
+    while (j < n && k < want) {
+      unsigned c = t[j];
+      if (is_alnum(c)) {
+        sig[k++] = (char)up(c);
+        end = ++j;
         continue;
       }
+      if (k >= 2 && in_set(c, seps) && j + 1 < n && is_alnum(t[j + 1])) {
+        j++;
+        continue;
+      }
+      break;
     }
-    size_t end;
-    size_t k = gather(t, n, i, " .-", 0, 11, sig, &end);
-    if (k == 10 && sig[1] >= '1' && sig[1] <= '9' && ends_token(t, n, end)) {
-      emit(e, s, end);
-      i = end;
-    } else if (k > 1) {
+    if (k == want && !word_at(t, n, end) && det_iban_valid(sig, k)) {
+      emit(e, i, end);
       i = end - 1;
     }
   }
 }
 
-static void scan_phone(const unsigned char *t, size_t n, emitter *e) {
-  char sig[20];
-  for (size_t i = 0; i + 1 < n && !e->stop; i++) {
-    if (t[i] != '+' || !is_digit(t[i + 1]) || t[i + 1] == '0' || !starts_token(t, i)) continue;
-    size_t end;
-    size_t k = gather(t, n, i + 1, " .-", 0, 16, sig, &end);
-    /* E.164: at most 15 digits including the country code; 8 at least in
-     * practice (smaller national numbers are not personal phones). */
-    if (k >= 8 && k <= 15 && ends_token(t, n, end)) {
-      emit(e, i, end);
-      i = end;
-    }
+/* ---------------------------------------------------------------- INE */
+
+/* ASCII case-insensitive: does t[p..p+len) equal the lower-case w? */
+static int ieq(const unsigned char *t, size_t n, size_t p, const char *w, size_t len) {
+  if (p + len > n) return 0;
+  for (size_t k = 0; k < len; k++) {
+    unsigned c = t[p + k];
+    if ((is_upper(c) ? c + 32 : c) != (unsigned char)w[k]) return 0;
   }
+  return 1;
 }
 
-static void scan_nir(const unsigned char *t, size_t n, emitter *e) {
-  char sig[20];
-  for (size_t i = 0; i < n && !e->stop; i++) {
-    if (!strchr("12345678", t[i]) || !t[i] || !starts_token(t, i)) continue;
-    size_t end;
-    /* 15 significant characters at most: a following word after a space
-     * ("... 017 64 fin") must not be swallowed */
-    size_t k = gather(t, n, i, " .-", 1, 15, sig, &end);
-    if (k == 15 && ends_token(t, n, end) && det_nir_valid(sig, 15)) {
-      emit(e, i, end);
-      i = end;
-    } else if (k > 1) {
-      i = end - 1; /* the rest of this run cannot start a NIR */
-    }
-  }
-}
-
-static int label_before(const unsigned char *t, size_t i, const char *label, size_t reach) {
-  size_t ll = strlen(label);
-  size_t from = i > reach ? i - reach : 0;
-  for (size_t p = from; p + ll <= i; p++) {
-    size_t k = 0;
-    while (k < ll && upper(t[p + k]) == (unsigned char)label[k]) k++;
-    if (k == ll && (p == 0 || !is_alpha(t[p - 1])) && (p + ll >= i || !is_alpha(t[p + ll]))) return 1;
+/* An "INE" label (a whole word, any case) or "identifiant national" in the
+ * 48 bytes before a candidate: "INE : ...", "n° INE ...", "INE-BEA ...". */
+static int ine_label_before(const unsigned char *t, size_t n, size_t i) {
+  size_t from = i > 48 ? i - 48 : 0;
+  for (size_t p = from; p + 3 <= i; p++) {
+    if (ieq(t, n, p, "ine", 3) && !word_before(t, p) && !word_at(t, n, p + 3)) return 1;
+    if (p + 20 <= i && ieq(t, n, p, "identifiant national", 20)) return 1;
   }
   return 0;
 }
 
 static void scan_ine(const unsigned char *t, size_t n, emitter *e) {
-  char sig[16];
   for (size_t i = 0; i < n && !e->stop; i++) {
-    if (!is_alnum(t[i]) || !starts_token(t, i)) continue;
+    if (!is_alnum(t[i]) || word_before(t, i)) continue;
     size_t end = i;
-    size_t k = 0;
-    while (end < n && is_alnum(t[end]) && k < 12) sig[k++] = (char)upper(t[end++]);
-    if (k == 11 && ends_token(t, n, end) && det_ine_valid(sig, 11) && label_before(t, i, "INE", 24)) {
+    while (end < n && is_alnum(t[end]) && end - i < 12) end++;
+    if (end - i == 11 && !word_at(t, n, end) && det_ine_valid((const char *)t + i, 11) &&
+        ine_label_before(t, n, i))
       emit(e, i, end);
-      i = end;
-    } else {
-      i = end > i ? end - 1 : i;
-    }
+    /* the rest of this token cannot start one */
+    while (end < n && is_alnum(t[end])) end++;
+    i = end - 1;
   }
 }
 
-static void scan_iban(const unsigned char *t, size_t n, emitter *e) {
-  char sig[40];
-  for (size_t i = 0; i + 4 < n && !e->stop; i++) {
-    if (!is_alpha(t[i]) || !is_alpha(t[i + 1]) || !starts_token(t, i)) continue;
-    char cc[2] = {(char)upper(t[i]), (char)upper(t[i + 1])};
-    unsigned want = iban_length(cc);
-    if (!want) continue;
-    size_t end;
-    size_t k = gather(t, n, i, " ", 1, want, sig, &end);
-    if (k == want && ends_token(t, n, end) && det_iban_valid(sig, k)) {
-      emit(e, i, end);
-      i = end;
-    }
+/* ------------------------------------------------------------ API keys */
+
+enum { CS_ALNUM, CS_TOKEN, CS_B32, CS_ALPHA, CS_WORD, CS_DOTTOKEN };
+
+static int in_cs(int cs, unsigned c) {
+  switch (cs) {
+  case CS_ALNUM: return is_alnum(c);
+  case CS_TOKEN: return is_alnum(c) || c == '_' || c == '-';
+  case CS_B32: return is_upper(c) || (c >= '2' && c <= '7');
+  case CS_ALPHA: return is_alpha(c);
+  case CS_WORD: return is_alnum(c) || c == '_';
+  default: return is_alnum(c) || c == '_' || c == '-' || c == '.';
   }
 }
 
-static int card_brand(const char *d, size_t n) {
-  int p2 = (d[0] - '0') * 10 + (d[1] - '0');
-  int p4 = p2 * 100 + (d[2] - '0') * 10 + (d[3] - '0');
-  if (d[0] == '4') return n == 13 || n == 16 || n == 19;                  /* Visa */
-  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n == 16; /* Mastercard */
-  if (p2 == 34 || p2 == 37) return n == 15;                               /* American Express */
-  if (p4 == 6011 || p2 == 65 || (p4 >= 6440 && p4 <= 6499)) return n >= 16; /* Discover */
-  if (p2 == 35) return n >= 16;                                           /* JCB */
-  if (p2 == 36 || p2 == 38 || (p4 >= 3000 && p4 <= 3059)) return n >= 14;   /* Diners */
-  if (p2 == 50 || (p2 >= 56 && p2 <= 69)) return n >= 12;                 /* Maestro */
-  if (p2 == 62) return n >= 16;                                           /* UnionPay */
+/* Providers' key formats, as the gitleaks rules (cmd/generate/config/rules
+ * in gitleaks/gitleaks) and detect-secrets plugins describe them: a fixed
+ * prefix, then a body in a given alphabet and length range.  Longer
+ * prefixes come first where one prefix extends another (sk-ant- before
+ * sk-).  Mistral AI keys have no distinctive prefix (32 random
+ * characters) and are not detected: a bare 32-character token is as likely
+ * a hash or an identifier. */
+static const struct {
+  const char *prefix;
+  unsigned char cs, min, max; /* body alphabet and length (max 255) */
+  unsigned char mixed;        /* body must mix letters and digits */
+} api_keys[] = {
+    {"sk-ant-", CS_TOKEN, 40, 255, 1},     /* Anthropic (api03, admin01) */
+    {"sk-proj-", CS_TOKEN, 40, 255, 1},    /* OpenAI project key */
+    {"sk-svcacct-", CS_TOKEN, 40, 255, 1}, /* OpenAI service account */
+    {"sk-admin-", CS_TOKEN, 40, 255, 1},   /* OpenAI admin key */
+    {"sk-", CS_ALNUM, 32, 200, 1},         /* OpenAI legacy: sk- + 48 */
+    {"sk_live_", CS_ALNUM, 10, 255, 1},    /* Stripe secret / restricted */
+    {"sk_test_", CS_ALNUM, 10, 255, 1},
+    {"sk_prod_", CS_ALNUM, 10, 255, 1},
+    {"rk_live_", CS_ALNUM, 10, 255, 1},
+    {"rk_test_", CS_ALNUM, 10, 255, 1},
+    {"rk_prod_", CS_ALNUM, 10, 255, 1},
+    {"AKIA", CS_B32, 16, 16, 0},           /* AWS access key ids */
+    {"ASIA", CS_B32, 16, 16, 0},
+    {"ABIA", CS_B32, 16, 16, 0},
+    {"ACCA", CS_B32, 16, 16, 0},
+    {"ghp_", CS_ALNUM, 36, 36, 0},         /* GitHub */
+    {"gho_", CS_ALNUM, 36, 36, 0},
+    {"ghu_", CS_ALNUM, 36, 36, 0},
+    {"ghs_", CS_ALNUM, 36, 36, 0},
+    {"ghr_", CS_ALNUM, 36, 36, 0},
+    {"github_pat_", CS_WORD, 60, 255, 0},  /* 22 + '_' + 59 today */
+    {"glpat-", CS_DOTTOKEN, 20, 255, 0},   /* GitLab personal, deploy, runner */
+    {"gldt-", CS_TOKEN, 20, 255, 0},
+    {"glrt-", CS_TOKEN, 20, 255, 0},
+    {"AIza", CS_TOKEN, 35, 35, 0},         /* Google API key */
+    {"xoxb-", CS_TOKEN, 10, 255, 1},       /* Slack bot, user, app... */
+    {"xoxp-", CS_TOKEN, 10, 255, 1},
+    {"xoxa-", CS_TOKEN, 10, 255, 1},
+    {"xoxr-", CS_TOKEN, 10, 255, 1},
+    {"xoxs-", CS_TOKEN, 10, 255, 1},
+    {"xoxe-", CS_TOKEN, 10, 255, 1},
+    {"xoxo-", CS_TOKEN, 10, 255, 1},
+    {"xapp-", CS_TOKEN, 20, 255, 1},
+    {"pplx-", CS_ALNUM, 48, 48, 1},        /* Perplexity */
+    {"hf_", CS_ALPHA, 34, 34, 0},          /* Hugging Face */
+    {"api_org_", CS_ALPHA, 34, 34, 0},
+};
+
+static int token_char(unsigned c) { return is_alnum(c) || c == '_' || c == '-'; }
+
+/* Too few distinct characters for a random key: "ghp_xxxx...",
+ * "AIzaaaaa..." (gitleaks lists these as false positives). */
+static int looks_random(const unsigned char *b, size_t len) {
+  unsigned char seen[128] = {0};
+  size_t distinct = 0;
+  for (size_t k = 0; k < len; k++)
+    if (b[k] < 128 && !seen[b[k]]++) distinct++;
+  return distinct >= 6 || (len < 12 && distinct >= 4);
+}
+
+/* JWT (RFC 7519): base64url("{\"...") = "eyJ...", header '.' payload, and an
+ * optional '.' signature.  The header must decode to a JSON object naming
+ * "alg" or "typ" — "eyJ" alone is too weak (detect-secrets' jwt tests list
+ * "eyJAAAA.eyJBBB" as not a token). */
+static int b64url_val(unsigned c) {
+  if (is_upper(c)) return (int)(c - 'A');
+  if (is_lower(c)) return (int)(c - 'a' + 26);
+  if (is_digit(c)) return (int)(c - '0' + 52);
+  return c == '-' ? 62 : c == '_' ? 63 : -1;
+}
+static int jwt_header_ok(const unsigned char *s, size_t len) {
+  char out[400];
+  size_t o = 0;
+  unsigned acc = 0, bits = 0;
+  for (size_t k = 0; k < len && o < sizeof out; k++) {
+    int v = b64url_val(s[k]);
+    if (v < 0) return 0;
+    acc = (acc << 6 | (unsigned)v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (char)(acc >> bits & 0xff);
+    }
+  }
+  /* a whole JSON object of printable ASCII: a cut or random header fails */
+  while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\n' || out[o - 1] == '\r' || out[o - 1] == '\t')) o--;
+  if (o < 8 || out[0] != '{' || out[o - 1] != '}') return 0;
+  for (size_t k = 0; k < o; k++) {
+    unsigned char b = (unsigned char)out[k];
+    if ((b < 0x20 && b != '\n' && b != '\r' && b != '\t') || b > 0x7e) return 0;
+  }
+  for (size_t k = 0; k + 5 <= o; k++)
+    if (!memcmp(out + k, "\"alg\"", 5) || !memcmp(out + k, "\"typ\"", 5)) return 1;
   return 0;
 }
-
-static void scan_card(const unsigned char *t, size_t n, emitter *e) {
-  char sig[24];
-  for (size_t i = 0; i < n && !e->stop; i++) {
-    if (!is_digit(t[i]) || !starts_token(t, i)) continue;
-    size_t end;
-    size_t k = gather(t, n, i, " -", 0, 20, sig, &end);
-    if (k >= 12 && k <= 19 && ends_token(t, n, end) && card_brand(sig, k) && det_luhn_valid(sig, k)) {
-      emit(e, i, end);
-      i = end;
-    } else if (k > 1) {
-      i = end - 1;
-    }
+static size_t jwt_at(const unsigned char *t, size_t n, size_t i) {
+  size_t j = i;
+  while (j < n && b64url_val(t[j]) >= 0 && j - i < 2048) j++;
+  size_t hlen = j - i;
+  if (hlen < 16 || hlen > 530 || j + 4 >= n || t[j] != '.' || memcmp(t + j + 1, "eyJ", 3)) return 0;
+  if (!jwt_header_ok(t + i, hlen)) return 0;
+  size_t p = j + 1;
+  j = p;
+  while (j < n && b64url_val(t[j]) >= 0) j++;
+  if (j - p < 16) return 0;
+  if (j + 1 < n && t[j] == '.' && b64url_val(t[j + 1]) >= 0) {
+    size_t q = ++j;
+    while (j < n && b64url_val(t[j]) >= 0) j++;
+    if (j - q < 10) j = q - 1; /* too short to be a signature: stop before '.' */
   }
+  if (j < n && token_char(t[j])) return 0;
+  return j;
 }
-
-static void scan_fixed_digits(const unsigned char *t, size_t n, emitter *e, size_t want,
-                              bool (*valid)(const char *, size_t)) {
-  char sig[24];
-  for (size_t i = 0; i < n && !e->stop; i++) {
-    if (!is_digit(t[i]) || !starts_token(t, i)) continue;
-    size_t end;
-    size_t k = gather(t, n, i, " .", 0, want + 1, sig, &end);
-    if (k == want && ends_token(t, n, end) && valid(sig, k)) {
-      emit(e, i, end);
-      i = end;
-    } else if (k > 1) {
-      i = end - 1;
-    }
-  }
-}
-
-static int tokc(unsigned char c) { return is_alnum(c) || c == '_' || c == '-'; }
 
 static void scan_api_key(const unsigned char *t, size_t n, emitter *e) {
-  static const struct {
-    const char *prefix;
-    size_t min, max; /* length of the part after the prefix */
-    int upper_digits_only;
-  } keys[] = {
-      {"sk-proj-", 20, 300, 0}, {"sk-ant-", 20, 300, 0}, {"sk-svcacct-", 20, 300, 0}, {"sk-", 32, 200, 0},
-      {"AKIA", 16, 16, 1},      {"ASIA", 16, 16, 1},     {"ghp_", 36, 36, 0},         {"gho_", 36, 36, 0},
-      {"ghs_", 36, 36, 0},      {"ghu_", 36, 36, 0},     {"ghr_", 36, 36, 0},         {"github_pat_", 22, 255, 0},
-      {"glpat-", 20, 40, 0},    {"AIza", 35, 35, 0},     {"xoxb-", 10, 255, 0},       {"xoxp-", 10, 255, 0},
-      {"xoxa-", 10, 255, 0},    {"xoxr-", 10, 255, 0},   {"xoxs-", 10, 255, 0},       {"sk_live_", 24, 255, 0},
-      {"rk_live_", 24, 255, 0}, {"hf_", 30, 40, 0},      {"gsk_", 40, 60, 0},         {"pplx-", 40, 60, 0},
-      {"xai-", 40, 100, 0},
-  };
   for (size_t i = 0; i < n && !e->stop; i++) {
-    if (!is_alpha(t[i]) || !starts_token(t, i)) continue;
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-      size_t pl = strlen(keys[k].prefix);
-      if (i + pl > n || memcmp(t + i, keys[k].prefix, pl)) continue;
-      size_t j = i + pl, digits = 0, letters = 0;
-      while (j < n && tokc(t[j]) && j - i - pl <= keys[k].max) {
+    unsigned c = t[i];
+    if (!is_alpha(c) || (i > 0 && token_char(t[i - 1]))) continue;
+    size_t end = 0;
+    if (c == 'e' && i + 3 < n && t[i + 1] == 'y' && t[i + 2] == 'J') end = jwt_at(t, n, i);
+    for (size_t k = 0; !end && k < sizeof api_keys / sizeof *api_keys; k++) {
+      const char *pre = api_keys[k].prefix;
+      size_t pl = strlen(pre);
+      if ((unsigned char)pre[0] != c || i + pl > n || memcmp(t + i, pre, pl)) continue;
+      size_t b = i + pl, j = b, digits = 0, letters = 0;
+      while (j < n && in_cs(api_keys[k].cs, t[j]) && j - b <= api_keys[k].max) {
         digits += is_digit(t[j]) != 0;
         letters += is_alpha(t[j]) != 0;
-        if (keys[k].upper_digits_only && !(is_digit(t[j]) || (t[j] >= 'A' && t[j] <= 'Z'))) break;
         j++;
       }
-      size_t len = j - i - pl;
-      /* a real key mixes letters and digits; "sk-" followed by prose is not one */
-      if (len >= keys[k].min && len <= keys[k].max && (digits || keys[k].min <= 16) && letters && ends_token(t, n, j)) {
-        emit(e, i, j);
-        i = j;
-        break;
-      }
+      size_t len = j - b;
+      if (len < api_keys[k].min || len > api_keys[k].max) break; /* a longer prefix never follows */
+      if (j < n && (token_char(t[j]) || in_cs(api_keys[k].cs, t[j]))) break;
+      if (api_keys[k].mixed && (!digits || !letters)) break;
+      if (!looks_random(t + b, len)) break;
+      end = j;
+    }
+    if (end) {
+      emit(e, i, end);
+      i = end - 1;
+    } else {
+      /* skip the rest of this token: no key starts inside it */
+      while (i + 1 < n && token_char(t[i + 1])) i++;
     }
   }
+}
+
+/* ---------------------------------------------------------- private keys */
+
+/* PEM (RFC 7468) and OpenSSH private keys: "-----BEGIN <label>PRIVATE
+ * KEY-----" (RSA, EC, DSA, OPENSSH, ENCRYPTED or none; "PGP PRIVATE KEY
+ * BLOCK" for OpenPGP), through the END line.  A pasted key often loses its
+ * END line or its newlines: the span then runs over the base64 body and its
+ * RFC 1421 headers (Proc-Type, DEK-Info) up to the first other character. */
+static size_t pem_begin(const unsigned char *t, size_t n, size_t i) {
+  static const char begin[] = "-----BEGIN ";
+  size_t bl = sizeof begin - 1;
+  if (i + bl > n || memcmp(t + i, begin, bl)) return 0;
+  size_t j = i + bl;
+  while (j < n && j - i < 80 && (is_upper(t[j]) || is_digit(t[j]) || t[j] == ' ' || t[j] == '_' || t[j] == '-') &&
+         !(t[j] == '-' && j + 5 <= n && !memcmp(t + j, "-----", 5)))
+    j++;
+  if (j + 5 > n || memcmp(t + j, "-----", 5)) return 0;
+  size_t lab = j - (i + bl);
+  int ok = (lab >= 11 && !memcmp(t + j - 11, "PRIVATE KEY", 11)) ||
+           (lab >= 17 && !memcmp(t + j - 17, "PRIVATE KEY BLOCK", 17));
+  return ok ? j + 5 : 0;
+}
+
+/* What a line of a PEM block is, trimmed of blanks: 0 empty, 1 an RFC 1421
+ * header ("Proc-Type: 4,ENCRYPTED"), 2 base64 body, -1 anything else.  A
+ * key flattened onto one line (newlines became spaces) is body when its
+ * first chunk is long: prose after a truncated key is not. */
+static int pem_line(const unsigned char *t, size_t s, size_t e) {
+  while (s < e && (t[s] == ' ' || t[s] == '\t' || t[s] == '\r')) s++;
+  while (e > s && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\r')) e--;
+  if (s == e) return 0;
+  size_t k = s;
+  while (k < e && (is_alpha(t[k]) || t[k] == '-')) k++;
+  if (k > s && k < e && t[k] == ':') return 1;
+  size_t chunk = 0, first = 0, spaces = 0;
+  for (k = s; k < e; k++) {
+    unsigned c = t[k];
+    if (c == ' ' || c == '\t') {
+      if (!spaces++) first = chunk;
+      chunk = 0;
+      continue;
+    }
+    if (!(is_alnum(c) || c == '+' || c == '/' || c == '=')) return -1;
+    chunk++;
+  }
+  return !spaces || first >= 16 ? 2 : -1;
 }
 
 static void scan_private_key(const unsigned char *t, size_t n, emitter *e) {
-  static const char begin[] = "-----BEGIN ";
-  for (size_t i = 0; i + sizeof begin < n && !e->stop; i++) {
-    if (t[i] != '-' || memcmp(t + i, begin, sizeof begin - 1)) continue;
-    size_t j = i + sizeof begin - 1, lim = j + 40;
-    while (j < n && j < lim && t[j] != '-' && t[j] != '\n') j++;
-    if (j - (i + sizeof begin - 1) < 11 || memcmp(t + j - 11, "PRIVATE KEY", 11) || j + 5 > n || memcmp(t + j, "-----", 5))
-      continue;
-    /* the block runs to its END line, or (if cut) to the end of the base64 */
-    size_t k = j + 5, end = k;
-    static const char endm[] = "-----END ";
-    size_t cap = k + 65536 < n ? k + 65536 : n;
-    for (; k < cap; k++) {
-      if (t[k] == '-' && k + sizeof endm - 1 <= n && !memcmp(t + k, endm, sizeof endm - 1)) {
-        size_t m = k + sizeof endm - 1;
-        while (m < n && m < k + 60 && t[m] != '\n') m++;
-        end = m;
-        break;
+  for (size_t i = 0; i < n && !e->stop; i++) {
+    if (t[i] != '-') continue;
+    size_t k = pem_begin(t, n, i);
+    if (!k) continue;
+    size_t end = k;
+    int body = 0;
+    while (k < n) {
+      size_t le = k, dash = 0;
+      /* stop at the first "-----": reading on would let many markers on
+       * one long line be read once per marker */
+      while (le < n && t[le] != '\n') {
+        if (t[le] == '-' && le + 5 <= n && !memcmp(t + le, "-----", 5)) {
+          dash = le + 1;
+          break;
+        }
+        le++;
       }
-      unsigned char c = t[k];
-      if (!(is_alnum(c) || c == '+' || c == '/' || c == '=' || c == '\n' || c == '\r' || c == ' ' || c == ':' || c == ','))
-        break;
-      end = k + 1;
+      size_t stop = dash ? dash - 1 : le;
+      int kind = pem_line(t, k, stop);
+      if (kind < 0 || (kind == 1 && body) || (kind == 0 && body && !dash)) break;
+      if (kind == 2) {
+        body = 1;
+        end = stop;
+        while (end > k && (t[end - 1] == ' ' || t[end - 1] == '\r' || t[end - 1] == '\t')) end--;
+      }
+      if (dash) {
+        size_t d = dash - 1;
+        if (d + 9 <= n && !memcmp(t + d, "-----END ", 9)) {
+          size_t m = d + 9;
+          while (m < n && m - d < 100 && t[m] != '\n' && !(t[m] == '-' && m + 5 <= n && !memcmp(t + m, "-----", 5)))
+            m++;
+          end = m + 5 <= n && !memcmp(t + m, "-----", 5) ? m + 5 : m;
+          while (end > d && (t[end - 1] == '\r' || t[end - 1] == ' ')) end--;
+        }
+        break; /* END line, or the next block begins */
+      }
+      k = le + 1;
     }
-    while (end > i && (t[end - 1] == '\n' || t[end - 1] == '\r' || t[end - 1] == ' ')) end--;
     emit(e, i, end);
-    i = end;
+    if (end > i + 1) i = end - 1;
   }
 }
 
-static int ieq(const unsigned char *a, const char *b, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (((a[i] | 32) != (unsigned char)(b[i] | 32)) && !(a[i] == b[i])) return 0;
-  return 1;
+/* ------------------------------------------------------------ passwords */
+
+/* Keywords that introduce a password, lower case (compared ASCII
+ * case-insensitively on the clean view).  "pass" alone only counts in the
+ * config form "pass=...": in prose it is a ticket ("pass Navigo : 86€"). */
+static const struct {
+  const char *kw;
+  unsigned char strong_only;
+} pw_keywords[] = {
+    {"password", 0}, {"passwd", 0},       {"passphrase", 0},  {"passcode", 0},  {"pwd", 0},
+    {"mot de passe", 0}, {"mot-de-passe", 0}, {"motdepasse", 0}, {"mdp", 0}, {"passwort", 0},
+    {"kennwort", 0}, {"contrase\xc3\xb1" "a", 0}, {"pass", 1},
+};
+
+/* Values that say there is no password here. */
+static int pw_stopword(const unsigned char *v, size_t len) {
+  static const char *const stop[] = {"none", "null", "nil", "true", "false", "undefined", "empty", "required",
+                                     "optional", "hidden", "redacted", "password", "secret", "example", "n/a",
+                                     "oublie", "oublié", "perdu", "incorrect", "invalid", "invalide", "changed"};
+  for (size_t k = 0; k < sizeof stop / sizeof *stop; k++)
+    if (strlen(stop[k]) == len && ieq(v, len, 0, stop[k], len)) return 1;
+  return 0;
+}
+
+/* Is v[0..len) a plausible password?  strong: written as an assignment
+ * ("password=...", "pwd := ...", a quoted value), where any non-trivial
+ * value counts.  Otherwise prose ("mot de passe : ...", "password is
+ * ..."), where an ordinary word ("oublié", "voir", "incorrect") is far
+ * more likely than a password, so the value must contain a digit or a
+ * symbol, or mix cases inside the word. */
+static int pw_value_ok(const unsigned char *v, size_t len, int strong, int quoted) {
+  if (len < 4 || len > 128 || pw_stopword(v, len)) return 0;
+  /* placeholders, variables and masks: <password>, ${PW}, %PW%, (voir...) */
+  if (!quoted && (in_set(v[0], "<{$%[(*#") || v[0] == '.')) return 0;
+  if (quoted && (v[0] == '<' || (v[0] == '$' && len > 1 && v[1] == '{'))) return 0;
+  int digit = 0, lower = 0, upper_inside = 0, upper = 0, sym = 0, same = 1;
+  for (size_t k = 0; k < len; k++) {
+    unsigned c = v[k];
+    if (c != v[0]) same = 0;
+    if (is_digit(c)) digit = 1;
+    else if (is_lower(c)) lower = 1;
+    else if (is_upper(c)) upper = 1, upper_inside |= k > 0;
+    else if (c < 0x80) sym = 1;
+    if (!quoted && (c == '(' || c == '[')) return 0; /* code: getenv("X"), cfg["pw"] */
+  }
+  if (same) return 0; /* "xxxx", "****" */
+  if (strong) return 1;
+  return digit || sym || (upper_inside && lower) || (upper && !lower && len >= 6 && digit);
 }
 
 static void scan_password(const unsigned char *t, size_t n, emitter *e) {
-  static const char *const kw[] = {"password", "passwd", "pwd", "passphrase", "mot de passe", "mdp", "mot-de-passe",
-                                   "pass", "secret", "token"};
   for (size_t i = 0; i < n && !e->stop; i++) {
-    if (!is_alpha(t[i]) || !starts_token(t, i)) continue;
-    for (size_t k = 0; k < sizeof kw / sizeof *kw; k++) {
-      size_t l = strlen(kw[k]);
-      if (i + l > n || !ieq(t + i, kw[k], l)) continue;
+    unsigned c = t[i];
+    if (!is_alpha(c) || (i > 0 && is_alnum(t[i - 1]))) continue;
+    unsigned lc = is_upper(c) ? c + 32 : c;
+    if (lc != 'p' && lc != 'm' && lc != 'k' && lc != 'c') continue;
+    for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++) {
+      const char *kw = pw_keywords[k].kw;
+      size_t l = strlen(kw);
+      if (!ieq(t, n, i, kw, l)) continue;
       size_t j = i + l;
-      if (j < n && (is_alnum(t[j]) || t[j] == '_')) continue;
-      while (j < n && (t[j] == ' ' || t[j] == '\t')) j++;
-      /* an assignment: '=', ':' or " is " / " est " */
-      if (j < n && (t[j] == '=' || t[j] == ':')) j++;
-      else if (j + 3 <= n && ieq(t + j, "is ", 3)) j += 3;
-      else if (j + 4 <= n && ieq(t + j, "est ", 4)) j += 4;
+      if (j < n && is_alnum(t[j])) continue;
+      if (j < n && (t[j] == '"' || t[j] == '\'')) j++; /* JSON / dict key */
+      while (j < n && (t[j] == ' ' || t[j] == '\t') && j - i - l < 8) j++;
+      int strong;
+      if (j + 1 < n && t[j] == ':' && t[j + 1] == '=') j += 2, strong = 1;
+      else if (j + 1 < n && t[j] == '=' && t[j + 1] == '>') j += 2, strong = 1;
+      else if (j < n && t[j] == '=') j++, strong = 1;
+      else if (j < n && t[j] == ':') j++, strong = 0;
+      else if (ieq(t, n, j, "is ", 3)) j += 3, strong = 0;
+      else if (ieq(t, n, j, "est ", 4)) j += 4, strong = 0;
+      else if (ieq(t, n, j, "c'est ", 6)) j += 6, strong = 0;
       else continue;
+      if (pw_keywords[k].strong_only && !strong) continue;
+      /* "password=x" glued is config; "password = x" too */
       while (j < n && (t[j] == ' ' || t[j] == '\t')) j++;
-      unsigned char q = j < n && (t[j] == '"' || t[j] == '\'') ? t[j] : 0;
-      if (q) j++;
-      size_t s = j;
-      while (j < n && t[j] > ' ' && t[j] != q && j - s < 128) j++;
-      size_t end = j;
-      while (end > s && !q && strchr(".,;)", t[end - 1])) end--;
-      size_t len = end - s;
-      int digit = 0, low = 0, up = 0, sym = 0;
-      for (size_t m = s; m < end; m++) {
-        unsigned char c = t[m];
-        if (is_digit(c)) digit = 1;
-        else if (c >= 'a' && c <= 'z') low = 1;
-        else if (c >= 'A' && c <= 'Z') up = 1;
-        else if (c < 0x80) sym = 1;
+      unsigned q = j < n && (t[j] == '"' || t[j] == '\'' || t[j] == '`') ? t[j] : 0;
+      size_t s = q ? j + 1 : j, m = s;
+      if (q) {
+        while (m < n && t[m] != q && t[m] != '\n' && m - s <= 128) m++;
+        if (m >= n || t[m] != q) continue; /* unterminated: not a value */
+      } else {
+        while (m < n && t[m] > ' ' && m - s <= 128) m++;
       }
-      /* non-trivial value: 6+ characters mixing at least two kinds, so
-       * "password: oublié" or "mot de passe : voir plus bas" is not one */
-      if (len >= 6 && digit + low + up + sym >= 2 && !(k >= 7 && digit + up + sym < 2)) {
+      size_t end = m;
+      if (!q)
+        while (end > s && in_set(t[end - 1], ".,;)\"'")) end--;
+      if (pw_value_ok(t + s, end - s, strong || q, q != 0)) {
         emit(e, s, end);
-        i = end;
-        break;
+        i = end - 1;
       }
+      break;
     }
   }
 }
 
+/* ----------------------------------------------------------- dispatch */
+
 void det_scan(int id, const char *text, size_t len, det_emit_fn fn, void *ud) {
+  if (!text || !fn) return;
   const unsigned char *t = (const unsigned char *)text;
   emitter e = {fn, ud, 0, 0};
   switch (id) {
   case DET_EMAIL: scan_email(t, len, &e); break;
   case DET_PHONE_FR: scan_phone_fr(t, len, &e); break;
   case DET_PHONE: scan_phone(t, len, &e); break;
-  case DET_NIR: scan_nir(t, len, &e); break;
+  case DET_NIR: scan_chains(t, len, &e, " .-", 15, 1, nir_ok); break;
   case DET_INE: scan_ine(t, len, &e); break;
   case DET_IBAN: scan_iban(t, len, &e); break;
-  case DET_CARD: scan_card(t, len, &e); break;
-  case DET_SIREN: scan_fixed_digits(t, len, &e, 9, det_siren_valid); break;
-  case DET_SIRET: scan_fixed_digits(t, len, &e, 14, det_siret_valid); break;
+  case DET_CARD: scan_chains(t, len, &e, " -", 19, 0, card_ok); break;
+  case DET_SIREN: scan_chains(t, len, &e, " .", 9, 0, siren_ok); break;
+  case DET_SIRET: scan_chains(t, len, &e, " .", 14, 0, siret_ok); break;
   case DET_API_KEY: scan_api_key(t, len, &e); break;
   case DET_PRIVATE_KEY: scan_private_key(t, len, &e); break;
   case DET_PASSWORD: scan_password(t, len, &e); break;

@@ -52,6 +52,13 @@ void norm_fold(const norm_view *clean, norm_view *out);
  * out needs NORM_CLEAN_CAP(n) bytes; returns the length written (NUL added). */
 size_t norm_fold_str(const char *in, size_t n, char *out);
 
+/* Decode the code point at p[0..n).  Returns its length in bytes (1-4), or
+ * 0 when n == 0 or p[0] does not start a well-formed UTF-8 sequence
+ * (overlong, surrogate, > U+10FFFF, truncated); *cp is set only on
+ * success.  Pure function; the detectors use it to classify the character
+ * next to a candidate. */
+size_t norm_decode(const unsigned char *p, size_t n, uint32_t *cp);
+
 /* A byte that belongs to a word in the folded view: [a-z0-9_] or any byte of
  * a non-ASCII code point (letters the fold kept, e.g. Greek). */
 static inline int norm_is_word_byte(unsigned char c) {

@@ -1,0 +1,82 @@
+/*
+ * fuzz_detect.c — libFuzzer target: scanned text -> normalisation (clean and
+ * fold views) -> every built-in detector, on the clean view and on the raw
+ * bytes.  Its input is untrusted: any prompt or extracted document text.
+ * Seeds: any text files (FUZZ_SEEDS_fuzz_detect); it also starts empty.
+ *
+ * Invariants checked (abort on violation, so libFuzzer keeps the input):
+ *   - clean view: valid UTF-8, len <= 3 * input, map non-decreasing, every
+ *     map entry of a byte < input length, map[len] == input length;
+ *   - folded view: len <= clean len, map non-decreasing, map[len] == input
+ *     length, and norm_fold_str(input) gives the same text (the compiler
+ *     folds words with it, the scanner folds text with the views);
+ *   - folding is idempotent on its own output;
+ *   - every detector: spans inside [0, len), non-empty, increasing and
+ *     non-overlapping, on both the clean view and the raw input.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/detect.h"
+#include "runtime/normalize.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct span_check {
+  size_t len, last_end;
+} span_check;
+
+static int check_span(void *ud, size_t s, size_t e) {
+  span_check *c = ud;
+  if (!(s < e && e <= c->len && s >= c->last_end)) abort();
+  c->last_end = e;
+  return 0;
+}
+
+static void check_map(const norm_view *v, size_t n) {
+  if (v->map[v->len] != n) abort();
+  for (size_t i = 0; i < v->len; i++)
+    if (v->map[i] > v->map[i + 1] || v->map[i] >= n) abort();
+}
+
+static void run_detectors(const char *t, size_t len) {
+  for (int id = 0; id < DET_COUNT_; id++) {
+    span_check c = {len, 0};
+    det_scan(id, t, len, check_span, &c);
+  }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size > (1u << 20)) return 0;
+  norm_view c = {0}, f = {0};
+  char *str = malloc(NORM_CLEAN_CAP(size) + 1), *again = NULL;
+  if (!str || norm_reserve(&c, NORM_CLEAN_CAP(size), NULL) || norm_reserve(&f, NORM_CLEAN_CAP(size), NULL))
+    goto done;
+  norm_clean((const char *)data, size, &c);
+  if (c.len > 3 * size || c.text[c.len]) abort();
+  check_map(&c, size);
+  for (size_t i = 0; i < c.len;) {
+    uint32_t cp;
+    size_t k = norm_decode((const unsigned char *)c.text + i, c.len - i, &cp);
+    if (!k) abort();
+    i += k;
+  }
+  norm_fold(&c, &f);
+  if (f.len > c.len || f.text[f.len]) abort();
+  check_map(&f, size);
+  size_t sl = norm_fold_str((const char *)data, size, str);
+  if (sl != f.len || memcmp(str, f.text, sl)) abort();
+  again = malloc(NORM_CLEAN_CAP(f.len) + 1);
+  if (!again) goto done;
+  size_t al = norm_fold_str(f.text, f.len, again);
+  if (al != f.len || memcmp(again, f.text, al)) abort();
+  run_detectors(c.text, c.len);
+  run_detectors((const char *)data, size);
+done:
+  free(again);
+  free(str);
+  norm_view_free(&c, NULL);
+  norm_view_free(&f, NULL);
+  return 0;
+}
