@@ -20,6 +20,8 @@ def fold(ch):
         return LIG[ch]
     d = ud.normalize('NFD', ch)
     base = ''.join(c for c in d if not ud.combining(c))
+    # a ligature under an accent (ǽ, ǿ): strip the accent, then expand
+    base = ''.join(LIG.get(c, c) for c in base)
     if not base:
         base = ch
     low = base.lower()
