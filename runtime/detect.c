@@ -854,8 +854,9 @@ static void scan_api_key(const unsigned char *t, size_t n, emitter *e) {
     if (c == 'e' && i + 3 < n && t[i + 1] == 'y' && t[i + 2] == 'J') end = jwt_at(t, n, i);
     for (size_t k = 0; !end && k < sizeof api_keys / sizeof *api_keys; k++) {
       const char *pre = api_keys[k].prefix;
+      if ((unsigned char)pre[0] != c) continue; /* cheap test first: this runs at every word */
       size_t pl = strlen(pre);
-      if ((unsigned char)pre[0] != c || i + pl > n || memcmp(t + i, pre, pl)) continue;
+      if (i + pl > n || memcmp(t + i, pre, pl)) continue;
       size_t b = i + pl, j = b, digits = 0, letters = 0;
       while (j < n && in_cs(api_keys[k].cs, t[j]) && j - b <= api_keys[k].max) {
         digits += is_digit(t[j]) != 0;
@@ -1028,6 +1029,7 @@ static void scan_password(const unsigned char *t, size_t n, emitter *e) {
     if (lc != 'p' && lc != 'm' && lc != 'k' && lc != 'c') continue;
     for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++) {
       const char *kw = pw_keywords[k].kw;
+      if ((unsigned char)kw[0] != lc) continue; /* cheap test first: this runs at every word */
       size_t l = strlen(kw);
       if (!ieq(t, n, i, kw, l)) continue;
       size_t j = i + l;
