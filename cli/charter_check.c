@@ -91,6 +91,8 @@ typedef struct job {
 /* A window of about 120 bytes around [s, e), on UTF-8 boundaries, with
  * line breaks shown as spaces. */
 static char *excerpt(const char *t, size_t n, size_t s, size_t e, size_t *hs, size_t *he) {
+  if (!t || s > n) return NULL;
+  if (e > n) e = n;
   size_t a = s > 60 ? s - 60 : 0, b = e + 60 < n ? e + 60 : n;
   if (e - s > 240) e = s + 240;
   while (a > 0 && ((unsigned char)t[a] & 0xc0) == 0x80) a--;
@@ -269,7 +271,7 @@ int cmd_check(int argc, char **argv) {
     else if (!strcmp(a, "--level")) level = argv[++i];
     else if (!strcmp(a, "--format")) format = argv[++i];
     else if (!strcmp(a, "-o")) out = argv[++i];
-    else if (!strcmp(a, "-j")) jobs = atoi(argv[++i]);
+    else if (!strcmp(a, "-j")) jobs = (int)strtol(argv[++i], NULL, 10);
     else if (!strcmp(a, "--no-progress")) progress = 0;
     else if (!strcmp(a, "--max-file-size") || !strcmp(a, "--max-unzipped")) {
       long sz = parse_size(argv[++i]);
@@ -325,6 +327,7 @@ int cmd_check(int argc, char **argv) {
   free(paths);
   chk_result *res = calloc(in.n ? in.n : 1, sizeof *res);
   if (in.oom || !res) {
+    free(res);
     fprintf(stderr, "charter check: out of memory\n");
     ch_charter_destroy(c);
     return 2;

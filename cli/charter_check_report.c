@@ -45,7 +45,7 @@ static void out_text(FILE *o, const chk_result *r, size_t n, int color) {
       if (color) fprintf(o, " \033[%sm%s\033[0m: %s [%s]\n", f->severity == CH_SEV_ERROR ? "1;31" : "1;33", sev, f->message, f->rule);
       else fprintf(o, " %s: %s [%s]\n", sev, f->message, f->rule);
       for (size_t k = 0; k < f->nev && k < 3; k++)
-        if (f->ev[k].excerpt) fprintf(o, "    > %s\n", f->ev[k].excerpt);
+        if (f->ev && f->ev[k].excerpt) fprintf(o, "    > %s\n", f->ev[k].excerpt);
     }
     if (s->nfindings == 0) fprintf(o, "%s: ok (level %s%s%s)\n", s->name, s->level_name ? s->level_name : "?",
                                    s->student ? ", " : "", s->student ? s->student : "");

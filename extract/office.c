@@ -267,14 +267,14 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           para_begin(&x);
           if (lname(&x, "h")) {
             char *v = attr(&x, "outline-level");
-            int h = v ? atoi(v) : 1;
+            int h = v ? (int)strtol(v, NULL, 10) : 1;
             x.heading = h < 1 ? 1 : h > 6 ? 6 : h;
             xmlFree(v);
           }
           if (empty) x.pending = 0;
         } else if (lname(&x, "s")) {
           char *v = attr(&x, "c");
-          int c = v ? atoi(v) : 1;
+          int c = v ? (int)strtol(v, NULL, 10) : 1;
           xmlFree(v);
           for (int i = 0; i < c && i < 64; i++) text(&x, " ");
         } else if (lname(&x, "tab")) {

@@ -463,8 +463,6 @@ static size_t fold_into(const unsigned char *p, size_t n, const uint32_t *cmap, 
     uint32_t cp;
     size_t k = norm_decode(p + i, n - i, &cp);
     if (k == 0) { /* cannot happen: a clean view is valid UTF-8 */
-      k = 1;
-      cp = 0xfffd;
       o[w] = (char)p[i];
       if (map) map[w] = cmap[i];
       w++;

@@ -24,7 +24,7 @@
 #include "runtime/limits.h"
 #include "runtime/opcodes.h"
 
-#define UNSEEN (-1)
+#define UNSEEN 0xffu /* depths are <= CH_MAX_STACK, far below */
 
 static ch_status bad(char *err, size_t errlen, const rt_rule *r, uint32_t pc, const char *what) {
   if (err && errlen) snprintf(err, errlen, "bad .chb: %s at pc %u in rule '%s'", what, pc, r->id.s);
@@ -32,17 +32,17 @@ static ch_status bad(char *err, size_t errlen, const rt_rule *r, uint32_t pc, co
 }
 
 static ch_status check(const ch_charter *c, const rt_rule *r, const unsigned char *code, uint32_t n,
-                       signed char *depth_at, unsigned char *is_insn, char *err, size_t errlen);
+                       unsigned char *depth_at, unsigned char *is_insn, char *err, size_t errlen);
 
 ch_status rt_verify_code(const ch_charter *c, const rt_rule *r, char *err, size_t errlen) {
   const unsigned char *code = r->code;
   uint32_t n = r->code_len;
   /* depth_at[pc]: depth expected at pc (from a jump), or UNSEEN; it fits
-   * a signed char since depth is bounded by CH_MAX_STACK (64).  On the
+   * an unsigned char since depth is bounded by CH_MAX_STACK (64).  On the
    * heap: a rule may hold 64 KB of code and loaders run on small stacks. */
-  signed char *depth_at = ch_malloc(c->alloc, 2 * ((size_t)n + 1));
+  unsigned char *depth_at = ch_malloc(c->alloc, 2 * ((size_t)n + 1));
   if (!depth_at) return CH_E_NOMEM;
-  unsigned char *is_insn = (unsigned char *)depth_at + n + 1;
+  unsigned char *is_insn = depth_at + n + 1;
   memset(depth_at, UNSEEN, n + 1);
   memset(is_insn, 0, n + 1);
   ch_status st = check(c, r, code, n, depth_at, is_insn, err, errlen);
@@ -51,7 +51,7 @@ ch_status rt_verify_code(const ch_charter *c, const rt_rule *r, char *err, size_
 }
 
 static ch_status check(const ch_charter *c, const rt_rule *r, const unsigned char *code, uint32_t n,
-                       signed char *depth_at, unsigned char *is_insn, char *err, size_t errlen) {
+                       unsigned char *depth_at, unsigned char *is_insn, char *err, size_t errlen) {
   int depth = 0, reachable = 1;
   for (uint32_t pc = 0; pc < n;) {
     const op_info *oi = &op_table[code[pc]];
@@ -60,7 +60,7 @@ static ch_status check(const ch_charter *c, const rt_rule *r, const unsigned cha
     is_insn[pc] = 1;
     /* merge with jumps that land here */
     if (depth_at[pc] != UNSEEN) {
-      if (reachable && depth_at[pc] != depth) return bad(err, errlen, r, pc, "stack depth differs between paths");
+      if (reachable && (int)depth_at[pc] != depth) return bad(err, errlen, r, pc, "stack depth differs between paths");
       depth = depth_at[pc];
       reachable = 1;
     }
@@ -79,9 +79,9 @@ static ch_status check(const ch_charter *c, const rt_rule *r, const unsigned cha
     if (oi->flags & OPF_JUMP) {
       uint64_t target = (uint64_t)next + v;
       if (target >= n) return bad(err, errlen, r, pc, "jump out of range");
-      if (depth_at[target] != UNSEEN && depth_at[target] != depth)
+      if (depth_at[target] != UNSEEN && (int)depth_at[target] != depth)
         return bad(err, errlen, r, pc, "stack depth differs between paths");
-      depth_at[target] = (signed char)depth;
+      depth_at[target] = (unsigned char)depth;
       if (code[pc] == OP_JMP) reachable = 0;
     }
     if (oi->flags & OPF_END) {
