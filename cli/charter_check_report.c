@@ -265,11 +265,13 @@ static void out_html(FILE *o, const chk_result *r, size_t n, const ch_charter *c
   }
   fputs("<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Charter — rapport de vérification</title>\n"
         "<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;width:100%}"
-        "th,td{border-bottom:1px solid #ddd;padding:.4em .6em;text-align:left;vertical-align:top}th{background:#f3f3f3}"
+        "th,td{border-bottom:1px solid #ddd;padding:.4em .6em;text-align:left;vertical-align:top;overflow-wrap:anywhere}"
+        "th{background:#f3f3f3}table{table-layout:fixed}th:nth-child(1){width:13%}th:nth-child(2){width:27%}"
+        "th:nth-child(3){width:8%}th:nth-child(4){width:8%}"
         ".error{color:#b00020;font-weight:600}.warning{color:#a05a00;font-weight:600}.ok{color:#1b7a2a}.info{color:#555}"
         "details{margin:.2em 0}summary{cursor:pointer}mark{background:#ffe066}blockquote{margin:.3em 0 .3em 1em;"
         "padding:.2em .6em;border-left:3px solid #ccc;background:#fafafa;font-size:.95em}.meta{color:#555}"
-        ".counts span{margin-right:1.5em}</style></head><body>\n<h1>Rapport de vérification</h1>\n<p class=\"meta\">Charte ",
+        ".counts span{margin-right:1.5em}</style></head><body>\n<h1>Rapport de vérification</h1>\n<p class=\"meta\">",
         o);
   h(o, ch_charter_title(c));
   fputs(" (", o);

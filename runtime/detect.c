@@ -803,7 +803,7 @@ static int b64url_val(unsigned c) {
   return c == '-' ? 62 : c == '_' ? 63 : -1;
 }
 static int jwt_header_ok(const unsigned char *s, size_t len) {
-  char out[400];
+  char out[400] = {0}; /* zeroed: cppcheck cannot see that o >= 8 implies written bytes */
   size_t o = 0;
   unsigned acc = 0, bits = 0;
   for (size_t k = 0; k < len && o < sizeof out; k++) {

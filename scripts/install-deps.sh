@@ -7,10 +7,10 @@ PKGS="build-essential pkg-config flex bison clang llvm libclang-rt-14-dev
 libpcre2-dev libxml2-dev libcmocka-dev libzip-dev libpoppler-glib-dev
 libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev zip unzip python3"
 # Optional extras for `make bench` and the hardening targets; installed by
-# `make deps-extra` (peers measured side by side, analysers, chromium).
+# `make deps-extra` (peers measured side by side, analysers).
 if [ "${1:-}" = "--extra" ]; then
-  PKGS="$PKGS yara libyara-dev ripgrep libvectorscan-dev poppler-utils pandoc
-gcovr cppcheck clang-tidy valgrind wrk chromium libreoffice-writer-nogui hyperfine"
+  PKGS="$PKGS yara libyara-dev ripgrep poppler-utils pandoc bc
+gcovr cppcheck clang-tidy valgrind linux-perf chromium"
 fi
 missing=""
 for p in $PKGS; do

@@ -65,6 +65,27 @@ import html.parser
 class P(html.parser.HTMLParser): pass
 P().feed(open('$TMP/report.html').read())
 "
+# the HTML report as a person sees it: rendered by headless Chromium
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$CHROME" ]; then
+  timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$TMP/chrome" \
+    --window-size=1280,1600 --screenshot="$TMP/report.png" "file://$TMP/report.html" >/dev/null 2>&1
+  check "chromium renders the html report to a non-blank screenshot" python3 -c "
+import struct, zlib
+b = open('$TMP/report.png', 'rb').read()
+assert b[:8] == b'\x89PNG\r\n\x1a\n'
+i, idat, w = 8, b'', 0
+while i < len(b):
+    n, t = struct.unpack('>I4s', b[i:i+8]); d = b[i+8:i+8+n]; i += 12 + n
+    if t == b'IHDR': w = struct.unpack('>I', d[:4])[0]
+    if t == b'IDAT': idat += d
+raw = zlib.decompress(idat)
+assert w == 1280 and len(set(raw[::31])) > 8, 'blank or tiny screenshot'
+"
+else
+  echo "check: chromium not installed (make deps-extra): html screenshot test skipped"
+fi
 expect_rc 2 "unknown format" $CH check --charter charters/demoes.charter --format yaml "$D"
 expect_rc 2 "unknown level" $CH check --charter charters/demoes.charter --level 9 "$D"
 contains "$TMP/err" "unknown level '9'" "unknown level is named"
