@@ -36,7 +36,7 @@ ifeq ($(SAN),1)
   LDFLAGS_SAN := -fsanitize=address,undefined
 endif
 ifeq ($(COVERAGE),1)
-  CFLAGS_BASE += --coverage -O0
+  CFLAGS_BASE += --coverage -O0 -fprofile-update=atomic
   LDFLAGS_SAN += --coverage
 endif
 CFLAGS ?=
@@ -266,7 +266,7 @@ lint: all
 coverage:
 	@rm -rf build-cov
 	@$(MAKE) --no-print-directory BUILD=build-cov COVERAGE=1 unit e2e >/dev/null 2>&1 || true
-	gcovr --root . --filter 'compiler/' --filter 'runtime/' --object-directory build-cov \
+	gcovr --root . --filter compiler/ --filter runtime/ --object-directory build-cov --gcov-ignore-parse-errors \
 	  --exclude-unreachable-branches --print-summary -o build-cov/coverage.txt
 	@cat build-cov/coverage.txt | tail -n 20
 
