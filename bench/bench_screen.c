@@ -89,6 +89,7 @@ typedef struct pats {
   char **re;   /* as PCRE-ish regex (words escaped) */
   int *is_word;
   int *caseless;
+  int *multiline;
   size_t n;
 } pats;
 
@@ -105,6 +106,7 @@ static void collect_patterns(const unsigned char *img, pats *p) {
   p->re = calloc(n + 1, sizeof *p->re);
   p->is_word = calloc(n + 1, sizeof *p->is_word);
   p->caseless = calloc(n + 1, sizeof *p->caseless);
+  p->multiline = calloc(n + 1, sizeof *p->multiline);
   for (size_t i = 0; i < n; i++) {
     const unsigned char *r = pat + i * 4 * CHB_PAT_N;
     uint32_t kind = chb_rd32(r + 4 * CHB_PAT_KIND);
@@ -123,6 +125,7 @@ static void collect_patterns(const unsigned char *img, pats *p) {
       p->caseless[p->n++] = 1;
     } else {
       p->re[p->n] = strdup(s);
+      p->multiline[p->n] = (chb_rd32(r + 4 * CHB_PAT_FLAGS) & CHB_PATF_MULTILINE) != 0;
       p->caseless[p->n++] = (chb_rd32(r + 4 * CHB_PAT_FLAGS) & CHB_PATF_CASELESS) != 0;
     }
   }
@@ -225,7 +228,8 @@ int main(int argc, char **argv) {
   collect_patterns(img, &p);
   if (argc > 3) {
     FILE *o = fopen(argv[3], "w");
-    for (size_t i = 0; o && i < p.n; i++) fprintf(o, "%s%s\n", p.caseless[i] ? "(?i)" : "", p.re[i]);
+    for (size_t i = 0; o && i < p.n; i++)
+      fprintf(o, "%s%s%s\n", p.caseless[i] ? "(?i)" : "", p.multiline[i] ? "(?m)" : "", p.re[i]);
     if (o) fclose(o);
   }
   size_t cap = 1 << 20, k = 0;

@@ -14,7 +14,7 @@ echo "== screening (DemoES charter, tool chatgpt)"
 "$B/bench/bench_screen" "$B/bench/demoes.chb" "$MB" "$B/bench/patterns.txt" || exit 2
 if command -v rg >/dev/null 2>&1; then
   t0=$(date +%s.%N)
-  rg -c -f "$B/bench/patterns.txt" /tmp/charter-bench-text.txt > /dev/null 2>&1
+  rg -P -c -f "$B/bench/patterns.txt" /tmp/charter-bench-text.txt > "$B/bench/rg.out" 2>&1 || { echo "ripgrep failed: $(head -c 300 "$B/bench/rg.out")"; }
   t1=$(date +%s.%N)
   echo "ripgrep: same regex set on the same text: $(echo "$t1 - $t0" | bc) s ($(echo "scale=0; $MB / ($t1 - $t0)" | bc) MB/s)"
 else
