@@ -655,6 +655,11 @@ static void scan_iban(const unsigned char *t, size_t n, emitter *e) {
   char sig[40];
   for (size_t i = 0; i + 4 < n && !e->stop; i++) {
     if (!is_alpha(t[i]) || !is_alpha(t[i + 1]) || word_before(t, i)) continue;
+    /* the two check digits follow the country code (perhaps after one
+     * separator): testing them first keeps every two-letter word ("LE",
+     * "DE", "IT") away from the country table */
+    size_t d = i + 2 < n && in_set(t[i + 2], seps) ? i + 3 : i + 2;
+    if (d + 1 >= n || !is_digit(t[d]) || !is_digit(t[d + 1])) continue;
     size_t want = iban_length(t[i], t[i + 1]);
     if (!want) continue;
     size_t j = i, k = 0, end = i;
