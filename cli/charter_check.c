@@ -116,12 +116,31 @@ static char *excerpt(const char *t, size_t n, size_t s, size_t e, size_t *hs, si
   return o;
 }
 
+/* A SARIF artifact URI: absolute paths as file:// URIs, relative ones as
+ * relative references; characters outside RFC 3986's unreserved and
+ * path sets are percent-encoded (Moodle folder names have spaces). */
+static char *to_uri(const char *path) {
+  size_t n = strlen(path);
+  char *u = malloc(3 * n + 8);
+  if (!u) return NULL;
+  size_t k = 0;
+  if (path[0] == '/') k += (size_t)sprintf(u, "file://");
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~/!$&'()*+,;=:@", *p))
+      u[k++] = (char)*p;
+    else
+      k += (size_t)sprintf(u + k, "%%%02X", *p);
+  }
+  u[k] = 0;
+  return u;
+}
+
 static void process(job *j, size_t i, ch_scanner *s) {
   item *x = &j->in->v[i];
   chk_result *r = &j->out[i];
   memset(r, 0, sizeof *r);
   r->name = sdup(x->name);
-  r->uri = sdup(x->name);
+  r->uri = to_uri(x->name);
   r->student = sdup(x->student);
   r->student_id = sdup(x->id);
   r->ue = j->ue;

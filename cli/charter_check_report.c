@@ -153,6 +153,9 @@ static void out_sarif(FILE *o, const chk_result *r, size_t n, const ch_charter *
           fputc('}', o);
         }
         fputc('}', o);
+      } else {
+        /* a finding about the whole document (a missing disclosure) */
+        fputs(",\"region\":{\"startLine\":1}", o);
       }
       fputs("}}]", o);
       if (s->student) {

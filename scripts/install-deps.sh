@@ -12,6 +12,11 @@ if [ "${1:-}" = "--extra" ]; then
   PKGS="$PKGS yara libyara-dev ripgrep poppler-utils pandoc bc
 gcovr cppcheck clang-tidy valgrind linux-perf chromium"
 fi
+# Microsoft's SARIF validator, from the npm registry, for the SARIF test
+if [ "${1:-}" = "--extra" ] && command -v npm >/dev/null 2>&1 && [ ! -x build/tools/node_modules/.bin/sarif-multitool ]; then
+  npm install --silent --no-audit --no-fund --prefix build/tools @microsoft/sarif-multitool >/dev/null 2>&1 ||
+    echo "install-deps: could not install @microsoft/sarif-multitool (the SARIF test will check structure only)" >&2
+fi
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

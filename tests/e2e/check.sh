@@ -57,6 +57,16 @@ for r in run['results']:
     assert r['ruleId'] in ids and r['level'] in ('error','warning','note') and r['message']['text']
     loc=r['locations'][0]['physicalLocation']; assert loc['artifactLocation']['uri']
 "
+SMT=build/tools/node_modules/.bin/sarif-multitool
+if [ -x "$SMT" ]; then
+  $CH check --charter charters/demoes.charter --level 3 --format sarif "$D" "$TMP/docs/moodle-export.zip" > "$TMP/full.sarif" 2>/dev/null
+  timeout 120 "$SMT" validate "$TMP/full.sarif" -o "$TMP/validation.sarif" > "$TMP/validation.txt" 2>&1
+  if grep -qE "(error|warning) SARIF[0-9]" "$TMP/validation.txt"; then
+    ko "Microsoft SARIF validator: $(grep -E "(error|warning) SARIF" "$TMP/validation.txt" | head -n 2)"
+  else ok; fi
+else
+  echo "check: @microsoft/sarif-multitool not installed (make deps-extra): SARIF checked for structure only"
+fi
 $CH check --charter charters/demoes.charter --level 3 --format html -o "$TMP/report.html" "$D"
 contains "$TMP/report.html" "<mark>" "html report highlights evidence"
 contains "$TMP/report.html" "tool-not-approved" "html report lists rule ids"
