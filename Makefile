@@ -214,6 +214,9 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_SEEDS_fuzz_compile ?= charters tests/golden/diag tests/golden/dump
 FUZZ_SEEDS_fuzz_chb ?= build-fuzz/seeds/chb
+FUZZ_SEEDS_fuzz_gateway_request ?= build-fuzz/seeds/gateway
+# extra sources and libraries of targets that test code outside the libraries
+FUZZ_EXTRA_fuzz_gateway_request = gateway/gw_request.c gateway/gw_alloc.c $(call pl,jansson)
 FUZZ_SEEDS_fuzz_scan ?= examples/submissions
 FUZZ_SEEDS_fuzz_extract ?= build-fuzz/seeds/extract
 FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
@@ -222,8 +225,8 @@ build-fuzz/%: fuzz/%.c
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 CFLAGS="$(FUZZ_CFLAGS)" \
 	  build-fuzz/libcharter.a build-fuzz/libcharterc.a build-fuzz/libchextract.a
 	clang -std=c11 -g -O1 -Iinclude -I. -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined \
-	  $(call pc,$(PKGS_RT) $(PKGS_EXTRACT)) -o $@ $< build-fuzz/libcharterc.a build-fuzz/libchextract.a \
-	  build-fuzz/libcharter.a $(LIBS_EX) $(LIBS_RT) -pthread
+	  $(call pc,$(PKGS_RT) $(PKGS_EXTRACT) jansson) -o $@ $< $(FUZZ_EXTRA_$(notdir $@)) build-fuzz/libcharterc.a \
+	  build-fuzz/libchextract.a build-fuzz/libcharter.a $(LIBS_EX) $(LIBS_RT) -pthread
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -241,7 +244,10 @@ endef
 # format (tests/e2e/mkdocs.py) plus the shared corpus when present, each
 # prefixed with the format byte fuzz_extract expects.
 fuzz-seeds: all
-	@mkdir -p build-fuzz/seeds/chb build-fuzz/seeds/extract
+	@mkdir -p build-fuzz/seeds/chb build-fuzz/seeds/extract build-fuzz/seeds/gateway
+	@printf '\001{"model":"m","messages":[{"role":"user","content":"Mon NIR : 2 84 05 2A 004 017 64"}]}' > build-fuzz/seeds/gateway/chat
+	@printf '\003{"model":"m","stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"x"}}]}]}' > build-fuzz/seeds/gateway/parts
+	@printf '\000{"model":"m","prompt":["a","b"]}' > build-fuzz/seeds/gateway/completions
 	@for c in charters/*.charter; do $(BUILD)/charterc compile $$c -o build-fuzz/seeds/chb/$$(basename $$c .charter).chb; done
 	@python3 tests/e2e/mkdocs.py build-fuzz/seeds/docs >/dev/null
 	@python3 -c "import os,sys;\
