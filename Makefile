@@ -189,6 +189,7 @@ demo: deps
 bench: all
 	@sh bench/bench_compile.sh $(BUILD)
 	@sh bench/bench_screen.sh $(BUILD)
+	@sh bench/bench_extract.sh $(BUILD)
 	@for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; done
 
 install: all
