@@ -64,13 +64,13 @@ open(t + "/nul.charter", "wb").write(b'template t "x\x00" {}\n')
 open(t + "/binary.charter", "wb").write(bytes(range(256)) * 64)
 open(t + "/selfext.charter", "w").write('template t "x" extends t {\n  license "CC-BY-4.0"\n}\n')
 PY
-expect_rc 0 "1 MB line compiles" $C check "$TMP/longline.charter"
-expect_rc 2 "10,000 nested parentheses: error, no crash" $C check "$TMP/parens.charter"
+expect_rc 0 "1 MB line compiles" bounded $C check "$TMP/longline.charter"
+expect_rc 2 "10,000 nested parentheses: error, no crash" bounded $C check "$TMP/parens.charter"
 contains "$TMP/err" "nested too deeply" "nesting limit named"
-expect_rc 2 "10,000 nots: error, no crash" $C check "$TMP/nots.charter"
-expect_rc 2 "20,000-term condition: error, no crash" $C check "$TMP/deepand.charter"
+expect_rc 2 "10,000 nots: error, no crash" bounded $C check "$TMP/nots.charter"
+expect_rc 2 "20,000-term condition: error, no crash" bounded $C check "$TMP/deepand.charter"
 expect_rc 2 "NUL byte refused" $C check "$TMP/nul.charter"
-expect_rc 2 "binary garbage refused" $C check "$TMP/binary.charter"
+expect_rc 2 "binary garbage refused" bounded $C check "$TMP/binary.charter"
 expect_rc 2 "template extending itself" $C check "$TMP/selfext.charter"
 contains "$TMP/err" "cycle" "self-extension reported as a cycle"
 expect_rc 2 "include cycle" $C check tests/golden/diag/cycle_a.charter

@@ -20,6 +20,15 @@ expect_rc() { # expect_rc RC "description" command...
 contains() { # contains FILE PATTERN "description"
   if grep -q -- "$2" "$1"; then ok; else ko "$3: '$2' not in $(basename "$1")"; fi
 }
+# bounded() CMD...: run with the address space capped at 2 GB (not under
+# the sanitizers, which reserve terabytes of virtual memory by design), so a
+# hostile input that made us allocate without bound fails the test.
+bounded() {
+  case "$BUILD" in
+    *asan*|*fuzz*) "$@" ;;
+    *) ( ulimit -v 2097152 2>/dev/null; "$@" ) ;;
+  esac
+}
 finish() {
   echo "$1: $PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ]

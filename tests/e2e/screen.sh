@@ -55,4 +55,8 @@ assert r[5]['decision']=='deny' and r[5]['rules']==['fabricated-data']
 "
 if grep -q "3000 6000" "$TMP/res.jsonl"; then ko "jsonl output leaked a prompt"; else ok; fi
 
+# a 100 MB single-line input: screened in bounded time, no crash
+python3 -c "import sys; sys.stdout.write('Lorem ipsum dolor sit amet, 12345 ' * 3000000)" > "$TMP/big.txt"
+expect_rc 0 "100 MB single line screened" timeout 300 $BUILD/charter screen --charter "$TMP/d.chb" --tool chatgpt --file "$TMP/big.txt"
+
 finish screen
