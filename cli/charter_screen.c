@@ -19,6 +19,7 @@
 #include "charter.h"
 #include "charter_compile.h"
 #include "cli/charter_cmds.h"
+#include "cli/common_io.h"
 #include "cli/common_json.h"
 
 static void usage(FILE *f) {
@@ -28,30 +29,6 @@ static void usage(FILE *f) {
         "  {\"id\": ..., \"prompt\": \"...\", \"tool\": \"chatgpt\", \"ue\": \"...\", \"level\": \"3\", \"role\": \"student\"}\n"
         "exit status: 0 allow, warn or redact; 1 deny; 2 usage or input error\n",
         f);
-}
-
-static char *read_stream(FILE *f, size_t *len) {
-  size_t cap = 1 << 16, n = 0;
-  char *b = malloc(cap);
-  if (!b) return NULL;
-  for (;;) {
-    if (n + 1 >= cap) {
-      if (cap >= ((size_t)1 << 30)) break;
-      char *nb = realloc(b, cap * 2);
-      if (!nb) {
-        free(b);
-        return NULL;
-      }
-      b = nb;
-      cap *= 2;
-    }
-    size_t r = fread(b + n, 1, cap - n - 1, f);
-    if (!r) break;
-    n += r;
-  }
-  b[n] = 0;
-  *len = n;
-  return b;
 }
 
 static void tools_hint(const ch_charter *c) {
@@ -284,11 +261,12 @@ int cmd_screen(int argc, char **argv) {
   } else {
     FILE *in = file ? fopen(file, "rb") : stdin;
     size_t len = 0;
-    char *text = in ? read_stream(in, &len) : NULL;
+    char *text = in ? cli_read_stream(in, (size_t)1 << 30, &len) : NULL;
     if (in && in != stdin) fclose(in);
     const ch_report *rep = NULL;
     if (!text) {
-      fprintf(stderr, "charter screen: cannot read %s: %s\n", file ? file : "stdin", in ? "out of memory" : strerror(errno));
+      fprintf(stderr, "charter screen: cannot read %s: %s\n", file ? file : "stdin",
+              errno == EFBIG ? "larger than 1 GB" : strerror(errno));
       rc = 2;
     } else if (ch_scanner_scan(s, text, len, &rep)) {
       fprintf(stderr, "charter screen: %s: %s\n", file ? file : "stdin", ch_scanner_errmsg(s));

@@ -11,6 +11,7 @@
 
 #include "charter.h"
 #include "charter_compile.h"
+#include "cli/common_io.h"
 #include "compiler/cc.h"
 #include "compiler/compile_internal.h"
 #include "compiler/model.h"
@@ -30,34 +31,12 @@ static void usage(FILE *f) {
         f);
 }
 
+/* Sources and images are capped at 256 MB (the compiler itself refuses
+ * sources over 64 MB and the loader images over 64 MB). */
 static int read_all(const char *path, unsigned char **out, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return -1;
-  size_t cap = 1 << 16, n = 0;
-  unsigned char *b = malloc(cap);
-  if (!b) {
-    fclose(f);
-    return -1;
-  }
-  for (;;) {
-    if (n == cap) {
-      if (cap > ((size_t)256 << 20)) break;
-      unsigned char *nb = realloc(b, cap * 2);
-      if (!nb) {
-        free(b);
-        fclose(f);
-        return -1;
-      }
-      b = nb;
-      cap *= 2;
-    }
-    size_t r = fread(b + n, 1, cap - n, f);
-    if (!r) break;
-    n += r;
-  }
-  fclose(f);
-  *out = b;
-  *len = n;
+  char *b = cli_read_file(path, (size_t)256 << 20, len);
+  if (!b) return -1;
+  *out = (unsigned char *)b;
   return 0;
 }
 
