@@ -341,6 +341,7 @@ int cmd_check(int argc, char **argv) {
     }
     ch_scanner_destroy(probe);
   }
+  chx_init(); /* before any worker thread touches libxml2 */
   items in = {0};
   for (size_t i = 0; i < np; i++) chx_walk(paths[i], &lim, gather, &in);
   free(paths);
@@ -436,6 +437,7 @@ static int extract_one(void *ud, const char *name, const char *student, const ch
 
 int cmd_extract(int argc, char **argv) {
   ex_ctx x = {0, 0, NULL};
+  chx_init();
   chx_limits lim;
   chx_limits_default(&lim);
   x.lim = &lim;

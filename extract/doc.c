@@ -11,8 +11,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/parser.h>
+
 #include "extract/extract_internal.h"
 #include "runtime/alloc.h"
+
+void chx_init(void) { xmlInitParser(); }
 
 void chx_limits_default(chx_limits *l) {
   l->max_file = (size_t)200 << 20;

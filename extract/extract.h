@@ -35,6 +35,11 @@ typedef struct chx_limits {
 
 void chx_limits_default(chx_limits *l);
 
+/* Initialise the XML library once, from the main thread, before documents
+ * are extracted from several threads (libxml2's global set-up is not
+ * thread-safe).  Idempotent. */
+void chx_init(void);
+
 enum chx_part {
   CHX_BODY = 0, CHX_TABLE, CHX_FOOTNOTE, CHX_ENDNOTE, CHX_HEADER, CHX_FOOTER,
   CHX_COMMENT, CHX_TEXTBOX
