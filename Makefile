@@ -237,7 +237,9 @@ define run_fuzz
 	@mkdir -p build-fuzz/corpus/$(1); echo "== $(1) ($(FUZZ_SECONDS) s)"; \
 	build-fuzz/$(1) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	  -artifact_prefix=build-fuzz/$(1)- build-fuzz/corpus/$(1) $(wildcard $(FUZZ_SEEDS_$(1))) > build-fuzz/$(1).log 2>&1; \
-	rc=$$?; grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|ERROR|SUMMARY" build-fuzz/$(1).log; exit $$rc
+	rc=$$?; grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|ERROR|SUMMARY" build-fuzz/$(1).log; \
+	if [ $$rc -ne 0 ]; then echo "-- $(1) failed; end of its log:"; tail -n 60 build-fuzz/$(1).log; \
+	  for a in build-fuzz/$(1)-*; do [ -f "$$a" ] && { echo "-- artifact $$a (base64):"; head -c 4096 "$$a" | base64; }; done; fi; exit $$rc
 
 endef
 

@@ -3,7 +3,8 @@
  * document, scanned with the bundled DemoES charter (normalisation,
  * prefilter, regexes under their limits, detectors, disclosure sections,
  * redaction).  Checks the report's invariants: evidence spans inside the
- * input, a redacted text only for redact decisions.
+ * input; the text changed by redaction only when the decision is redact or
+ * deny (a deny may come with the spans of a redact rule that also fired).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,7 +37,7 @@ static void check(const ch_report *r, size_t size) {
   }
   size_t n;
   ch_report_redacted(r, &n);
-  if (ch_report_decision(r) != CH_REDACT && n != size) abort();
+  if (ch_report_decision(r) < CH_REDACT && n != size) abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

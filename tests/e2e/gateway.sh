@@ -441,7 +441,9 @@ post $GW_PORT /v1/chat/completions "$(chat "$P_ALLOW")" >/dev/null
 PEAK=$(metric $GW_PORT 'charter_gateway_runtime_memory_peak_bytes ')
 stop $GW_PID
 LIMIT=$((PEAK + 65536))
-head -c 2000000 /dev/zero | tr '\0' 'a' >"$TMP/huge.txt"
+# (a typographic apostrophe makes the scanner build its clean view: a text
+# that needs no cleaning is scanned in place and needs no memory)
+{ printf 'l\342\200\231'; head -c 2000000 /dev/zero | tr '\0' 'a'; } >"$TMP/huge.txt"
 printf '{"model":"m","messages":[{"role":"user","content":"%s"}]}' "$(cat "$TMP/huge.txt")" >"$TMP/huge.json"
 for mode in 503 403; do
   start_gateway "mem$mode" --upstream "http://127.0.0.1:$UP1" --tool lechat --charter "$CHB" \
@@ -474,10 +476,13 @@ echo "       load: deny  $(cat "$TMP/load2.txt")"
 echo "       load: RSS ${RSS1} kB -> ${RSS2} kB"
 check "load: zero errors" sh -c "grep -q ' errors=0 ' '$TMP/load1.txt' && grep -q ' errors=0 ' '$TMP/load2.txt'"
 check "load: requests were served" sh -c "! grep -q '^requests=0 ' '$TMP/load1.txt'"
-# Sanitizer builds keep freed memory in quarantine: allow them more slack.
-SLACK=16384
-case $BUILD in *asan* | *san*) SLACK=65536 ;; esac
-check "load: RSS stable (growth < $SLACK kB)" [ $((RSS2 - RSS1)) -lt $SLACK ]
+# Sanitizer builds hold freed memory in a quarantine of up to 256 MB, so
+# their RSS says nothing about leaks; there LeakSanitizer's clean exit below
+# is the check.
+case $BUILD in
+  *asan* | *san*) echo "       load: RSS check skipped under the sanitizers (LeakSanitizer checks the exit)" ;;
+  *) check "load: RSS stable (growth < 16384 kB)" [ $((RSS2 - RSS1)) -lt 16384 ] ;;
+esac
 
 # ------------------------------------------------- drain and clean shutdown
 : >"$TMP/up.events"
