@@ -10,7 +10,9 @@
  *   - folded view: len <= clean len, map non-decreasing, map[len] == input
  *     length, and norm_fold_str(input) gives the same text (the compiler
  *     folds words with it, the scanner folds text with the views);
- *   - folding is idempotent on its own output;
+ *   - folding is idempotent on its own output; the on-the-fly fold
+ *     (norm_fold_at) equals the folded view; a text norm_is_clean accepts
+ *     is its own clean view;
  *   - every detector: spans inside [0, len), non-empty, increasing and
  *     non-overlapping, on both the clean view and the raw input.
  */
@@ -65,6 +67,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   norm_fold(&c, &f);
   if (f.len > c.len || f.text[f.len]) abort();
   check_map(&f, size);
+  /* the scanner's on-the-fly fold equals the folded view, byte and origin */
+  size_t fo = 0;
+  for (size_t i = 0; i < size;) {
+    char o[4];
+    size_t adv, l = norm_fold_at(data, size, i, o, &adv);
+    for (size_t j = 0; j < l; j++, fo++)
+      if (fo >= f.len || f.text[fo] != o[j] || f.map[fo] != i) abort();
+    i += adv;
+  }
+  if (fo != f.len) abort();
+  if (norm_is_clean((const char *)data, size) && (c.len != size || memcmp(c.text, data, size))) abort();
   size_t sl = norm_fold_str((const char *)data, size, str);
   if (sl != f.len || memcmp(str, f.text, sl)) abort();
   again = malloc(NORM_CLEAN_CAP(f.len) + 1);

@@ -173,8 +173,15 @@ struct ch_scanner {
   int level_override;  /* level index or -1 */
   ch_role role;
   /* buffers, sized for the largest input so far */
-  norm_view clean, folded;
-  size_t text_cap;
+  norm_view clean;        /* built only when the input needs cleaning */
+  const char *ct;         /* the clean text: clean.text or the input */
+  size_t ctlen;
+  const uint32_t *cmap;   /* clean offset -> input offset; NULL = identity */
+  /* the prefilter folds on the fly; the last CH_RING folded bytes and
+   * their input offsets are kept to place a hit and check its boundary */
+#define CH_RING 512
+  uint32_t ring_org[CH_RING];
+  unsigned char ring_b[CH_RING];
   uint8_t *pat_candidate; /* per pattern: 1 when its atom hit or ALWAYS */
   rt_match *raw;          /* matches per pattern, bump-allocated */
   uint32_t *raw_first, *raw_n; /* per pattern: slice of raw */

@@ -588,7 +588,9 @@ static int idn_letter(uint32_t cp) {
 static void scan_email(const unsigned char *t, size_t n, emitter *e) {
   size_t floor = 0; /* never read left of the previous '@': linear */
   for (size_t i = 0; i < n && !e->stop; i++) {
-    if (t[i] != '@') continue;
+    const unsigned char *at = memchr(t + i, '@', n - i);
+    if (!at) break;
+    i = (size_t)(at - t);
     size_t s = i;
     while (s > floor && i - s < 64 && email_local(t[s - 1])) {
       if (t[s - 1] == '.' && s >= 2 && s - 1 > floor && t[s - 2] == '.') break; /* "voir...jean@" */
@@ -650,35 +652,53 @@ static void scan_email(const unsigned char *t, size_t n, emitter *e) {
  * registry structure and mod 97 make a false match in prose unlikely.
  * Reading stops after exactly the country's length, so a following word
  * is never swallowed. */
-static void scan_iban(const unsigned char *t, size_t n, emitter *e) {
+/* The IBAN that may start at t[i], or 0: its end. */
+static size_t iban_at(const unsigned char *t, size_t n, size_t i, char *sig) {
   static const char seps[] = " -.";
-  char sig[40];
-  for (size_t i = 0; i + 4 < n && !e->stop; i++) {
-    if (!is_alpha(t[i]) || !is_alpha(t[i + 1]) || word_before(t, i)) continue;
-    /* the two check digits follow the country code (perhaps after one
-     * separator): testing them first keeps every two-letter word ("LE",
-     * "DE", "IT") away from the country table */
-    size_t d = i + 2 < n && in_set(t[i + 2], seps) ? i + 3 : i + 2;
-    if (d + 1 >= n || !is_digit(t[d]) || !is_digit(t[d + 1])) continue;
-    size_t want = iban_length(t[i], t[i + 1]);
-    if (!want) continue;
-    size_t j = i, k = 0, end = i;
-    while (j < n && k < want) {
-      unsigned c = t[j];
-      if (is_alnum(c)) {
-        sig[k++] = (char)up(c);
-        end = ++j;
-        continue;
-      }
-      if (k >= 2 && in_set(c, seps) && j + 1 < n && is_alnum(t[j + 1])) {
-        j++;
-        continue;
-      }
-      break;
+  if (!is_alpha(t[i]) || !is_alpha(t[i + 1]) || word_before(t, i)) return 0;
+  size_t want = iban_length(t[i], t[i + 1]);
+  if (!want) return 0;
+  size_t j = i, k = 0, end = i;
+  while (j < n && k < want) {
+    unsigned c = t[j];
+    if (is_alnum(c)) {
+      sig[k++] = (char)up(c);
+      end = ++j;
+      continue;
     }
-    if (k == want && !word_at(t, n, end) && det_iban_valid(sig, k)) {
-      emit(e, i, end);
-      i = end - 1;
+    if (k >= 2 && in_set(c, seps) && j + 1 < n && is_alnum(t[j + 1])) {
+      j++;
+      continue;
+    }
+    break;
+  }
+  return k == want && !word_at(t, n, end) && det_iban_valid(sig, k) ? end : 0;
+}
+
+/* The two check digits follow the country code, perhaps after one
+ * separator, so every candidate start lies 2 or 3 bytes before a pair of
+ * digits: the scan jumps from digit pair to digit pair (prose has few)
+ * instead of testing every letter, and keeps every two-letter word ("LE",
+ * "DE", "IT") away from the country table.  Starts are tried in
+ * increasing order, each once, never inside a span already emitted. */
+static void scan_iban(const unsigned char *t, size_t n, emitter *e) {
+  char sig[40];
+  size_t tried = 0; /* every start below this was tried or is covered */
+  for (size_t p = 2; p + 1 < n && !e->stop; p++) {
+    if (!is_digit(t[p]) || !is_digit(t[p + 1])) continue;
+    for (size_t back = 3; back >= 2; back--) {
+      if (p < back) continue;
+      size_t i = p - back;
+      if (i < tried || i + 4 >= n) continue;
+      if (back == 3 && !in_set(t[p - 1], " -.")) continue;
+      tried = i + 1;
+      size_t end = iban_at(t, n, i, sig);
+      if (end) {
+        emit(e, i, end);
+        tried = end;
+        p = end - 1 > p ? end - 1 : p;
+        break;
+      }
     }
   }
 }
@@ -706,17 +726,36 @@ static int ine_label_before(const unsigned char *t, size_t n, size_t i) {
   return 0;
 }
 
+/* The 11-character token at t[i] (a token start) if it is a valid INE, or
+ * 0; *next receives the end of the token. */
+static size_t ine_at(const unsigned char *t, size_t n, size_t i, size_t *next) {
+  size_t end = i;
+  while (end < n && is_alnum(t[end]) && end - i < 12) end++;
+  size_t ok = end - i == 11 && !word_at(t, n, end) && det_ine_valid((const char *)t + i, 11) ? end : 0;
+  while (end < n && is_alnum(t[end])) end++;
+  *next = end;
+  return ok;
+}
+
+/* An INE counts only after its label (ine_label_before), so the scan looks
+ * for labels and tries only the tokens that start within 48 bytes after
+ * one, each once, in order; ine_label_before still decides. */
 static void scan_ine(const unsigned char *t, size_t n, emitter *e) {
-  for (size_t i = 0; i < n && !e->stop; i++) {
-    if (!is_alnum(t[i]) || word_before(t, i)) continue;
-    size_t end = i;
-    while (end < n && is_alnum(t[end]) && end - i < 12) end++;
-    if (end - i == 11 && !word_at(t, n, end) && det_ine_valid((const char *)t + i, 11) &&
-        ine_label_before(t, n, i))
-      emit(e, i, end);
-    /* the rest of this token cannot start one */
-    while (end < n && is_alnum(t[end])) end++;
-    i = end - 1;
+  size_t tried = 0; /* tokens starting below this were tried */
+  for (size_t p = 0; p + 3 <= n && !e->stop; p++) {
+    if ((t[p] | 32) != 'i') continue;
+    int label = (ieq(t, n, p, "ine", 3) && !word_before(t, p) && !word_at(t, n, p + 3)) ||
+                ieq(t, n, p, "identifiant national", 20);
+    if (!label) continue;
+    size_t from = p + 3 > tried ? p + 3 : tried, to = p + 48 < n ? p + 48 : n;
+    for (size_t i = from; i <= to && i < n && !e->stop; i++) {
+      if (!is_alnum(t[i]) || word_before(t, i)) continue;
+      size_t next, end = ine_at(t, n, i, &next);
+      if (end && ine_label_before(t, n, i)) emit(e, i, end);
+      i = next - 1;
+      tried = next;
+    }
+    if (tried < to + 1) tried = to + 1;
   }
 }
 
@@ -852,9 +891,18 @@ static size_t jwt_at(const unsigned char *t, size_t n, size_t i) {
 }
 
 static void scan_api_key(const unsigned char *t, size_t n, emitter *e) {
+  /* the letters a key can start with ('e' for JWTs): most words start with
+   * another one and are skipped whole */
+  unsigned char first[256] = {0};
+  first['e'] = 1;
+  for (size_t k = 0; k < sizeof api_keys / sizeof *api_keys; k++) first[(unsigned char)api_keys[k].prefix[0]] = 1;
   for (size_t i = 0; i < n && !e->stop; i++) {
     unsigned c = t[i];
     if (!is_alpha(c) || (i > 0 && token_char(t[i - 1]))) continue;
+    if (!first[c]) {
+      while (i + 1 < n && token_char(t[i + 1])) i++;
+      continue;
+    }
     size_t end = 0;
     if (c == 'e' && i + 3 < n && t[i + 1] == 'y' && t[i + 2] == 'J') end = jwt_at(t, n, i);
     for (size_t k = 0; !end && k < sizeof api_keys / sizeof *api_keys; k++) {

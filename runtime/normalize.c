@@ -388,6 +388,27 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *ma
   return w;
 }
 
+int norm_is_clean(const char *in, size_t n) {
+  const unsigned char *p = (const unsigned char *)in;
+  size_t i = 0;
+  while (i < n) {
+    /* skip ASCII a word at a time: most of any text */
+    while (i + 8 <= n) {
+      uint64_t w;
+      memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    while (i < n && p[i] < 0x80) i++;
+    if (i >= n) break;
+    uint32_t cp;
+    size_t k = norm_decode(p + i, n - i, &cp);
+    if (k == 0 || clean_class(cp) != 0 || (cp >= 0x300 && cp <= 0x36f)) return 0;
+    i += k;
+  }
+  return 1;
+}
+
 void norm_clean(const char *in, size_t n, norm_view *out) {
   assert(out->cap >= NORM_CLEAN_CAP(n));
   out->len = clean_into((const unsigned char *)in, n, out->text, out->map);
@@ -504,6 +525,30 @@ static size_t fold_into(const unsigned char *p, size_t n, const uint32_t *cmap, 
 void norm_fold(const norm_view *clean, norm_view *out) {
   assert(out->cap >= clean->len + 1);
   out->len = fold_into((const unsigned char *)clean->text, clean->len, clean->map, out->text, out->map);
+}
+
+size_t norm_fold_at(const unsigned char *p, size_t n, size_t i, char out[4], size_t *adv) {
+  unsigned char b = p[i];
+  if (b < 0x80) {
+    out[0] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+    *adv = 1;
+    return 1;
+  }
+  uint32_t cp;
+  size_t k = norm_decode(p + i, n - i, &cp);
+  if (k == 0) { /* clean's U+FFFD, which fold keeps */
+    out[0] = (char)0xef, out[1] = (char)0xbf, out[2] = (char)0xbd;
+    *adv = 1;
+    return 3;
+  }
+  *adv = k;
+  int cls = clean_class(cp);
+  if (cls == CLEAN_DROP) return 0;
+  if (cls > 0) {
+    out[0] = (char)cls;
+    return 1;
+  }
+  return fold_cp(cp, p + i, k, out);
 }
 
 size_t norm_fold_str(const char *in, size_t n, char *out) {

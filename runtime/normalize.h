@@ -52,6 +52,22 @@ void norm_fold(const norm_view *clean, norm_view *out);
  * out needs NORM_CLEAN_CAP(n) bytes; returns the length written (NUL added). */
 size_t norm_fold_str(const char *in, size_t n, char *out);
 
+/* Nonzero when the clean view of in[0..n) would be the input itself: valid
+ * UTF-8 with nothing to drop, replace or compose.  Read-only and fast on
+ * ASCII (8 bytes per step), so a scanner can skip building the clean view
+ * and its map for most texts.  Conservative: any combining mark in
+ * U+0300..U+036F answers 0 even if nothing would compose. */
+int norm_is_clean(const char *in, size_t n);
+
+/* The folded bytes of the code point that starts at p[i] (i < n), exactly
+ * as norm_fold(norm_clean(...)) would produce them there: clean and fold
+ * are both per code point, and a mark that clean composes onto a letter
+ * folds away with the accent (tests check the equivalence exhaustively for
+ * the composition table).  Writes at most 4 bytes to out, returns how many
+ * (0 for a dropped character or a combining mark), and sets *adv to the
+ * input bytes consumed (1 for an invalid byte, which folds to U+FFFD). */
+size_t norm_fold_at(const unsigned char *p, size_t n, size_t i, char out[4], size_t *adv);
+
 /* Decode the code point at p[0..n).  Returns its length in bytes (1-4), or
  * 0 when n == 0 or p[0] does not start a well-formed UTF-8 sequence
  * (overlong, surrogate, > U+10FFFF, truncated); *cp is set only on

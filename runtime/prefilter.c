@@ -1,5 +1,5 @@
 /*
- * prefilter.c — one Aho-Corasick pass over the folded text finds every
+ * prefilter.c — one Aho-Corasick pass over the (folded) text finds every
  * atom of every pattern at once (atoms: compiler/atoms.c).
  *
  * Idea: instead of running each pattern over the text, run one automaton
@@ -14,7 +14,7 @@
  * The automaton is a full DFA over a compressed alphabet (only bytes that
  * occur in atoms get a class; every other byte is class 0 and sends the
  * automaton back to the root), so the inner loop is one table load per
- * byte.  Built once at load time; read-only afterwards.
+ * byte.  The scanner feeds it the input folded on the fly (scan.c).  Built once at load time; read-only afterwards.
  */
 #include <string.h>
 
@@ -42,6 +42,9 @@ ch_status ac_build(ch_charter *c) {
   for (int b = 0; b < 256; b++)
     if (ac->cls[b]) ac->cls[b] = (uint8_t)ncls++;
   ac->nclass = ncls;
+  /* Atoms are folded, so upper-case ASCII never occurs in them; giving 'A'
+   * the class of 'a' lets the scanner feed ASCII input unfolded. */
+  for (int b = 'A'; b <= 'Z'; b++) ac->cls[b] = ac->cls[b + 32];
   if (total > 0x7fffffff / ncls) return CH_E_LIMIT;
   ac->delta = ch_calloc(a, total * ncls, sizeof *ac->delta);
   ac->out_first = ch_malloc(a, total * sizeof *ac->out_first);

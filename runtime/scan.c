@@ -1,9 +1,10 @@
 /*
  * scan.c — the scanner: context, the pattern phase and the rule phase.
  *
- * A scan is two phases, as in YARA.  Phase one runs over the text once:
- * normalise (clean + folded views), one prefilter pass over the folded
- * view, then only the patterns whose atom hit (or that have none) —
+ * A scan is two phases, as in YARA.  Phase one: the clean view (the input
+ * itself unless it needs cleaning, normalize.h), one prefilter pass that
+ * folds the input on the fly, then only the patterns whose atom hit (or
+ * that have none) —
  * words are confirmed at word boundaries, regexes run with PCRE2's limits,
  * detectors validate checksums.  Matches are kept per fact (after `near`
  * and `min`) and disclosure sections are derived.  Phase two runs each
@@ -73,7 +74,6 @@ void ch_scanner_destroy(ch_scanner *s) {
   if (!s) return;
   const ch_allocator *a = s->alloc;
   norm_view_free(&s->clean, a);
-  norm_view_free(&s->folded, a);
   ch_free(a, s->pat_candidate);
   ch_free(a, s->raw_first);
   ch_free(a, s->raw_n);
@@ -223,6 +223,9 @@ static ch_status add_raw(ch_scanner *s, uint32_t pat, uint32_t start, uint32_t e
  * after the other, except words, which the prefilter finds interleaved;
  * those go through a per-pattern pass below. */
 
+/* Input offset of clean offset i (the clean view is often the input). */
+static inline uint32_t cmap_at(const ch_scanner *s, size_t i) { return s->cmap ? s->cmap[i] : (uint32_t)i; }
+
 typedef struct det_ctx {
   ch_scanner *s;
   uint32_t pat;
@@ -231,8 +234,7 @@ typedef struct det_ctx {
 
 static int det_cb(void *ud, size_t start, size_t end) {
   det_ctx *d = ud;
-  const uint32_t *map = d->s->clean.map;
-  d->st = add_raw(d->s, d->pat, map[start], map[end]);
+  d->st = add_raw(d->s, d->pat, cmap_at(d->s, start), cmap_at(d->s, end));
   return d->st != CH_OK || d->s->raw_n[d->pat] >= CH_MAX_MATCHES_PER_PATTERN;
 }
 
@@ -240,8 +242,8 @@ static int det_cb(void *ud, size_t start, size_t end) {
  * '@', a key block "-----BEGIN", the numeric identifiers a digit.  Checked
  * once per scan with memchr-speed scans before running the detector. */
 static int detector_may_match(const ch_scanner *s, int det, int *has_digit) {
-  const char *t = s->clean.text;
-  size_t n = s->clean.len;
+  const char *t = s->ct;
+  size_t n = s->ctlen;
   switch (det) {
   case DET_EMAIL: return memchr(t, '@', n) != NULL;
   case DET_PRIVATE_KEY: return n >= 10 && memmem(t, n, "-----BEGIN", 10) != NULL;
@@ -262,8 +264,8 @@ static int detector_may_match(const ch_scanner *s, int det, int *has_digit) {
 
 static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
   const rt_pattern *p = &s->c->patterns[pi];
-  const unsigned char *t = (const unsigned char *)s->clean.text;
-  size_t n = s->clean.len, off = 0;
+  const unsigned char *t = (const unsigned char *)s->ct;
+  size_t n = s->ctlen, off = 0;
   while (off <= n) {
     int rc = pcre2_match(p->re, t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) break;
@@ -278,7 +280,7 @@ static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
     size_t ms = ov[0], me = ov[1];
     if (me > ms) {
-      ch_status st = add_raw(s, pi, s->clean.map[ms], s->clean.map[me]);
+      ch_status st = add_raw(s, pi, cmap_at(s, ms), cmap_at(s, me));
       if (st) return st;
       if (s->raw_n[pi] >= CH_MAX_MATCHES_PER_PATTERN) break;
       off = me;
@@ -291,43 +293,88 @@ static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
   return CH_OK;
 }
 
-static int word_ok(const norm_view *f, size_t s, size_t e) {
-  const unsigned char *t = (const unsigned char *)f->text;
-  /* boundaries only matter where the word itself starts/ends with a word
-   * character ("c++" or "l'" may sit next to letters) */
-  if (norm_is_word_byte(t[s]) && s > 0 && norm_is_word_byte(t[s - 1])) return 0;
-  if (norm_is_word_byte(t[e - 1]) && e < f->len && norm_is_word_byte(t[e])) return 0;
-  return 1;
+/* The first folded byte at or after input offset i, or 0 at the end: what
+ * follows a prefilter hit, for its word boundary.  Dropped characters and
+ * combining marks fold to nothing and are skipped. */
+static unsigned char folded_byte_from(const unsigned char *t, size_t n, size_t i) {
+  char o[4];
+  size_t adv;
+  while (i < n) {
+    if (norm_fold_at(t, n, i, o, &adv)) return (unsigned char)o[0];
+    i += adv;
+  }
+  return 0;
 }
 
-/* Prefilter pass: mark candidate regexes; record word matches in a
- * temporary list (pattern, start, end in the folded view) to be sorted by
- * pattern afterwards. */
+/* A prefilter hit of atom `at` whose last byte is folded byte f-1, ending
+ * at input offset `end`; `next` is the folded byte after it (0 at the end
+ * of the text).  Words are checked at their boundaries and recorded as
+ * matches; a regex becomes a candidate. */
+static ch_status hit(ch_scanner *s, const rt_atom *at, size_t f, size_t end, unsigned next) {
+  const ch_charter *c = s->c;
+  const rt_pattern *p = &c->patterns[at->pattern];
+  if (p->kind != CHB_PAT_WORD) {
+    s->pat_candidate[at->pattern] = 1;
+    return CH_OK;
+  }
+  size_t b = f - at->len;
+  /* boundaries only matter where the word itself starts/ends with a word
+   * character ("c++" or "l'" may sit next to letters) */
+  if (norm_is_word_byte(at->text[0]) && b > 0 && norm_is_word_byte(s->ring_b[(b - 1) % CH_RING])) return CH_OK;
+  if (norm_is_word_byte(at->text[at->len - 1]) && next && norm_is_word_byte((unsigned char)next)) return CH_OK;
+  return add_raw(s, at->pattern, s->ring_org[b % CH_RING], (uint32_t)end);
+}
+
+/* Prefilter pass over the input, folding it on the fly exactly as the
+ * folded view would (norm_fold_at): ASCII goes straight through the
+ * automaton, whose byte classes fold case; other code points are folded
+ * first.  Marks candidate regexes and records word matches (in any
+ * pattern order; facts() sorts them). */
 static ch_status prefilter(ch_scanner *s) {
   const ch_charter *c = s->c;
   const rt_ac *ac = &c->ac;
-  const unsigned char *t = (const unsigned char *)s->folded.text;
-  size_t n = s->folded.len;
+  const unsigned char *t = (const unsigned char *)s->text;
+  size_t n = s->text_len;
   if (!ac->nstates || !c->natoms) return CH_OK;
-  uint32_t st = 0;
   const uint32_t ncls = ac->nclass;
-  for (size_t i = 0; i < n; i++) {
-    st = ac->delta[(size_t)st * ncls + ac->cls[t[i]]];
-    uint32_t o = ac->out_first[st];
-    if (o == CHB_NONE) continue;
-    for (; o != CHB_NONE; o = ac->out_next[o]) {
-      const rt_atom *at = &c->atoms[ac->out_atom[o]];
-      const rt_pattern *p = &c->patterns[at->pattern];
-      if (p->kind == CHB_PAT_WORD) {
-        size_t e = i + 1, b = e - at->len;
-        if (word_ok(&s->folded, b, e)) {
-          ch_status r = add_raw(s, at->pattern, s->folded.map[b], s->folded.map[e]);
-          if (r) return r;
-        }
-      } else {
-        s->pat_candidate[at->pattern] = 1;
+  const uint32_t *delta = ac->delta, *out_first = ac->out_first;
+  const uint8_t *cls = ac->cls;
+  uint32_t st = 0;
+  size_t f = 0; /* folded bytes so far */
+  for (size_t i = 0; i < n;) {
+    unsigned char b = t[i];
+    if (b < 0x80) {
+      st = delta[(size_t)st * ncls + cls[b]];
+      s->ring_org[f % CH_RING] = (uint32_t)i;
+      s->ring_b[f % CH_RING] = b;
+      f++;
+      i++;
+      if (out_first[st] == CHB_NONE) continue;
+      unsigned next = i < n && t[i] < 0x80 ? t[i] : folded_byte_from(t, n, i);
+      for (uint32_t o = out_first[st]; o != CHB_NONE; o = ac->out_next[o]) {
+        ch_status r = hit(s, &c->atoms[ac->out_atom[o]], f, i, next);
+        if (r) return r;
+      }
+      continue;
+    }
+    char fb[4];
+    size_t adv, l = norm_fold_at(t, n, i, fb, &adv);
+    for (size_t j = 0; j < l; j++) {
+      st = delta[(size_t)st * ncls + cls[(unsigned char)fb[j]]];
+      s->ring_org[f % CH_RING] = (uint32_t)i;
+      s->ring_b[f % CH_RING] = (unsigned char)fb[j];
+      f++;
+      if (out_first[st] == CHB_NONE) continue;
+      /* a hit inside the fold of one code point ("ss" of "ß") ends where
+       * the code point starts, as the folded view's map says */
+      size_t end = j + 1 < l ? i : i + adv;
+      unsigned next = j + 1 < l ? (unsigned char)fb[j + 1] : folded_byte_from(t, n, i + adv);
+      for (uint32_t o = out_first[st]; o != CHB_NONE; o = ac->out_next[o]) {
+        ch_status r = hit(s, &c->atoms[ac->out_atom[o]], f, end, next);
+        if (r) return r;
       }
     }
+    i += adv;
   }
   return CH_OK;
 }
@@ -673,12 +720,23 @@ static ch_status rules(ch_scanner *s) {
 
 /* ------------------------------------------------------------------ scan */
 
-static ch_status reserve(ch_scanner *s, size_t len) {
-  if (len <= s->text_cap && s->clean.text) return CH_OK;
+/* The clean view regexes and detectors read: the input itself when
+ * cleaning would change nothing (most texts), else a built view with its
+ * offset map, in a buffer kept for the next scans. */
+static ch_status clean_view(ch_scanner *s, const char *text, size_t len) {
+  if (norm_is_clean(text, len)) {
+    s->ct = text;
+    s->ctlen = len;
+    s->cmap = NULL;
+    return CH_OK;
+  }
   ch_status st = norm_reserve(&s->clean, NORM_CLEAN_CAP(len), s->alloc);
-  if (!st) st = norm_reserve(&s->folded, NORM_CLEAN_CAP(len), s->alloc);
-  if (!st) s->text_cap = len;
-  return st;
+  if (st) return st;
+  norm_clean(text, len, &s->clean);
+  s->ct = s->clean.text;
+  s->ctlen = s->clean.len;
+  s->cmap = s->clean.map;
+  return CH_OK;
 }
 
 ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_report **report) {
@@ -691,7 +749,7 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
   }
   if (!text) text = "";
   const ch_charter *c = s->c;
-  ch_status st = reserve(s, len);
+  ch_status st = clean_view(s, text, len);
   if (st) {
     snprintf(s->errmsg, sizeof s->errmsg, "out of memory for a %zu-byte input", len);
     return st;
@@ -701,8 +759,6 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
   ch_report *rep = &s->report;
   memset(rep, 0, sizeof *rep);
   rep->findings = s->findings;
-  norm_clean(text, len, &s->clean);
-  norm_fold(&s->clean, &s->folded);
   s->raw_len = 0;
   memset(s->raw_n, 0, c->npatterns * sizeof *s->raw_n);
   memset(s->pat_limit, 0, c->npatterns * sizeof *s->pat_limit);
@@ -716,7 +772,7 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
     if (p->kind == CHB_PAT_REGEX) st = run_regex(s, i, rep);
     else if (p->kind == CHB_PAT_DETECT && detector_may_match(s, p->det, &has_digit)) {
       det_ctx d = {s, i, CH_OK};
-      det_scan(p->det, s->clean.text, s->clean.len, det_cb, &d);
+      det_scan(p->det, s->ct, s->ctlen, det_cb, &d);
       st = d.st;
     }
   }

@@ -49,6 +49,30 @@ static void run(views *v, const char *in, size_t n) {
   }
   assert_true(v->c.len <= 3 * n);
   assert_true(v->f.len <= v->c.len);
+  /* the scanner's on-the-fly fold (norm_fold_at, code point by code point
+   * over the input) gives the folded view byte for byte, each byte from
+   * the same input offset */
+  size_t f = 0;
+  for (size_t i = 0; i < n;) {
+    char o[4];
+    size_t adv, l = norm_fold_at((const unsigned char *)in, n, i, o, &adv);
+    assert_true(adv >= 1 && l <= 4);
+    for (size_t j = 0; j < l; j++, f++) {
+      if (f >= v->f.len || v->f.text[f] != o[j] || v->f.map[f] != i)
+        fail_msg("on-the-fly fold differs from the folded view at folded byte %zu (input offset %zu)", f, i);
+    }
+    i += adv;
+  }
+  assert_int_equal(f, v->f.len);
+  /* a text norm_is_clean accepts is its own clean view */
+  if (norm_is_clean(in, n)) {
+    assert_int_equal(v->c.len, n);
+    assert_memory_equal(v->c.text, in, n);
+    /* identical at every code point boundary, where matches start and end
+     * (inside a code point the view maps to its first byte) */
+    for (size_t i = 0; i <= n; i++)
+      if (i == n || ((unsigned char)in[i] & 0xc0) != 0x80) assert_int_equal(v->c.map[i], i);
+  }
   /* the compile-time fold agrees with the views */
   char *s = malloc(NORM_CLEAN_CAP(n) + 1);
   assert_non_null(s);
@@ -282,6 +306,36 @@ static void test_fold_never_grows_and_is_idempotent(void **state) {
   }
 }
 
+/* Every Latin letter followed by every combining mark U+0300..U+036F, the
+ * pairs clean composes and the ones it leaves: the on-the-fly fold, which
+ * never composes, must agree with fold(clean) on each (run() checks). */
+static void test_fold_on_the_fly_agrees_on_compositions(void **state) {
+  (void)state;
+  static const uint32_t ranges[][2] = {{0x41, 0x7a}, {0xc0, 0x24f}, {0x1e00, 0x1eff}};
+  size_t clean_ones = 0;
+  for (size_t r = 0; r < N_OF(ranges); r++)
+    for (uint32_t b = ranges[r][0]; b <= ranges[r][1]; b++)
+      for (uint32_t m = 0x300; m <= 0x36f; m++) {
+        char in[8];
+        size_t n = 0;
+        if (b < 0x80) in[n++] = (char)b;
+        else if (b < 0x800) in[n++] = (char)(0xc0 | b >> 6), in[n++] = (char)(0x80 | (b & 63));
+        else in[n++] = (char)(0xe0 | b >> 12), in[n++] = (char)(0x80 | ((b >> 6) & 63)), in[n++] = (char)(0x80 | (b & 63));
+        in[n++] = (char)(0xc0 | m >> 6), in[n++] = (char)(0x80 | (m & 63));
+        views v;
+        run(&v, in, n);
+        clean_ones += norm_is_clean(in, n);
+        done(&v);
+      }
+  assert_int_equal(clean_ones, 0); /* a mark always sends the text to clean */
+  const char *ok = "plain ASCII text, then \xc3\xa9t\xc3\xa9 and \xe4\xb8\xad";
+  assert_true(norm_is_clean(ok, strlen(ok)));
+  assert_false(norm_is_clean("l\xe2\x80\x99IA", 6));     /* apostrophe */
+  assert_false(norm_is_clean("12\xe2\x80\x8b" "34", 7)); /* zero-width space */
+  assert_false(norm_is_clean("caf\xff", 4));             /* invalid byte */
+  assert_false(norm_is_clean("123456789\xc2\xa0", 11));  /* no-break space after ASCII */
+}
+
 /* ---------------------------------------------------------------- maps */
 
 static void test_maps_point_into_the_original(void **state) {
@@ -452,6 +506,7 @@ int main(void) {
       cmocka_unit_test(test_spaces_apostrophes_quotes_dashes),
       cmocka_unit_test(test_fold),
       cmocka_unit_test(test_fold_never_grows_and_is_idempotent),
+      cmocka_unit_test(test_fold_on_the_fly_agrees_on_compositions),
       cmocka_unit_test(test_maps_point_into_the_original),
       cmocka_unit_test(test_map_property),
       cmocka_unit_test(test_fold_of_substring_is_substring),
