@@ -132,5 +132,13 @@ ch_status ac_build(ch_charter *c) {
   ch_free(a, dict);
   ch_free(a, fail);
   ch_free(a, queue);
+  /* Scan-ready form: each transition holds its target's row offset
+   * (state * nclass) with AC_OUT set when the target has outputs, so the
+   * scanner's loop is one dependent load per byte and reads out_first
+   * only on a hit.  total * ncls < 2^31 was checked above. */
+  for (size_t k = 0; k < (size_t)nstates * ncls; k++) {
+    uint32_t t = ac->delta[k];
+    ac->delta[k] = t * ncls | (ac->out_first[t] != CHB_NONE ? AC_OUT : 0);
+  }
   return CH_OK;
 }

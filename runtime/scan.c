@@ -339,19 +339,20 @@ static ch_status prefilter(ch_scanner *s) {
   const uint32_t ncls = ac->nclass;
   const uint32_t *delta = ac->delta, *out_first = ac->out_first;
   const uint8_t *cls = ac->cls;
-  uint32_t st = 0;
-  size_t f = 0; /* folded bytes so far */
+  uint32_t row = 0; /* current state * ncls */
+  size_t f = 0;     /* folded bytes so far */
   for (size_t i = 0; i < n;) {
     unsigned char b = t[i];
     if (b < 0x80) {
-      st = delta[(size_t)st * ncls + cls[b]];
+      uint32_t v = delta[row + cls[b]];
+      row = v & ~AC_OUT;
       s->ring_org[f % CH_RING] = (uint32_t)i;
       s->ring_b[f % CH_RING] = b;
       f++;
       i++;
-      if (out_first[st] == CHB_NONE) continue;
+      if (!(v & AC_OUT)) continue;
       unsigned next = i < n && t[i] < 0x80 ? t[i] : folded_byte_from(t, n, i);
-      for (uint32_t o = out_first[st]; o != CHB_NONE; o = ac->out_next[o]) {
+      for (uint32_t o = out_first[row / ncls]; o != CHB_NONE; o = ac->out_next[o]) {
         ch_status r = hit(s, &c->atoms[ac->out_atom[o]], f, i, next);
         if (r) return r;
       }
@@ -360,16 +361,17 @@ static ch_status prefilter(ch_scanner *s) {
     char fb[4];
     size_t adv, l = norm_fold_at(t, n, i, fb, &adv);
     for (size_t j = 0; j < l; j++) {
-      st = delta[(size_t)st * ncls + cls[(unsigned char)fb[j]]];
+      uint32_t v = delta[row + cls[(unsigned char)fb[j]]];
+      row = v & ~AC_OUT;
       s->ring_org[f % CH_RING] = (uint32_t)i;
       s->ring_b[f % CH_RING] = (unsigned char)fb[j];
       f++;
-      if (out_first[st] == CHB_NONE) continue;
+      if (!(v & AC_OUT)) continue;
       /* a hit inside the fold of one code point ("ss" of "ß") ends where
        * the code point starts, as the folded view's map says */
       size_t end = j + 1 < l ? i : i + adv;
       unsigned next = j + 1 < l ? (unsigned char)fb[j + 1] : folded_byte_from(t, n, i + adv);
-      for (uint32_t o = out_first[st]; o != CHB_NONE; o = ac->out_next[o]) {
+      for (uint32_t o = out_first[row / ncls]; o != CHB_NONE; o = ac->out_next[o]) {
         ch_status r = hit(s, &c->atoms[ac->out_atom[o]], f, end, next);
         if (r) return r;
       }
