@@ -104,6 +104,30 @@ static int word_at(const unsigned char *t, size_t n, size_t i) {
 
 static int in_set(unsigned c, const char *set) { return c && strchr(set, (int)c) != NULL; }
 
+/* The first i' >= i with an ASCII digit at t[i'] (or, with plus, a '+'),
+ * or n.  Identifiers are made of digits and prose has few, so the digit
+ * detectors jump between them eight bytes at a time: per byte b of the
+ * word, b + 0x50 carries into bit 7 iff b >= 0x30 and b + 0x46 iff
+ * b >= 0x3a (bytes >= 0x80 are masked out first and excluded after; no
+ * carry crosses a byte as every sum stays below 0x100). */
+static size_t next_digit(const unsigned char *t, size_t n, size_t i, int plus) {
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  while (i + 8 <= n) {
+    uint64_t x;
+    memcpy(&x, t + i, 8);
+    uint64_t y = x & ~high;
+    uint64_t m = (y + 0x50 * ones) & ~(y + 0x46 * ones) & ~x & high;
+    if (plus) {
+      uint64_t z = y ^ ('+' * ones); /* a byte 0 where t is '+' */
+      m |= ~((z + 0x7f * ones) | z) & ~x & high;
+    }
+    if (m) return i + (size_t)(__builtin_ctzll(m) >> 3);
+    i += 8;
+  }
+  while (i < n && !is_digit(t[i]) && !(plus && t[i] == '+')) i++;
+  return i;
+}
+
 /* ------------------------------------------------------------ validators */
 
 /* Luhn (ISO/IEC 7812-1 annex B): from the right, double every second digit,
@@ -405,7 +429,8 @@ static void scan_chains(const unsigned char *t, size_t n, emitter *e, const char
                         chain_check ok) {
   chain c;
   for (size_t i = 0; i < n && !e->stop; i++) {
-    if (!is_digit(t[i]) || !num_start(t, n, i, seps)) continue;
+    if ((i = next_digit(t, n, i, 0)) >= n) break;
+    if (!num_start(t, n, i, seps)) continue;
     gather(t, n, i, seps, max, nir, &c);
     if (!c.more && num_end(t, n, c.end) && ok(&c)) emit(e, i, c.end);
     /* Positions inside the chain cannot start one: skip them. */
@@ -470,6 +495,7 @@ static void scan_phone_fr(const unsigned char *t, size_t n, emitter *e) {
   static const char seps[] = " .-";
   chain c;
   for (size_t i = 0; i < n && !e->stop; i++) {
+    if ((i = next_digit(t, n, i, 1)) >= n) break;
     if (t[i] == '+' && i + 3 < n && t[i + 1] == '3' && t[i + 2] == '3' && !word_before(t, i) &&
         !(i > 0 && is_digit(t[i - 1]))) {
       size_t j = i + 3;
@@ -512,7 +538,10 @@ static void scan_phone_fr(const unsigned char *t, size_t n, emitter *e) {
 static void scan_phone(const unsigned char *t, size_t n, emitter *e) {
   static const char seps[] = " .-";
   for (size_t i = 0; i + 1 < n && !e->stop; i++) {
-    if (t[i] != '+' || !is_digit(t[i + 1]) || t[i + 1] == '0') continue;
+    const unsigned char *plus = memchr(t + i, '+', n - 1 - i);
+    if (!plus) break;
+    i = (size_t)(plus - t);
+    if (!is_digit(t[i + 1]) || t[i + 1] == '0') continue;
     if (i > 0 && (word_before(t, i) || is_digit(t[i - 1]))) continue;
     size_t j = i + 1, end = j, digits = 0, groups = 0, glen = 0, all3 = 1;
     int too_long = 0;
@@ -685,7 +714,8 @@ static void scan_iban(const unsigned char *t, size_t n, emitter *e) {
   char sig[40];
   size_t tried = 0; /* every start below this was tried or is covered */
   for (size_t p = 2; p + 1 < n && !e->stop; p++) {
-    if (!is_digit(t[p]) || !is_digit(t[p + 1])) continue;
+    if ((p = next_digit(t, n, p, 0)) + 1 >= n) break;
+    if (!is_digit(t[p + 1])) continue;
     for (size_t back = 3; back >= 2; back--) {
       if (p < back) continue;
       size_t i = p - back;
@@ -890,16 +920,23 @@ static size_t jwt_at(const unsigned char *t, size_t n, size_t i) {
   return j;
 }
 
+/* A filter of the two-byte beginnings a detector looks for at a word
+ * start: 4,096 bits indexed by a hash of the pair.  Most words begin with
+ * a pair not in it and are skipped whole (a collision only costs the full
+ * test). */
+#define PAIR_BIT(a, b) ((((unsigned)(a) * 131u) ^ (unsigned)(b)) & 4095u)
+static void pair_add(uint8_t *set, unsigned a, unsigned b) { set[PAIR_BIT(a, b) >> 3] |= (uint8_t)(1u << (PAIR_BIT(a, b) & 7)); }
+static int pair_has(const uint8_t *set, unsigned a, unsigned b) { return set[PAIR_BIT(a, b) >> 3] >> (PAIR_BIT(a, b) & 7) & 1; }
+
 static void scan_api_key(const unsigned char *t, size_t n, emitter *e) {
-  /* the letters a key can start with ('e' for JWTs): most words start with
-   * another one and are skipped whole */
-  unsigned char first[256] = {0};
-  first['e'] = 1;
-  for (size_t k = 0; k < sizeof api_keys / sizeof *api_keys; k++) first[(unsigned char)api_keys[k].prefix[0]] = 1;
+  uint8_t pairs[512] = {0};
+  pair_add(pairs, 'e', 'y'); /* JWT */
+  for (size_t k = 0; k < sizeof api_keys / sizeof *api_keys; k++)
+    pair_add(pairs, (unsigned char)api_keys[k].prefix[0], (unsigned char)api_keys[k].prefix[1]);
   for (size_t i = 0; i < n && !e->stop; i++) {
     unsigned c = t[i];
     if (!is_alpha(c) || (i > 0 && token_char(t[i - 1]))) continue;
-    if (!first[c]) {
+    if (i + 1 >= n || !pair_has(pairs, c, t[i + 1])) {
       while (i + 1 < n && token_char(t[i + 1])) i++;
       continue;
     }
@@ -982,7 +1019,9 @@ static int pem_line(const unsigned char *t, size_t s, size_t e) {
 
 static void scan_private_key(const unsigned char *t, size_t n, emitter *e) {
   for (size_t i = 0; i < n && !e->stop; i++) {
-    if (t[i] != '-') continue;
+    const unsigned char *hy = memchr(t + i, '-', n - i);
+    if (!hy) break;
+    i = (size_t)(hy - t);
     size_t k = pem_begin(t, n, i);
     if (!k) continue;
     size_t end = k;
@@ -1075,11 +1114,17 @@ static int pw_value_ok(const unsigned char *v, size_t len, int strong, int quote
 }
 
 static void scan_password(const unsigned char *t, size_t n, emitter *e) {
+  uint8_t pairs[512] = {0}; /* keywords' first two letters, lower case */
+  for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++)
+    pair_add(pairs, (unsigned char)pw_keywords[k].kw[0], (unsigned char)pw_keywords[k].kw[1]);
   for (size_t i = 0; i < n && !e->stop; i++) {
     unsigned c = t[i];
     if (!is_alpha(c) || (i > 0 && is_alnum(t[i - 1]))) continue;
     unsigned lc = is_upper(c) ? c + 32 : c;
-    if (lc != 'p' && lc != 'm' && lc != 'k' && lc != 'c') continue;
+    if (i + 1 >= n || !pair_has(pairs, lc, is_upper(t[i + 1]) ? t[i + 1] + 32u : t[i + 1])) {
+      while (i + 1 < n && is_alnum(t[i + 1])) i++; /* the rest of the word */
+      continue;
+    }
     for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++) {
       const char *kw = pw_keywords[k].kw;
       if ((unsigned char)kw[0] != lc) continue; /* cheap test first: this runs at every word */

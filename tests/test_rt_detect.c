@@ -697,6 +697,42 @@ static void test_spans_ordered_and_stop(void **state) {
 
 /* A 100 MB line of digits (and of other worst cases) must finish in time
  * linear in its length: no rescans from every position of a run. */
+/* The digit, '+', '-' and '@' detectors jump ahead eight bytes at a time:
+ * an identifier must be found at every alignment, after padding of bytes
+ * that look like digits or '+' once their high bit is dropped (0xB0..0xB9,
+ * 0xAB: the "°" of "n°" is C2 B0), and nothing may be found in such bytes
+ * alone. */
+static void test_found_at_every_alignment(void **state) {
+  (void)state;
+  static const struct {
+    int id;
+    const char *value;
+  } cases[] = {
+      {DET_NIR, "2 84 05 2A 004 017 64"},          {DET_CARD, "4111 1111 1111 1111"},
+      {DET_SIREN, "732 829 320"},                   {DET_SIRET, "732 829 320 00074"},
+      {DET_PHONE_FR, "06 12 34 56 78"},             {DET_PHONE_FR, "+33 6 12 34 56 78"},
+      {DET_PHONE, "+44 20 7946 0958"},              {DET_IBAN, "FR76 3000 6000 0112 3456 7890 189"},
+      {DET_EMAIL, "jean.dupont@univ-exemple.fr"},   {DET_INE, "INE : 1234567890A"},
+  };
+  static const char pad[] = "ab \xc2\xb0\xc2\xb9 \xc2\xab \xc2\xb5 cd ";
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    for (size_t off = 0; off <= 17; off++) {
+      char t[256];
+      size_t n = 0;
+      for (size_t j = 0; j < off; j++) t[n++] = pad[j % (sizeof pad - 1)];
+      /* never end the padding inside a code point or glued to the value */
+      while (n && (((unsigned char)t[n - 1] & 0xc0) == 0xc0 || t[n - 1] != ' ')) n--;
+      n += (size_t)snprintf(t + n, sizeof t - n, "%s fin", cases[k].value);
+      const char *want = cases[k].id == DET_INE ? "1234567890A" : cases[k].value;
+      if (detect_in(cases[k].id, t, n, want) != 1)
+        fail_msg("%s not found once after %zu bytes of padding", det_name(cases[k].id), off);
+    }
+  }
+  char junk[64];
+  for (size_t j = 0; j < sizeof junk; j++) junk[j] = (char)"\xb0\xb1\xb9\xab\xad\xc2"[j % 6];
+  for (int id = 0; id < DET_COUNT_; id++) assert_int_equal(detect_in(id, junk, sizeof junk, NULL), 0);
+}
+
 static void test_linear_on_long_runs(void **state) {
   (void)state;
   size_t n = (size_t)100 << 20;
@@ -721,6 +757,7 @@ static void test_linear_on_long_runs(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_found_at_every_alignment),
       cmocka_unit_test(test_iban_registry_and_online_examples),
       cmocka_unit_test(test_iban_negatives),
       cmocka_unit_test(test_card_issuer_test_numbers),
