@@ -279,10 +279,28 @@ coverage:
 	  --exclude-unreachable-branches --print-summary -o build-cov/coverage.txt
 	@cat build-cov/coverage.txt | tail -n 20
 
-valgrind: all $(TEST_BINS)
+# The cmocka suites, then the end-to-end scripts with BUILD=build-vg: a
+# directory of wrappers that run the real binaries under memcheck (exit 99
+# on any error or leak, which fails the test that ran it) and keep a log per
+# process; any non-empty log fails the target too.  VALGRIND=1 tells the
+# scripts to skip the cases that only measure time or size (100 MB inputs,
+# the load test) and to allow for memcheck's slowness.
+VG := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+  --trace-children=no --child-silent-after-fork=yes
+valgrind: all $(TEST_BINS) gateway-tools
 	@fail=0; for t in $(TEST_BINS); do \
 	  case $$t in *test_ex_corpus*) continue;; esac; \
-	  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect $$t >/dev/null 2>$(BUILD)/vg.log || \
-	  { echo "valgrind: $$t"; cat $(BUILD)/vg.log | head -40; fail=1; }; done; exit $$fail
+	  $(VG) $$t >/dev/null 2>$(BUILD)/vg.log || \
+	  { echo "valgrind: $$t"; cat $(BUILD)/vg.log | head -40; fail=1; }; done; \
+	rm -rf build-vg; mkdir -p build-vg/logs build-vg/bench build-vg/tests; \
+	for b in charterc charter charter-gateway; do \
+	  printf '#!/bin/sh\nexec %s --log-file=%s/build-vg/logs/%s.%%p.log %s/$(BUILD)/%s "$$@"\n' \
+	    "$(VG)" "$(CURDIR)" $$b "$(CURDIR)" $$b > build-vg/$$b; chmod +x build-vg/$$b; done; \
+	ln -s $(CURDIR)/$(BUILD)/bench/gw-load build-vg/bench/gw-load; \
+	ln -s $(CURDIR)/$(BUILD)/tests/gateway build-vg/tests/gateway; \
+	VALGRIND=1 BUILD=build-vg sh tests/e2e/run.sh > build-vg/e2e.log 2>&1 || fail=1; \
+	grep -E "FAIL|passed|exited" build-vg/e2e.log; \
+	for l in build-vg/logs/*.log; do [ -s "$$l" ] && { echo "valgrind: $$l"; head -40 "$$l"; fail=1; }; done; \
+	echo "valgrind: $$(ls build-vg/logs | wc -l) processes checked"; exit $$fail
 
 .PHONY: lint coverage valgrind fuzz fuzz-build

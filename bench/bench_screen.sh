@@ -20,4 +20,12 @@ if command -v rg >/dev/null 2>&1; then
 else
   echo "ripgrep: not installed (make deps-extra); skipped"
 fi
+# The literal prefilter against Vectorscan on the same atoms and text.
+if [ -f /usr/include/hs/hs.h ]; then
+  cc -std=c11 -O2 -D_DEFAULT_SOURCE -Iinclude -I. -o "$B/bench/bench_prefilter" bench/bench_prefilter.c \
+    "$B/libcharter.a" $(pkg-config --libs libpcre2-8) -lhs -lm -pthread &&
+    "$B/bench/bench_prefilter" "$B/bench/demoes.chb" /tmp/charter-bench-text.txt
+else
+  echo "prefilter: libvectorscan-dev not installed (make deps-extra); comparison skipped"
+fi
 rm -f /tmp/charter-bench-text.txt

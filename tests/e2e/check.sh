@@ -5,7 +5,7 @@
 # output format, a Moodle export, and hostile files (each a per-file error
 # naming the file, in bounded time, the batch going on).
 . "$(dirname "$0")/lib.sh"
-CH="timeout 60 $BUILD/charter"
+CH="timeout $(slow 60) $BUILD/charter"
 python3 tests/e2e/mkdocs.py "$TMP/docs" || { echo "check: cannot generate documents"; exit 1; }
 D="$TMP/docs/rows"
 

@@ -21,14 +21,18 @@ contains() { # contains FILE PATTERN "description"
   if grep -q -- "$2" "$1"; then ok; else ko "$3: '$2' not in $(basename "$1")"; fi
 }
 # bounded() CMD...: run with the address space capped at 2 GB (not under
-# the sanitizers, which reserve terabytes of virtual memory by design), so a
+# the sanitizers, which reserve terabytes of virtual memory by design, nor
+# under memcheck), so a
 # hostile input that made us allocate without bound fails the test.
 bounded() {
   case "$BUILD" in
-    *asan*|*fuzz*) "$@" ;;
+    *asan*|*fuzz*|*vg*) "$@" ;;
     *) ( ulimit -v 2097152 2>/dev/null; "$@" ) ;;
   esac
 }
+# slow N: a timeout of N seconds, or 20 times that under memcheck
+# (make valgrind sets VALGRIND=1).
+slow() { if [ -n "${VALGRIND:-}" ]; then echo $(($1 * 20)); else echo "$1"; fi; }
 finish() {
   echo "$1: $PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ]
