@@ -128,6 +128,8 @@ static size_t next_digit(const unsigned char *t, size_t n, size_t i, int plus) {
   return i;
 }
 
+size_t det_next_digit(const char *text, size_t n, size_t i) { return next_digit((const unsigned char *)text, n, i, 0); }
+
 /* ------------------------------------------------------------ validators */
 
 /* Luhn (ISO/IEC 7812-1 annex B): from the right, double every second digit,
@@ -681,9 +683,11 @@ static void scan_email(const unsigned char *t, size_t n, emitter *e) {
  * registry structure and mod 97 make a false match in prose unlikely.
  * Reading stops after exactly the country's length, so a following word
  * is never swallowed. */
+/* What may stand between two characters of an IBAN. */
+static const char iban_seps[] = " -.";
+
 /* The IBAN that may start at t[i], or 0: its end. */
 static size_t iban_at(const unsigned char *t, size_t n, size_t i, char *sig) {
-  static const char seps[] = " -.";
   if (!is_alpha(t[i]) || !is_alpha(t[i + 1]) || word_before(t, i)) return 0;
   size_t want = iban_length(t[i], t[i + 1]);
   if (!want) return 0;
@@ -695,7 +699,7 @@ static size_t iban_at(const unsigned char *t, size_t n, size_t i, char *sig) {
       end = ++j;
       continue;
     }
-    if (k >= 2 && in_set(c, seps) && j + 1 < n && is_alnum(t[j + 1])) {
+    if (k >= 2 && in_set(c, iban_seps) && j + 1 < n && is_alnum(t[j + 1])) {
       j++;
       continue;
     }
@@ -720,7 +724,7 @@ static void scan_iban(const unsigned char *t, size_t n, emitter *e) {
       if (p < back) continue;
       size_t i = p - back;
       if (i < tried || i + 4 >= n) continue;
-      if (back == 3 && !in_set(t[p - 1], " -.")) continue;
+      if (back == 3 && !in_set(t[p - 1], iban_seps)) continue;
       tried = i + 1;
       size_t end = iban_at(t, n, i, sig);
       if (end) {

@@ -45,6 +45,10 @@ typedef int (*det_emit_fn)(void *user_data, size_t start, size_t end);
  * start order and do not overlap. */
 void det_scan(int id, const char *text, size_t len, det_emit_fn emit,
               void *user_data);
+/* The first offset >= i holding an ASCII digit, or n (eight bytes per
+ * step); the scanner uses it to skip the digit detectors on digit-free
+ * text. */
+size_t det_next_digit(const char *text, size_t n, size_t i);
 /* Detector id of a name ("nir"), or -1. */
 int det_lookup(const char *name);
 const char *det_name(int id);

@@ -249,14 +249,7 @@ static int detector_may_match(const ch_scanner *s, int det, int *has_digit) {
   case DET_PRIVATE_KEY: return n >= 10 && memmem(t, n, "-----BEGIN", 10) != NULL;
   case DET_PHONE_FR: case DET_PHONE: case DET_NIR: case DET_INE: case DET_IBAN: case DET_CARD:
   case DET_SIREN: case DET_SIRET:
-    if (*has_digit < 0) {
-      *has_digit = 0;
-      for (size_t i = 0; i < n; i++)
-        if ((unsigned char)(t[i] - '0') < 10) {
-          *has_digit = 1;
-          break;
-        }
-    }
+    if (*has_digit < 0) *has_digit = det_next_digit(t, n, 0) < n;
     return *has_digit;
   default: return 1;
   }
@@ -325,6 +318,16 @@ static ch_status hit(ch_scanner *s, const rt_atom *at, size_t f, size_t end, uns
   return add_raw(s, at->pattern, s->ring_org[b % CH_RING], (uint32_t)end);
 }
 
+/* Every atom that ends at the automaton state whose row is `row`. */
+static ch_status hits(ch_scanner *s, uint32_t row, size_t f, size_t end, unsigned next) {
+  const rt_ac *ac = &s->c->ac;
+  for (uint32_t o = ac->out_first[row / ac->nclass]; o != CHB_NONE; o = ac->out_next[o]) {
+    ch_status r = hit(s, &s->c->atoms[ac->out_atom[o]], f, end, next);
+    if (r) return r;
+  }
+  return CH_OK;
+}
+
 /* Prefilter pass over the input, folding it on the fly exactly as the
  * folded view would (norm_fold_at): ASCII goes straight through the
  * automaton, whose byte classes fold case; other code points are folded
@@ -336,10 +339,9 @@ static ch_status prefilter(ch_scanner *s) {
   const unsigned char *t = (const unsigned char *)s->text;
   size_t n = s->text_len;
   if (!ac->nstates || !c->natoms) return CH_OK;
-  const uint32_t ncls = ac->nclass;
-  const uint32_t *delta = ac->delta, *out_first = ac->out_first;
+  const uint32_t *delta = ac->delta;
   const uint8_t *cls = ac->cls;
-  uint32_t row = 0; /* current state * ncls */
+  uint32_t row = 0; /* current state * nclass */
   size_t f = 0;     /* folded bytes so far */
   for (size_t i = 0; i < n;) {
     unsigned char b = t[i];
@@ -352,10 +354,8 @@ static ch_status prefilter(ch_scanner *s) {
       i++;
       if (!(v & AC_OUT)) continue;
       unsigned next = i < n && t[i] < 0x80 ? t[i] : folded_byte_from(t, n, i);
-      for (uint32_t o = out_first[row / ncls]; o != CHB_NONE; o = ac->out_next[o]) {
-        ch_status r = hit(s, &c->atoms[ac->out_atom[o]], f, i, next);
-        if (r) return r;
-      }
+      ch_status r = hits(s, row, f, i, next);
+      if (r) return r;
       continue;
     }
     char fb[4];
@@ -371,10 +371,8 @@ static ch_status prefilter(ch_scanner *s) {
        * the code point starts, as the folded view's map says */
       size_t end = j + 1 < l ? i : i + adv;
       unsigned next = j + 1 < l ? (unsigned char)fb[j + 1] : folded_byte_from(t, n, i + adv);
-      for (uint32_t o = out_first[row / ncls]; o != CHB_NONE; o = ac->out_next[o]) {
-        ch_status r = hit(s, &c->atoms[ac->out_atom[o]], f, end, next);
-        if (r) return r;
-      }
+      ch_status r = hits(s, row, f, end, next);
+      if (r) return r;
     }
     i += adv;
   }
