@@ -222,7 +222,9 @@ FUZZ_SEEDS_fuzz_scan ?= examples/submissions
 FUZZ_SEEDS_fuzz_extract ?= build-fuzz/seeds/extract
 FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
-build-fuzz/%: fuzz/%.c
+# Relinked when any library source changes, not only the target's own.
+FUZZ_DEPS := $(RT_SRC) $(CC_SRC) $(EX_SRC) $(wildcard runtime/*.h compiler/*.h extract/*.h include/*.h grammar/*)
+build-fuzz/%: fuzz/%.c $(FUZZ_DEPS)
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 CFLAGS="$(FUZZ_CFLAGS)" \
 	  build-fuzz/libcharter.a build-fuzz/libcharterc.a build-fuzz/libchextract.a
 	clang -std=c11 -g -O1 -Iinclude -I. -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined \
@@ -284,7 +286,7 @@ coverage:
 # on any error or leak, which fails the test that ran it) and keep a log per
 # process; any non-empty log fails the target too.  VALGRIND=1 tells the
 # scripts to skip the cases that only measure time or size (100 MB inputs,
-# the load test) and to allow for memcheck's slowness.
+# the gateway's RSS checks) and to allow for memcheck's slowness.
 VG := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
   --trace-children=no --child-silent-after-fork=yes
 valgrind: all $(TEST_BINS) gateway-tools

@@ -10,11 +10,6 @@ fail=0
 status=0
 for t in "$dir"/*.sh; do
   case "$(basename "$t")" in run.sh|lib.sh) continue ;; esac
-  # The gateway's script measures RSS and load, which memcheck distorts;
-  # the gateway runs under ASan and LeakSanitizer in make asan instead.
-  if [ -n "${VALGRIND:-}" ] && [ "$(basename "$t")" = gateway.sh ]; then
-    echo "gateway: skipped under memcheck (make asan covers it)"; continue
-  fi
   out=$(sh "$t" 2>&1)
   rc=$?
   printf '%s\n' "$out"
