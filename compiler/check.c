@@ -124,7 +124,7 @@ static void check_regex(ck *k, const m_source *s) {
   if (atoms_nested_quantifier(s->text))
     cc_warning(k->cc, s->loc, "nested quantifier: this pattern risks catastrophic backtracking (it will hit the match limit on long inputs)");
   char atoms[ATOM_MAX_BRANCHES][ATOM_MAX];
-  int na = atoms_extract(s->text, (opts & PCRE2_EXTENDED) != 0, atoms, ATOM_MAX_BRANCHES);
+  int na = atoms_extract(s->text, (opts & PCRE2_EXTENDED) != 0, atoms, NULL, ATOM_MAX_BRANCHES);
   if (na == 0) {
     cc_warning(k->cc, s->loc, "pattern has no literal for the prefilter: it will run on every scan (slow); add a literal word");
     return;

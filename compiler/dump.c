@@ -36,6 +36,22 @@ static const unsigned char *rec(const img *m, unsigned kind, uint32_t i) {
   return m->sec[kind] + (size_t)i * 4 * chb_record_words(kind);
 }
 
+/* A regex's prefilter atoms and what the scanner does when one hits: try
+ * match starts up to `reach` bytes before it, or run over the whole text. */
+static void dump_atoms(const img *m, uint32_t pat, FILE *out) {
+  uint32_t reach = 0, n = 0;
+  for (uint32_t a = 0; a < count(m, CHB_SEC_ATOM); a++) {
+    const unsigned char *r = rec(m, CHB_SEC_ATOM, a);
+    if (chb_rd32(r + 4 * CHB_ATOM_PATTERN) != pat) continue;
+    fprintf(out, "%s\"%s\"", n++ ? ", " : "      atoms ", str(m, r, CHB_ATOM_TEXT));
+    uint32_t ra = chb_rd32(r + 4 * CHB_ATOM_REACH);
+    if (ra == CHB_NONE || (reach != CHB_NONE && ra > reach)) reach = ra;
+  }
+  if (!n) return;
+  if (reach == CHB_NONE) fprintf(out, "; on a hit: the whole text\n");
+  else fprintf(out, "; on a hit: starts up to %" PRIu32 " bytes before it\n", reach);
+}
+
 static const char *fact_name(const img *m, uint32_t f) {
   if (f >= count(m, CHB_SEC_FACT)) return "?";
   return str(m, rec(m, CHB_SEC_FACT, f), CHB_FACT_ID);
@@ -123,6 +139,7 @@ int dump_chb(const unsigned char *p, size_t n, FILE *out) {
       uint32_t near = chb_rd32(q + 4 * CHB_PAT_NEAR_FACT);
       if (near != CHB_NONE) fprintf(out, "  near %s within %" PRIu32, fact_name(&m, near), chb_rd32(q + 4 * CHB_PAT_NEAR_DIST));
       fprintf(out, "  ; line %" PRIu32 "\n", chb_rd32(q + 4 * CHB_PAT_LINE));
+      if (k == CHB_PAT_REGEX) dump_atoms(&m, pi, out);
     }
   }
   fprintf(out, "; prefilter atoms: %" PRIu32 "\n", count(&m, CHB_SEC_ATOM));

@@ -136,7 +136,7 @@ static uint32_t regex_flags(const char *f) {
   return r;
 }
 
-static void put_atom(em *e, uint32_t pat, const char *text) {
+static void put_atom(em *e, uint32_t pat, const char *text, uint32_t reach) {
   size_t n = strlen(text);
   char *folded = arena_alloc(&e->cc->arena, NORM_CLEAN_CAP(n));
   if (!folded) {
@@ -144,10 +144,17 @@ static void put_atom(em *e, uint32_t pat, const char *text) {
     return;
   }
   size_t fl = norm_fold_str(text, n, folded);
+  /* A hit starts at the first character that folds to something: if the
+   * atom's first one folds to nothing, the hit lies further than reach. */
+  char first[16];
+  size_t cl = 1;
+  while (cl < n && ((unsigned char)text[cl] & 0xc0) == 0x80) cl++;
+  if (norm_fold_str(text, cl, first) == 0) reach = CHB_NONE;
   buf *a = &e->sec[CHB_SEC_ATOM];
   put32(e, a, pat);
   put32(e, a, intern(e, folded, fl));
   put32(e, a, (uint32_t)fl);
+  put32(e, a, reach);
 }
 
 static void emit_source(em *e, uint32_t fact, const m_source *s) {
@@ -157,6 +164,7 @@ static void emit_source(em *e, uint32_t fact, const m_source *s) {
   const char *text = s->text;
   size_t tlen = strlen(text);
   char atoms[ATOM_MAX_BRANCHES][ATOM_MAX];
+  uint32_t reach[ATOM_MAX_BRANCHES];
   int na = 0;
   if (s->kind == CHB_PAT_WORD) {
     char *folded = arena_alloc(&e->cc->arena, NORM_CLEAN_CAP(tlen));
@@ -174,7 +182,7 @@ static void emit_source(em *e, uint32_t fact, const m_source *s) {
     tlen = fl - b0;
   } else if (s->kind == CHB_PAT_REGEX) {
     flags = regex_flags(s->flags);
-    na = atoms_extract(text, (flags & CHB_PATF_EXTENDED) != 0, atoms, ATOM_MAX_BRANCHES);
+    na = atoms_extract(text, (flags & CHB_PATF_EXTENDED) != 0, atoms, reach, ATOM_MAX_BRANCHES);
     if (na == 0) flags |= CHB_PATF_ALWAYS;
   } else {
     flags |= CHB_PATF_ALWAYS;
@@ -197,8 +205,9 @@ static void emit_source(em *e, uint32_t fact, const m_source *s) {
     put32(e, a, idx);
     put32(e, a, intern(e, text, tlen));
     put32(e, a, (uint32_t)tlen);
+    put32(e, a, 0); /* a word is its own match */
   }
-  for (int i = 0; i < na; i++) put_atom(e, idx, atoms[i]);
+  for (int i = 0; i < na; i++) put_atom(e, idx, atoms[i], reach[i] == ATOM_UNBOUNDED ? CHB_NONE : reach[i]);
 }
 
 static uint32_t emit_fact(em *e, const char *id, const char *title, uint32_t kind,

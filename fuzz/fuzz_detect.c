@@ -14,7 +14,10 @@
  *     (norm_fold_at) equals the folded view; a text norm_is_clean accepts
  *     is its own clean view;
  *   - every detector: spans inside [0, len), non-empty, increasing and
- *     non-overlapping, on both the clean view and the raw input.
+ *     non-overlapping, on both the clean view and the raw input;
+ *   - a detector with triggers, run only where a trigger starts in the
+ *     folded view (mapped to the clean view as the scanner maps prefilter
+ *     hits), finds exactly the spans of a whole-text scan.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,6 +49,77 @@ static void run_detectors(const char *t, size_t len) {
   for (int id = 0; id < DET_COUNT_; id++) {
     span_check c = {len, 0};
     det_scan(id, t, len, check_span, &c);
+  }
+}
+
+typedef struct spans {
+  size_t n, s[256], e[256];
+} spans;
+
+static int keep_span(void *ud, size_t s, size_t e) {
+  spans *k = ud;
+  if (k->n < 256) k->s[k->n] = s, k->e[k->n] = e;
+  k->n++;
+  return 0;
+}
+
+/* The scanner's path for detectors with triggers: trigger starts found in
+ * the folded view, mapped to the clean view by its map (first clean byte
+ * at or after the input offset), and det_scan_at there. */
+static int ascii_alnum(unsigned c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
+
+/* Input offset the scanner gives as the end of a hit whose last folded
+ * byte is f->text[e]: after its code point, or at the code point's start
+ * when the hit ends inside its fold ("ss" of a sharp s). */
+static size_t hit_end(const uint8_t *in, size_t size, const norm_view *f, size_t e) {
+  size_t o = f->map[e], first = e, adv;
+  while (first > 0 && f->map[first - 1] == o) first--;
+  char b[4];
+  size_t l = norm_fold_at(in, size, o, b, &adv);
+  return e - first + 1 < l ? o : o + adv;
+}
+
+static void check_triggers(const uint8_t *in, size_t size, const norm_view *c, const norm_view *f) {
+  static uint32_t pos[1 << 16];
+  char trig[64][256];
+  size_t tl[64];
+  unsigned tf[64];
+  for (int id = 0; id < DET_COUNT_; id++) {
+    size_t nt = 0, np = 0;
+    while (nt < 64 && (tl[nt] = det_trigger(id, nt, trig[nt], &tf[nt])) > 0) nt++;
+    if (!nt) continue;
+    for (size_t fo = 0; fo < f->len && np < sizeof pos / sizeof *pos; fo++) {
+      size_t k = 0;
+      for (; k < nt; k++) {
+        if (fo + tl[k] > f->len || memcmp(f->text + fo, trig[k], tl[k])) continue;
+        size_t o = f->map[fo], end = hit_end(in, size, f, fo + tl[k] - 1);
+        if ((tf[k] & DET_TRIG_START) && o > 0 && ascii_alnum(in[o - 1])) continue;
+        if ((tf[k] & DET_TRIG_END) && end < size && ascii_alnum(in[end])) continue;
+        break;
+      }
+      if (k == nt) continue;
+      size_t lo = 0, hi = c->len;
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->map[mid] < f->map[fo]) lo = mid + 1;
+        else hi = mid;
+      }
+      pos[np++] = (uint32_t)lo;
+    }
+    if (np == sizeof pos / sizeof *pos) continue;
+    for (size_t i = 1; i < np; i++) /* in order of start, as the scanner sorts them */
+      for (size_t j = i; j > 0 && pos[j - 1] > pos[j]; j--) {
+        uint32_t x = pos[j];
+        pos[j] = pos[j - 1];
+        pos[j - 1] = x;
+      }
+    static spans a, b;
+    a.n = b.n = 0;
+    det_scan(id, c->text, c->len, keep_span, &a);
+    det_scan_at(id, c->text, c->len, pos, np, keep_span, &b);
+    if (a.n != b.n) abort();
+    for (size_t i = 0; i < a.n && i < 256; i++)
+      if (a.s[i] != b.s[i] || a.e[i] != b.e[i]) abort();
   }
 }
 
@@ -86,6 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (al != f.len || memcmp(again, f.text, al)) abort();
   run_detectors(c.text, c.len);
   run_detectors((const char *)data, size);
+  check_triggers(data, size, &c, &f);
 done:
   free(again);
   free(str);

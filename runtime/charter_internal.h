@@ -53,6 +53,9 @@ typedef struct rt_pattern {
   int det;            /* detector id for CHB_PAT_DETECT */
   pcre2_code *re;     /* for CHB_PAT_REGEX; shared, read-only */
   uint32_t natoms;
+  uint32_t ntrig;     /* detector triggers among the atoms (load.c) */
+  uint32_t reach;     /* a regex: the most bytes before any atom (the
+                         atoms' largest reach), CHB_NONE if unbounded */
 } rt_pattern;
 
 typedef struct rt_rule {
@@ -83,6 +86,8 @@ typedef struct rt_atom {
   uint32_t pattern;
   uint32_t len;
   const unsigned char *text; /* folded, in the image */
+  unsigned trig;             /* a detector trigger's DET_TRIG_* flags */
+  uint32_t reach;            /* CHB_ATOM_REACH */
 } rt_atom;
 
 struct ch_charter {
@@ -106,8 +111,9 @@ struct ch_charter {
   uint32_t nfacts;
   rt_pattern *patterns;
   uint32_t npatterns;
-  rt_atom *atoms;
+  rt_atom *atoms;     /* the image's atoms, then detector triggers */
   uint32_t natoms;
+  unsigned char *trig_text;
   rt_rule *rules;
   uint32_t nrules;
   const unsigned char *lines; /* LINE section records */
@@ -186,6 +192,15 @@ struct ch_scanner {
   uint32_t ring_org[CH_RING];
   unsigned char ring_b[CH_RING];
   uint8_t *pat_candidate; /* per pattern: 1 when its atom hit or ALWAYS */
+  /* places where a regex or a detector with triggers must run: from the
+   * prefilter's hits, as input offsets [start, end] of atom starts (near
+   * hits of one regex are merged); see add_place in scan.c */
+  rt_match *place;
+  size_t place_cap, place_len;
+  uint32_t *place_last;   /* per pattern: 1 + index of its last place, or 0 */
+  uint8_t *place_all;     /* per pattern: run over the whole text instead */
+  uint32_t *place_lo, *place_hi; /* one pattern's places in the clean view */
+  int no_places;          /* tests: run every candidate over the whole text */
   rt_match *raw;          /* matches per pattern, bump-allocated */
   uint32_t *raw_first, *raw_n; /* per pattern: slice of raw */
   size_t raw_cap, raw_len;

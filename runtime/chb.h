@@ -31,7 +31,7 @@
 
 #define CHB_MAGIC "\x89" "CHB\r\n\x1a\n"
 #define CHB_MAGIC_LEN 8
-#define CHB_FORMAT_VERSION 1u
+#define CHB_FORMAT_VERSION 2u
 #define CHB_PROBE 0x01020304u
 #define CHB_HEADER_SIZE 32u
 #define CHB_NONE 0xffffffffu
@@ -132,7 +132,10 @@ enum {
 /* ATOM: a literal (already case- and accent-folded) whose presence in the
  * folded text is necessary for PATTERN to match.  A pattern with atoms runs
  * only when one of them hits; sorted by pattern index. */
-enum { CHB_ATOM_PATTERN = 0, CHB_ATOM_TEXT = 1, CHB_ATOM_N = 3 };
+/* REACH: the most bytes a match of a regex spans before this atom starts,
+ * or NONE (unbounded); the scanner then runs the regex only at starts in
+ * [hit - reach, hit].  0 for a word. */
+enum { CHB_ATOM_PATTERN = 0, CHB_ATOM_TEXT = 1, CHB_ATOM_REACH = 3, CHB_ATOM_N = 4 };
 
 /* RULE.  SCOPE is a mask of CH_SCOPE_*; ACTION is ch_action; ACTION_ARG is
  * the fact index to redact (NONE otherwise); CODE is (offset, length) into

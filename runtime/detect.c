@@ -774,23 +774,28 @@ static size_t ine_at(const unsigned char *t, size_t n, size_t i, size_t *next) {
 /* An INE counts only after its label (ine_label_before), so the scan looks
  * for labels and tries only the tokens that start within 48 bytes after
  * one, each once, in order; ine_label_before still decides. */
+static int ine_label_at(const unsigned char *t, size_t n, size_t p) {
+  return (ieq(t, n, p, "ine", 3) && !word_before(t, p) && !word_at(t, n, p + 3)) ||
+         ieq(t, n, p, "identifiant national", 20);
+}
+
+/* The tokens after a label at p, each once (*tried moves past them). */
+static void ine_after_label(const unsigned char *t, size_t n, size_t p, size_t *tried, emitter *e) {
+  size_t from = p + 3 > *tried ? p + 3 : *tried, to = p + 48 < n ? p + 48 : n;
+  for (size_t i = from; i <= to && i < n && !e->stop; i++) {
+    if (!is_alnum(t[i]) || word_before(t, i)) continue;
+    size_t next, end = ine_at(t, n, i, &next);
+    if (end && ine_label_before(t, n, i)) emit(e, i, end);
+    i = next - 1;
+    *tried = next;
+  }
+  if (*tried < to + 1) *tried = to + 1;
+}
+
 static void scan_ine(const unsigned char *t, size_t n, emitter *e) {
   size_t tried = 0; /* tokens starting below this were tried */
-  for (size_t p = 0; p + 3 <= n && !e->stop; p++) {
-    if ((t[p] | 32) != 'i') continue;
-    int label = (ieq(t, n, p, "ine", 3) && !word_before(t, p) && !word_at(t, n, p + 3)) ||
-                ieq(t, n, p, "identifiant national", 20);
-    if (!label) continue;
-    size_t from = p + 3 > tried ? p + 3 : tried, to = p + 48 < n ? p + 48 : n;
-    for (size_t i = from; i <= to && i < n && !e->stop; i++) {
-      if (!is_alnum(t[i]) || word_before(t, i)) continue;
-      size_t next, end = ine_at(t, n, i, &next);
-      if (end && ine_label_before(t, n, i)) emit(e, i, end);
-      i = next - 1;
-      tried = next;
-    }
-    if (tried < to + 1) tried = to + 1;
-  }
+  for (size_t p = 0; p + 3 <= n && !e->stop; p++)
+    if ((t[p] | 32) == 'i' && ine_label_at(t, n, p)) ine_after_label(t, n, p, &tried, e);
 }
 
 /* ------------------------------------------------------------ API keys */
@@ -932,38 +937,43 @@ static size_t jwt_at(const unsigned char *t, size_t n, size_t i) {
 static void pair_add(uint8_t *set, unsigned a, unsigned b) { set[PAIR_BIT(a, b) >> 3] |= (uint8_t)(1u << (PAIR_BIT(a, b) & 7)); }
 static int pair_has(const uint8_t *set, unsigned a, unsigned b) { return set[PAIR_BIT(a, b) >> 3] >> (PAIR_BIT(a, b) & 7) & 1; }
 
+/* The key or token starting at t[i] (a letter at a token start), or 0:
+ * its end. */
+static size_t api_key_at(const unsigned char *t, size_t n, size_t i) {
+  unsigned c = t[i];
+  size_t end = 0;
+  if (c == 'e' && i + 3 < n && t[i + 1] == 'y' && t[i + 2] == 'J') end = jwt_at(t, n, i);
+  for (size_t k = 0; !end && k < sizeof api_keys / sizeof *api_keys; k++) {
+    const char *pre = api_keys[k].prefix;
+    if ((unsigned char)pre[0] != c) continue; /* cheap test first: this runs at every word */
+    size_t pl = strlen(pre);
+    if (i + pl > n || memcmp(t + i, pre, pl)) continue;
+    size_t b = i + pl, j = b, digits = 0, letters = 0;
+    while (j < n && in_cs(api_keys[k].cs, t[j]) && j - b <= api_keys[k].max) {
+      digits += is_digit(t[j]) != 0;
+      letters += is_alpha(t[j]) != 0;
+      j++;
+    }
+    size_t len = j - b;
+    if (len < api_keys[k].min || len > api_keys[k].max) break; /* a longer prefix never follows */
+    if (j < n && (token_char(t[j]) || in_cs(api_keys[k].cs, t[j]))) break;
+    if (api_keys[k].mixed && (!digits || !letters)) break;
+    if (!looks_random(t + b, len)) break;
+    end = j;
+  }
+  return end;
+}
+
+static int api_key_start(const unsigned char *t, size_t i) { return is_alpha(t[i]) && !(i > 0 && token_char(t[i - 1])); }
+
 static void scan_api_key(const unsigned char *t, size_t n, emitter *e) {
   uint8_t pairs[512] = {0};
   pair_add(pairs, 'e', 'y'); /* JWT */
   for (size_t k = 0; k < sizeof api_keys / sizeof *api_keys; k++)
     pair_add(pairs, (unsigned char)api_keys[k].prefix[0], (unsigned char)api_keys[k].prefix[1]);
   for (size_t i = 0; i < n && !e->stop; i++) {
-    unsigned c = t[i];
-    if (!is_alpha(c) || (i > 0 && token_char(t[i - 1]))) continue;
-    if (i + 1 >= n || !pair_has(pairs, c, t[i + 1])) {
-      while (i + 1 < n && token_char(t[i + 1])) i++;
-      continue;
-    }
-    size_t end = 0;
-    if (c == 'e' && i + 3 < n && t[i + 1] == 'y' && t[i + 2] == 'J') end = jwt_at(t, n, i);
-    for (size_t k = 0; !end && k < sizeof api_keys / sizeof *api_keys; k++) {
-      const char *pre = api_keys[k].prefix;
-      if ((unsigned char)pre[0] != c) continue; /* cheap test first: this runs at every word */
-      size_t pl = strlen(pre);
-      if (i + pl > n || memcmp(t + i, pre, pl)) continue;
-      size_t b = i + pl, j = b, digits = 0, letters = 0;
-      while (j < n && in_cs(api_keys[k].cs, t[j]) && j - b <= api_keys[k].max) {
-        digits += is_digit(t[j]) != 0;
-        letters += is_alpha(t[j]) != 0;
-        j++;
-      }
-      size_t len = j - b;
-      if (len < api_keys[k].min || len > api_keys[k].max) break; /* a longer prefix never follows */
-      if (j < n && (token_char(t[j]) || in_cs(api_keys[k].cs, t[j]))) break;
-      if (api_keys[k].mixed && (!digits || !letters)) break;
-      if (!looks_random(t + b, len)) break;
-      end = j;
-    }
+    if (!api_key_start(t, i)) continue;
+    size_t end = i + 1 < n && pair_has(pairs, t[i], t[i + 1]) ? api_key_at(t, n, i) : 0;
     if (end) {
       emit(e, i, end);
       i = end - 1;
@@ -1117,55 +1127,68 @@ static int pw_value_ok(const unsigned char *v, size_t len, int strong, int quote
   return digit || sym || (upper_inside && lower) || (upper && !lower && len >= 6 && digit);
 }
 
+/* The password introduced by a keyword at t[i] (a letter at a word
+ * start), or 0; its span in *vs..return value. */
+static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
+  unsigned lc = is_upper(t[i]) ? t[i] + 32u : t[i];
+  for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++) {
+    const char *kw = pw_keywords[k].kw;
+    if ((unsigned char)kw[0] != lc) continue; /* cheap test first: this runs at every word */
+    size_t l = strlen(kw);
+    if (!ieq(t, n, i, kw, l)) continue;
+    size_t j = i + l;
+    if (j < n && is_alnum(t[j])) continue;
+    if (j < n && (t[j] == '"' || t[j] == '\'')) j++; /* JSON / dict key */
+    while (j < n && (t[j] == ' ' || t[j] == '\t') && j - i - l < 8) j++;
+    int strong;
+    if (j + 1 < n && t[j] == ':' && t[j + 1] == '=') j += 2, strong = 1;
+    else if (j + 1 < n && t[j] == '=' && t[j + 1] == '>') j += 2, strong = 1;
+    else if (j < n && t[j] == '=') j++, strong = 1;
+    else if (j < n && t[j] == ':') j++, strong = 0;
+    else if (ieq(t, n, j, "is ", 3)) j += 3, strong = 0;
+    else if (ieq(t, n, j, "est ", 4)) j += 4, strong = 0;
+    else if (ieq(t, n, j, "c'est ", 6)) j += 6, strong = 0;
+    else continue;
+    if (pw_keywords[k].strong_only && !strong) continue;
+    /* "password=x" glued is config; "password = x" too */
+    while (j < n && (t[j] == ' ' || t[j] == '\t')) j++;
+    unsigned q = j < n && (t[j] == '"' || t[j] == '\'' || t[j] == '`') ? t[j] : 0;
+    size_t s = q ? j + 1 : j, m = s;
+    if (q) {
+      while (m < n && t[m] != q && t[m] != '\n' && m - s <= 128) m++;
+      if (m >= n || t[m] != q) continue; /* unterminated: not a value */
+    } else {
+      while (m < n && t[m] > ' ' && m - s <= 128) m++;
+    }
+    size_t end = m;
+    if (!q)
+      while (end > s && in_set(t[end - 1], ".,;)\"'")) end--;
+    if (pw_value_ok(t + s, end - s, strong || q, q != 0)) {
+      *vs = s;
+      return end;
+    }
+    return 0;
+  }
+  return 0;
+}
+
+static int password_start(const unsigned char *t, size_t i) { return is_alpha(t[i]) && !(i > 0 && is_alnum(t[i - 1])); }
+
 static void scan_password(const unsigned char *t, size_t n, emitter *e) {
   uint8_t pairs[512] = {0}; /* keywords' first two letters, lower case */
   for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++)
     pair_add(pairs, (unsigned char)pw_keywords[k].kw[0], (unsigned char)pw_keywords[k].kw[1]);
   for (size_t i = 0; i < n && !e->stop; i++) {
-    unsigned c = t[i];
-    if (!is_alpha(c) || (i > 0 && is_alnum(t[i - 1]))) continue;
-    unsigned lc = is_upper(c) ? c + 32 : c;
+    if (!password_start(t, i)) continue;
+    unsigned c = t[i], lc = is_upper(c) ? c + 32 : c;
     if (i + 1 >= n || !pair_has(pairs, lc, is_upper(t[i + 1]) ? t[i + 1] + 32u : t[i + 1])) {
       while (i + 1 < n && is_alnum(t[i + 1])) i++; /* the rest of the word */
       continue;
     }
-    for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++) {
-      const char *kw = pw_keywords[k].kw;
-      if ((unsigned char)kw[0] != lc) continue; /* cheap test first: this runs at every word */
-      size_t l = strlen(kw);
-      if (!ieq(t, n, i, kw, l)) continue;
-      size_t j = i + l;
-      if (j < n && is_alnum(t[j])) continue;
-      if (j < n && (t[j] == '"' || t[j] == '\'')) j++; /* JSON / dict key */
-      while (j < n && (t[j] == ' ' || t[j] == '\t') && j - i - l < 8) j++;
-      int strong;
-      if (j + 1 < n && t[j] == ':' && t[j + 1] == '=') j += 2, strong = 1;
-      else if (j + 1 < n && t[j] == '=' && t[j + 1] == '>') j += 2, strong = 1;
-      else if (j < n && t[j] == '=') j++, strong = 1;
-      else if (j < n && t[j] == ':') j++, strong = 0;
-      else if (ieq(t, n, j, "is ", 3)) j += 3, strong = 0;
-      else if (ieq(t, n, j, "est ", 4)) j += 4, strong = 0;
-      else if (ieq(t, n, j, "c'est ", 6)) j += 6, strong = 0;
-      else continue;
-      if (pw_keywords[k].strong_only && !strong) continue;
-      /* "password=x" glued is config; "password = x" too */
-      while (j < n && (t[j] == ' ' || t[j] == '\t')) j++;
-      unsigned q = j < n && (t[j] == '"' || t[j] == '\'' || t[j] == '`') ? t[j] : 0;
-      size_t s = q ? j + 1 : j, m = s;
-      if (q) {
-        while (m < n && t[m] != q && t[m] != '\n' && m - s <= 128) m++;
-        if (m >= n || t[m] != q) continue; /* unterminated: not a value */
-      } else {
-        while (m < n && t[m] > ' ' && m - s <= 128) m++;
-      }
-      size_t end = m;
-      if (!q)
-        while (end > s && in_set(t[end - 1], ".,;)\"'")) end--;
-      if (pw_value_ok(t + s, end - s, strong || q, q != 0)) {
-        emit(e, s, end);
-        i = end - 1;
-      }
-      break;
+    size_t vs, end = password_at(t, n, i, &vs);
+    if (end) {
+      emit(e, vs, end);
+      i = end - 1;
     }
   }
 }
@@ -1190,5 +1213,53 @@ void det_scan(int id, const char *text, size_t len, det_emit_fn fn, void *ud) {
   case DET_PRIVATE_KEY: scan_private_key(t, len, &e); break;
   case DET_PASSWORD: scan_password(t, len, &e); break;
   default: break;
+  }
+}
+
+/* Triggers come from the very tables the detectors test, folded as the
+ * prefilter folds text (lower case, accents dropped), so every place a
+ * detector can fire holds one: a keyword, a key prefix, a label.  The
+ * flags say what the detector then requires around it. */
+size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
+  const char *w = NULL;
+  static const char *const ine_labels[] = {"ine", "identifiant national"};
+  *flags = 0;
+  switch (id) {
+  case DET_PASSWORD: /* password_start, and no letter or digit after the keyword */
+    if (k < sizeof pw_keywords / sizeof *pw_keywords) w = pw_keywords[k].kw, *flags = DET_TRIG_START | DET_TRIG_END;
+    break;
+  case DET_API_KEY: /* api_key_start */
+    if (k < sizeof api_keys / sizeof *api_keys) w = api_keys[k].prefix;
+    else if (k == sizeof api_keys / sizeof *api_keys) w = "eyJ"; /* JWT */
+    *flags = DET_TRIG_START;
+    break;
+  case DET_INE: /* "ine" is a whole word; "identifiant national" may stand anywhere */
+    if (k < sizeof ine_labels / sizeof *ine_labels) w = ine_labels[k], *flags = k ? 0 : DET_TRIG_START | DET_TRIG_END;
+    break;
+  default: break;
+  }
+  return w ? norm_fold_str(w, strlen(w), buf) : 0;
+}
+
+void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size_t npos, det_emit_fn fn, void *ud) {
+  if (!text || !fn) return;
+  const unsigned char *t = (const unsigned char *)text;
+  emitter e = {fn, ud, 0, 0};
+  size_t tried = 0; /* INE: tokens starting below this were tried */
+  for (size_t k = 0; k < npos && !e.stop; k++) {
+    size_t i = pos[k], vs, end;
+    if (i >= len || (k && pos[k - 1] == i)) continue;
+    switch (id) {
+    case DET_PASSWORD: /* the whole scan resumes after a value: so do we */
+      if (i >= e.last_end && password_start(t, i) && (end = password_at(t, len, i, &vs))) emit(&e, vs, end);
+      break;
+    case DET_API_KEY:
+      if (i >= e.last_end && api_key_start(t, i) && (end = api_key_at(t, len, i))) emit(&e, i, end);
+      break;
+    case DET_INE:
+      if (i + 3 <= len && ine_label_at(t, len, i)) ine_after_label(t, len, i, &tried, &e);
+      break;
+    default: det_scan(id, text, len, fn, ud); return;
+    }
   }
 }

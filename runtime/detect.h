@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CH_DETECTORS(X)                                                    \
   X(EMAIL, "email", "EMAIL")             /* RFC 5321-ish address */        \
@@ -45,6 +46,22 @@ typedef int (*det_emit_fn)(void *user_data, size_t start, size_t end);
  * start order and do not overlap. */
 void det_scan(int id, const char *text, size_t len, det_emit_fn emit,
               void *user_data);
+/* The k-th trigger of detector `id`, folded (normalize.h) into buf (at
+ * least 4 * 32 bytes): its length, or 0 past the last one.  A detector
+ * with triggers fires only where one of them starts in the folded text, so
+ * the scanner finds them with the prefilter and calls det_scan_at there;
+ * one without (0 at k = 0) scans the whole text.  *flags: DET_TRIG_START
+ * when the detector never fires if the byte before the trigger is an ASCII
+ * letter or digit, DET_TRIG_END the same for the byte after it (such a
+ * byte is the same in the input and in the clean view, so the scanner
+ * may test the input). */
+enum { DET_TRIG_START = 1, DET_TRIG_END = 2 };
+size_t det_trigger(int id, size_t k, char *buf, unsigned *flags);
+/* Detector `id` run only at the clean-view offsets pos[0..npos), where a
+ * trigger starts (ascending; repeats allowed): the same spans as det_scan
+ * when pos holds every place a trigger starts. */
+void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos,
+                 size_t npos, det_emit_fn emit, void *user_data);
 /* The first offset >= i holding an ASCII digit, or n (eight bytes per
  * step); the scanner uses it to skip the digit detectors on digit-free
  * text. */

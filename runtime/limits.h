@@ -52,6 +52,13 @@
 /* Matches recorded per pattern per scan: more would let one common word
  * flood the match store (and the report) on a 1 GB input. */
 #define CH_MAX_MATCHES_PER_PATTERN 4096
+/* Places kept for the regexes and detectors that run only where their
+ * atoms hit (12 bytes each), for an input of n bytes; past this many, a
+ * pattern that needs one more runs over the whole text instead (same
+ * result, bounded memory). */
+#define CH_MAX_PLACES(n) (4096 + (n) / 32)
+/* The largest reach the loader accepts (the compiler's own cap). */
+#define CH_MAX_REACH 65536u
 /* Evidence spans kept per finding. */
 #define CH_MAX_EVIDENCE 32
 

@@ -138,6 +138,37 @@ static ch_status parse_header(ld *l, const unsigned char *p, size_t n) {
   return CH_OK;
 }
 
+/* Detectors with triggers (detect.h) get them as extra atoms after the
+ * image's own, so the one prefilter pass also finds where they may fire
+ * and they run only there instead of over the whole text. */
+static ch_status add_triggers(ch_charter *c) {
+  const ch_allocator *a = c->alloc;
+  char buf[256];
+  unsigned fl;
+  size_t n = 0, bytes = 0;
+  for (uint32_t i = 0; i < c->npatterns; i++) {
+    if (c->patterns[i].kind != CHB_PAT_DETECT) continue;
+    for (size_t k = 0, l; (l = det_trigger(c->patterns[i].det, k, buf, &fl)) > 0; k++) n++, bytes += l;
+  }
+  if (!n) return CH_OK;
+  rt_atom *at = ch_realloc(a, c->atoms, (c->natoms + n + 1) * sizeof *at);
+  if (!at) return CH_E_NOMEM;
+  c->atoms = at;
+  c->trig_text = ch_malloc(a, bytes);
+  if (!c->trig_text) return CH_E_NOMEM;
+  unsigned char *w = c->trig_text;
+  for (uint32_t i = 0; i < c->npatterns; i++) {
+    if (c->patterns[i].kind != CHB_PAT_DETECT) continue;
+    for (size_t k = 0, l; (l = det_trigger(c->patterns[i].det, k, buf, &fl)) > 0; k++) {
+      memcpy(w, buf, l);
+      c->atoms[c->natoms++] = (rt_atom){i, (uint32_t)l, w, fl, 0};
+      c->patterns[i].ntrig++;
+      w += l;
+    }
+  }
+  return CH_OK;
+}
+
 static ch_status build_tables(ld *l) {
   ch_charter *c = l->c;
   const ch_allocator *a = c->alloc;
@@ -278,16 +309,26 @@ static ch_status build_tables(ld *l) {
     c->atoms[i].pattern = chb_rd32(r + 4 * CHB_ATOM_PATTERN);
     c->atoms[i].len = s.len;
     c->atoms[i].text = (const unsigned char *)s.s;
+    c->atoms[i].reach = chb_rd32(r + 4 * CHB_ATOM_REACH);
+    if (c->atoms[i].reach != CHB_NONE && c->atoms[i].reach > CH_MAX_REACH)
+      return fail(l, CH_E_CORRUPT, "bad reach %u in atom %u", c->atoms[i].reach, i);
     if (c->atoms[i].pattern >= c->npatterns) return fail(l, CH_E_CORRUPT, "pattern index out of range in atom %u", i);
     if (s.len == 0 || s.len > 255) return fail(l, CH_E_CORRUPT, "bad atom length in atom %u", i);
     if (i && c->atoms[i].pattern < c->atoms[i - 1].pattern) return fail(l, CH_E_CORRUPT, "atoms not sorted at atom %u", i);
     c->patterns[c->atoms[i].pattern].natoms++;
   }
+  for (uint32_t i = 0; i < c->natoms; i++) {
+    rt_pattern *p = &c->patterns[c->atoms[i].pattern];
+    uint32_t r = c->atoms[i].reach;
+    if (r == CHB_NONE || (p->reach != CHB_NONE && r > p->reach)) p->reach = r;
+  }
   for (uint32_t i = 0; i < c->npatterns; i++) {
     rt_pattern *p = &c->patterns[i];
+    if (!p->natoms) p->reach = CHB_NONE;
     /* a word's only atom must be the word itself, or boundary checks lie */
     if (p->kind == CHB_PAT_WORD && p->natoms != 1) return fail(l, CH_E_CORRUPT, "word pattern %u needs exactly one atom", i);
   }
+  TRY(add_triggers(c));
 
   c->nrules = count(l, CHB_SEC_RULE);
   if (c->nrules > CH_MAX_RULES) return fail(l, CH_E_CORRUPT, "%u rules (limit %d)", c->nrules, CH_MAX_RULES);
@@ -348,6 +389,7 @@ static ch_status compile_regexes(ld *l) {
     if (p->flags & CHB_PATF_DOTALL) o |= PCRE2_DOTALL;
     if (p->flags & CHB_PATF_EXTENDED) o |= PCRE2_EXTENDED;
     if (p->flags & CHB_PATF_MULTILINE) o |= PCRE2_MULTILINE;
+    if (p->reach != CHB_NONE) o |= PCRE2_USE_OFFSET_LIMIT; /* run in windows (scan.c) */
     int err;
     PCRE2_SIZE off;
     p->re = pcre2_compile((PCRE2_SPTR)p->text.s, p->text.len, o, &err, &off, cc);
@@ -390,6 +432,7 @@ void ch_charter_destroy(ch_charter *c) {
   ch_free(a, c->facts);
   ch_free(a, c->patterns);
   ch_free(a, c->atoms);
+  ch_free(a, c->trig_text);
   ch_free(a, c->rules);
   ch_free(a, c->rule_facts);
   ch_free(a, c->attr);

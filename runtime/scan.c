@@ -42,6 +42,12 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   s->raw_first = ch_calloc(a, c->npatterns + 1, sizeof *s->raw_first);
   s->raw_n = ch_calloc(a, c->npatterns + 1, sizeof *s->raw_n);
   s->pat_limit = ch_calloc(a, c->npatterns + 1, sizeof *s->pat_limit);
+  s->place_last = ch_calloc(a, c->npatterns + 1, sizeof *s->place_last);
+  s->place_all = ch_calloc(a, c->npatterns + 1, 1);
+  s->place_cap = 64;
+  s->place = ch_malloc(a, s->place_cap * sizeof *s->place);
+  s->place_lo = ch_malloc(a, s->place_cap * sizeof *s->place_lo);
+  s->place_hi = ch_malloc(a, s->place_cap * sizeof *s->place_hi);
   s->fres = ch_calloc(a, c->nfacts + 1, sizeof *s->fres);
   s->stack = ch_calloc(a, CH_MAX_STACK + 1, sizeof *s->stack);
   s->evbits = ch_calloc(a, fw + 1, sizeof *s->evbits);
@@ -59,7 +65,8 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   s->md = pcre2_match_data_create(c->max_ovector, c->gctx);
   s->mctx = pcre2_match_context_copy(c->mctx);
   s->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, c->gctx);
-  if (!s->pat_candidate || !s->raw_first || !s->raw_n || !s->pat_limit || !s->fres || !s->stack || !s->evbits ||
+  if (!s->pat_candidate || !s->raw_first || !s->raw_n || !s->pat_limit || !s->place_last || !s->place_all || !s->place ||
+      !s->place_lo || !s->place_hi || !s->fres || !s->stack || !s->evbits ||
       !s->sectbits || !s->tool_disclosed || !s->findings || !s->spans || !s->raw || !s->kept || !s->sec_start ||
       !s->sec_end || !s->md || !s->mctx || !s->jit) {
     ch_scanner_destroy(s);
@@ -78,6 +85,11 @@ void ch_scanner_destroy(ch_scanner *s) {
   ch_free(a, s->raw_first);
   ch_free(a, s->raw_n);
   ch_free(a, s->pat_limit);
+  ch_free(a, s->place_last);
+  ch_free(a, s->place_all);
+  ch_free(a, s->place);
+  ch_free(a, s->place_lo);
+  ch_free(a, s->place_hi);
   ch_free(a, s->fres);
   ch_free(a, s->stack);
   ch_free(a, s->evbits);
@@ -255,27 +267,89 @@ static int detector_may_match(const ch_scanner *s, int det, int *has_digit) {
   }
 }
 
-static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
+/* Clean offset of input offset `at`: the first clean byte that comes from
+ * it or after it (cmap is non-decreasing). */
+static uint32_t clean_offset(const ch_scanner *s, uint32_t at) {
+  if (!s->cmap) return at;
+  size_t lo = 0, hi = s->ctlen;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (s->cmap[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return (uint32_t)lo;
+}
+
+/* Pattern pi's places in the clean view, in place_lo/place_hi sorted by
+ * start: each place [start, end] of atom starts becomes [start - back,
+ * end].  Returns how many. */
+static size_t places_of(ch_scanner *s, uint32_t pi, uint32_t back) {
+  size_t np = 0;
+  for (size_t k = 0; k < s->place_len; k++) {
+    if (s->place[k].pattern != pi) continue;
+    uint32_t lo = clean_offset(s, s->place[k].start);
+    s->place_lo[np] = lo > back ? lo - back : 0;
+    s->place_hi[np++] = clean_offset(s, s->place[k].end);
+  }
+  /* hits come in order of their end: a longer atom may start first */
+  for (size_t i = 1; i < np; i++) {
+    uint32_t lo = s->place_lo[i], hi = s->place_hi[i];
+    size_t j = i;
+    for (; j > 0 && s->place_lo[j - 1] > lo; j--) {
+      s->place_lo[j] = s->place_lo[j - 1];
+      s->place_hi[j] = s->place_hi[j - 1];
+    }
+    s->place_lo[j] = lo;
+    s->place_hi[j] = hi;
+  }
+  return np;
+}
+
+/* Detector pattern pi: at its triggers only when it has triggers and they
+ * all found a place, over the whole clean view otherwise. */
+static ch_status run_detector(ch_scanner *s, uint32_t pi) {
+  const rt_pattern *p = &s->c->patterns[pi];
+  det_ctx d = {s, pi, CH_OK};
+  if (!p->ntrig || s->place_all[pi] || s->no_places) {
+    det_scan(p->det, s->ct, s->ctlen, det_cb, &d);
+    return d.st;
+  }
+  size_t np = places_of(s, pi, 0);
+  det_scan_at(p->det, s->ct, s->ctlen, s->place_lo, np, det_cb, &d);
+  return d.st;
+}
+
+/* Matches of regex pi whose start lies in [from, limit] (limit
+ * PCRE2_UNSET: anywhere after from), from left to right as one whole-text
+ * pass finds them; *next receives where the next search starts.  Returns
+ * 1 when the pattern is done with this scan (limit or match cap). */
+static int regex_from(ch_scanner *s, uint32_t pi, size_t from, PCRE2_SIZE limit, size_t *next, ch_status *st,
+                      ch_report *rep) {
   const rt_pattern *p = &s->c->patterns[pi];
   const unsigned char *t = (const unsigned char *)s->ct;
-  size_t n = s->ctlen, off = 0;
-  while (off <= n) {
+  size_t n = s->ctlen, off = from;
+  /* always set: a limit left by a previous pattern would make PCRE2 refuse
+   * one compiled without PCRE2_USE_OFFSET_LIMIT */
+  pcre2_set_offset_limit(s->mctx, limit);
+  while (off <= n && (limit == PCRE2_UNSET || off <= limit)) {
     int rc = pcre2_match(p->re, t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) break;
     if (rc < 0) {
-      if (rc == PCRE2_ERROR_NOMEMORY) return CH_E_NOMEM;
+      if (rc == PCRE2_ERROR_NOMEMORY) {
+        *st = CH_E_NOMEM;
+        return 1;
+      }
       /* match, depth, heap or JIT stack limit: report, mark the fact
        * uncertain so prompt-scope deny rules fail closed */
       s->pat_limit[pi] = 1;
       rep->limit_hit = 1;
-      break;
+      return 1;
     }
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
     size_t ms = ov[0], me = ov[1];
     if (me > ms) {
-      ch_status st = add_raw(s, pi, cmap_at(s, ms), cmap_at(s, me));
-      if (st) return st;
-      if (s->raw_n[pi] >= CH_MAX_MATCHES_PER_PATTERN) break;
+      if ((*st = add_raw(s, pi, cmap_at(s, ms), cmap_at(s, me))) != CH_OK) return 1;
+      if (s->raw_n[pi] >= CH_MAX_MATCHES_PER_PATTERN) return 1;
       off = me;
     } else {
       /* empty match: step one code point */
@@ -283,7 +357,30 @@ static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
       while (off < n && (t[off] & 0xc0) == 0x80) off++;
     }
   }
-  return CH_OK;
+  *next = off;
+  return 0;
+}
+
+/* A regex runs over the whole text, or, when every match must start at
+ * most `reach` bytes before an atom (compiler/atoms.c), only at the
+ * starts [place - reach, place] around its atoms' hits: no match can start
+ * elsewhere, and PCRE2 still sees the whole subject for lookarounds and
+ * for how far a match runs, so the matches are the same. */
+static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
+  const rt_pattern *p = &s->c->patterns[pi];
+  ch_status st = CH_OK;
+  size_t next = 0;
+  if (p->reach == CHB_NONE || s->place_all[pi] || s->no_places) {
+    regex_from(s, pi, 0, PCRE2_UNSET, &next, &st, rep);
+    return st;
+  }
+  size_t np = places_of(s, pi, p->reach);
+  for (size_t k = 0; k < np; k++) {
+    if (s->place_hi[k] < next) continue;
+    size_t from = s->place_lo[k] > next ? s->place_lo[k] : next;
+    if (regex_from(s, pi, from, s->place_hi[k], &next, &st, rep)) break;
+  }
+  return st;
 }
 
 /* The first folded byte at or after input offset i, or 0 at the end: what
@@ -299,6 +396,45 @@ static unsigned char folded_byte_from(const unsigned char *t, size_t n, size_t i
   return 0;
 }
 
+static int ascii_alnum(unsigned c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
+
+/* An atom of pattern `pat` starts at input offset `at`: keep the place
+ * for run_regex or run_detector, merged with the pattern's last place when
+ * within `near` bytes of it.  Past CH_MAX_PLACES the pattern runs over the
+ * whole text instead. */
+static ch_status add_place(ch_scanner *s, uint32_t pat, uint32_t at, uint32_t near) {
+  s->pat_candidate[pat] = 1;
+  if (s->place_all[pat]) return CH_OK;
+  if (s->place_last[pat]) {
+    rt_match *m = &s->place[s->place_last[pat] - 1];
+    if ((uint64_t)at + near >= m->start && at <= (uint64_t)m->end + near) {
+      if (at < m->start) m->start = at;
+      if (at > m->end) m->end = at;
+      return CH_OK;
+    }
+  }
+  if (s->place_len >= CH_MAX_PLACES(s->text_len)) {
+    s->place_all[pat] = 1;
+    return CH_OK;
+  }
+  if (s->place_len == s->place_cap) {
+    size_t nc = s->place_cap * 2;
+    rt_match *np = ch_realloc(s->alloc, s->place, nc * sizeof *np);
+    if (!np) return CH_E_NOMEM;
+    s->place = np;
+    uint32_t *lo = ch_realloc(s->alloc, s->place_lo, nc * sizeof *lo);
+    if (!lo) return CH_E_NOMEM;
+    s->place_lo = lo;
+    uint32_t *hi = ch_realloc(s->alloc, s->place_hi, nc * sizeof *hi);
+    if (!hi) return CH_E_NOMEM;
+    s->place_hi = hi;
+    s->place_cap = nc;
+  }
+  s->place[s->place_len++] = (rt_match){at, at, pat};
+  s->place_last[pat] = (uint32_t)s->place_len;
+  return CH_OK;
+}
+
 /* A prefilter hit of atom `at` whose last byte is folded byte f-1, ending
  * at input offset `end`; `next` is the folded byte after it (0 at the end
  * of the text).  Words are checked at their boundaries and recorded as
@@ -306,11 +442,27 @@ static unsigned char folded_byte_from(const unsigned char *t, size_t n, size_t i
 static ch_status hit(ch_scanner *s, const rt_atom *at, size_t f, size_t end, unsigned next) {
   const ch_charter *c = s->c;
   const rt_pattern *p = &c->patterns[at->pattern];
-  if (p->kind != CHB_PAT_WORD) {
+  size_t b = f - at->len;
+  if (s->no_places && p->kind != CHB_PAT_WORD) {
     s->pat_candidate[at->pattern] = 1;
     return CH_OK;
   }
-  size_t b = f - at->len;
+  if (p->kind == CHB_PAT_DETECT) {
+    /* a letter or digit the detector cannot have next to its trigger (the
+     * input's ASCII letters and digits are the clean view's too) */
+    uint32_t o = s->ring_org[b % CH_RING];
+    const unsigned char *t = (const unsigned char *)s->text;
+    if ((at->trig & DET_TRIG_START) && o > 0 && ascii_alnum(t[o - 1])) return CH_OK;
+    if ((at->trig & DET_TRIG_END) && end < s->text_len && ascii_alnum(t[end])) return CH_OK;
+    return add_place(s, at->pattern, o, 0);
+  }
+  if (p->kind == CHB_PAT_REGEX) {
+    if (p->reach == CHB_NONE) {
+      s->pat_candidate[at->pattern] = 1;
+      return CH_OK;
+    }
+    return add_place(s, at->pattern, s->ring_org[b % CH_RING], p->reach);
+  }
   /* boundaries only matter where the word itself starts/ends with a word
    * character ("c++" or "l'" may sit next to letters) */
   if (norm_is_word_byte(at->text[0]) && b > 0 && norm_is_word_byte(s->ring_b[(b - 1) % CH_RING])) return CH_OK;
@@ -762,19 +914,20 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
   s->raw_len = 0;
   memset(s->raw_n, 0, c->npatterns * sizeof *s->raw_n);
   memset(s->pat_limit, 0, c->npatterns * sizeof *s->pat_limit);
+  memset(s->place_last, 0, c->npatterns * sizeof *s->place_last);
+  memset(s->place_all, 0, c->npatterns);
+  s->place_len = 0;
+  /* a detector with triggers becomes a candidate when one hits */
   for (uint32_t i = 0; i < c->npatterns; i++)
-    s->pat_candidate[i] = c->patterns[i].kind != CHB_PAT_WORD && (c->patterns[i].natoms == 0 || (c->patterns[i].flags & CHB_PATF_ALWAYS));
+    s->pat_candidate[i] = c->patterns[i].kind != CHB_PAT_WORD && !c->patterns[i].ntrig &&
+                          (c->patterns[i].natoms == 0 || (c->patterns[i].flags & CHB_PATF_ALWAYS));
   st = prefilter(s);
   int has_digit = -1;
   for (uint32_t i = 0; st == CH_OK && i < c->npatterns; i++) {
     if (!s->pat_candidate[i]) continue;
     const rt_pattern *p = &c->patterns[i];
     if (p->kind == CHB_PAT_REGEX) st = run_regex(s, i, rep);
-    else if (p->kind == CHB_PAT_DETECT && detector_may_match(s, p->det, &has_digit)) {
-      det_ctx d = {s, i, CH_OK};
-      det_scan(p->det, s->ct, s->ctlen, det_cb, &d);
-      st = d.st;
-    }
+    else if (p->kind == CHB_PAT_DETECT && detector_may_match(s, p->det, &has_digit)) st = run_detector(s, i);
   }
   if (st == CH_OK) st = facts(s);
   if (st == CH_OK) st = sections(s);

@@ -113,31 +113,48 @@ typedef struct atom_case {
   const char *re;
   int n;
   const char *first; /* expected first atom, or NULL */
+  uint32_t reach;    /* expected reach of the first atom */
 } atom_case;
 
+#define UNB ATOM_UNBOUNDED
 static void test_atoms(void **state) {
   (void)state;
   static const atom_case cases[] = {
-      {"utm_source=chatgpt\\.com", 1, "utm_source=chatgpt.com"},
-      {"\\bn°\\s*étudiant\\s*:?\\s*\\d{8}\\b", 1, "étudiant"},
-      {"\\d{15}", 0, NULL},
-      {"abc|\\d+", 0, NULL},
-      {"abc|defg", 2, "abc"},
-      {"\\b(?:invente[rsz]?|fabrique)\\b", 2, "invente"},
-      {"ai[- ]use (?:statement|disclosure)", 2, "statement"},
-      {"(?:abc)?xyz", 1, "xyz"},
-      {"ab*cde", 1, "cde"},
-      {"colou?r", 1, "colo"},
-      {"(?=lookahead)x", 1, "x"}, /* the lookahead gives nothing, "x" is still required */
-      {"x{0,3}yyyy", 1, "yyyy"},
-      {"[a/b]cdef", 1, "cdef"},
+      {"utm_source=chatgpt\\.com", 1, "utm_source=chatgpt.com", 0},
+      /* "n°" (reach 0) beats "étudiant", which follows \s* */
+      {"\\bn°\\s*étudiant\\s*:?\\s*\\d{8}\\b", 1, "n°", 0},
+      {"\\bn\\s*étudiant\\s*:?\\s*\\d{8}\\b", 1, "étudiant", UNB}, /* "n" is too weak */
+      {"\\d{15}", 0, NULL, 0},
+      {"abc|\\d+", 0, NULL, 0},
+      {"abc|defg", 2, "abc", 0},
+      {"\\b(?:invente[rsz]?|fabrique)\\b", 2, "invente", 0},
+      {"ai[- ]use (?:statement|disclosure)", 2, "statement", 4 * 7},
+      {"(?:abc)?xyz", 1, "xyz", 4 * 3},
+      {"ab*cde", 1, "cde", UNB},
+      {"colou?r", 1, "colo", 0},
+      {"(?=lookahead)x", 1, "x", 0}, /* the lookahead gives nothing, "x" is still required */
+      {"x{0,3}yyyy", 1, "yyyy", 4 * 3},
+      {"[a/b]cdef", 1, "cdef", 4},
+      /* widths: bounded repeats multiply, classes and dots are one code point */
+      {"\\d{2}[.,]\\d{1,2}\\s?(?:euros|dollars)", 2, "euros", 4 * (2 + 1 + 2 + 1)},
+      {"(?:a|bc){2,5}.{0,10}marker", 1, "marker", 4 * (2 * 5 + 10)},
+      {"\\w+ marker", 1, " marker", UNB},
+      {"(?i)x{3,}abcdef", 1, "abcdef", UNB},
+      {"(?>ab|c)?defgh", 1, "defgh", 4 * 2},
+      {"\\Gabcdef", 1, "abcdef", UNB}, /* \G moves with the start offset */
+      {"\\p{L}abcdef", 1, "abcdef", UNB},
+      {"(?<=x)abcdef", 1, "abcdef", 0},
+      {"(?<n>ab)cdef", 1, "cdef", UNB}, /* named groups are not analysed */
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char atoms[ATOM_MAX_BRANCHES][ATOM_MAX];
-    int n = atoms_extract(cases[i].re, 0, atoms, ATOM_MAX_BRANCHES);
+    uint32_t reach[ATOM_MAX_BRANCHES];
+    int n = atoms_extract(cases[i].re, 0, atoms, reach, ATOM_MAX_BRANCHES);
     if (n != cases[i].n) fail_msg("atoms of /%s/: %d, expected %d", cases[i].re, n, cases[i].n);
     if (cases[i].first && strcmp(atoms[0], cases[i].first))
       fail_msg("first atom of /%s/: '%s', expected '%s'", cases[i].re, atoms[0], cases[i].first);
+    if (cases[i].first && reach[0] != cases[i].reach)
+      fail_msg("reach of '%s' in /%s/: %u, expected %u", atoms[0], cases[i].re, reach[0], cases[i].reach);
   }
   assert_true(atoms_nested_quantifier("(a+)+b"));
   assert_true(atoms_nested_quantifier("(?:\\w*x)*"));

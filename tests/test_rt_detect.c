@@ -58,6 +58,63 @@ static int collect(void *ud, size_t s, size_t e) {
   return 0;
 }
 
+static int ascii_alnum(unsigned c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
+
+/* The byte after the code points from t[i] whose fold gives `len` bytes,
+ * as the scanner places a prefilter hit's end (0 at the end of t or when
+ * the hit ends inside one code point's fold). */
+static unsigned after_fold(const char *t, size_t n, size_t i, size_t len) {
+  size_t got = 0, adv;
+  char o[4];
+  while (i < n) {
+    size_t l = norm_fold_at((const unsigned char *)t, n, i, o, &adv);
+    if (got + l > len) return 0;
+    got += l;
+    i += adv;
+    if (got == len) return i < n ? (unsigned char)t[i] : 0;
+  }
+  return 0;
+}
+
+/* Where a trigger of detector `id` starts in t[0..n) with nothing next to
+ * it that its flags exclude, found the slow way:
+ * fold what follows each code point start and compare.  Returns how many
+ * (at most cap). */
+static size_t trigger_positions(int id, const char *t, size_t n, uint32_t *pos, size_t cap) {
+  size_t np = 0, nt = 0, tl[64];
+  unsigned tf[64];
+  char trig[64][256], folded[4 * 128 + 4];
+  while (nt < 64 && (tl[nt] = det_trigger(id, nt, trig[nt], &tf[nt])) > 0) nt++;
+  for (size_t i = 0; i < n && np < cap; i++) {
+    if (((unsigned char)t[i] & 0xc0) == 0x80) continue;
+    size_t w = n - i < 128 ? n - i : 128;
+    size_t fl = norm_fold_str(t + i, w, folded);
+    for (size_t k = 0; k < nt; k++)
+      if (tl[k] <= fl && !memcmp(folded, trig[k], tl[k]) &&
+          !((tf[k] & DET_TRIG_START) && i > 0 && ascii_alnum((unsigned char)t[i - 1])) &&
+          !((tf[k] & DET_TRIG_END) && ascii_alnum(after_fold(t, n, i, tl[k])))) {
+        pos[np++] = (uint32_t)i;
+        break;
+      }
+  }
+  return np;
+}
+
+/* det_scan_at at every trigger must give exactly det_scan's spans. */
+static void same_at_triggers(int id, const char *t, size_t n) {
+  char trig[256];
+  unsigned fl;
+  if (!det_trigger(id, 0, trig, &fl)) return;
+  static uint32_t pos[1 << 16];
+  size_t np = trigger_positions(id, t, n, pos, N_OF(pos));
+  hits a = {{0}, {0}, 0}, b = {{0}, {0}, 0};
+  det_scan(id, t, n, collect, &a);
+  det_scan_at(id, t, n, pos, np, collect, &b);
+  if (a.n != b.n) fail_msg("%s on \"%.*s\": %d spans, %d at triggers", det_name(id), (int)n, t, a.n, b.n);
+  for (int k = 0; k < a.n && k < 32; k++)
+    if (a.s[k] != b.s[k] || a.e[k] != b.e[k]) fail_msg("%s on \"%.*s\": span %d differs at triggers", det_name(id), (int)n, t, k);
+}
+
 /* Run detector `id` on the clean view of `text` and map the hits back to
  * the original text.  Returns the number of hits; when `want` is given,
  * the first hit must cover exactly `want` in the original text. */
@@ -67,6 +124,7 @@ static int detect_in(int id, const char *text, size_t len, const char *want) {
   norm_clean(text, len, &v);
   hits h = {{0}, {0}, 0};
   det_scan(id, v.text, v.len, collect, &h);
+  same_at_triggers(id, v.text, v.len);
   for (int k = 0; k < h.n && k < 32; k++) {
     assert_true(h.s[k] < h.e[k] && h.e[k] <= v.len);
     if (k) assert_true(h.s[k] >= h.e[k - 1]);
@@ -476,6 +534,9 @@ static void test_ine(void **state) {
   assert_int_equal(detect(DET_INE, "n\xc2\xb0 INE 123456789AB.", "123456789AB"), 1);
   assert_int_equal(detect(DET_INE, "INE-BEA : 0123456789F", "0123456789F"), 1);
   assert_int_equal(detect(DET_INE, "Identifiant national \xc3\xa9tudiant : 1234A12345F", "1234A12345F"), 1);
+  /* a second label inside the first one's reach carries the scan further
+   * (fuzz_detect found the trigger path dropping it) */
+  assert_int_equal(detect(DET_INE, "INE x INE : 1234567890A mots de remplissage ici   0123456789F", NULL), 2);
   /* no label, or a label too far away, or not a whole word */
   expect_none(DET_INE, "ref 1234567890A");
   expect_none(DET_INE, "INE : la valeur est plus loin dans ce texte, voici 1234567890A");
@@ -733,6 +794,41 @@ static void test_found_at_every_alignment(void **state) {
   for (int id = 0; id < DET_COUNT_; id++) assert_int_equal(detect_in(id, junk, sizeof junk, NULL), 0);
 }
 
+/* Texts built at random from keywords, key prefixes, labels, values and
+ * separators in many cases and glued in every way: a detector with
+ * triggers finds the same spans at its triggers as over the whole text. */
+static void test_triggers_on_generated_text(void **state) {
+  (void)state;
+  static const char *const parts[] = {
+      "password", "PASSWORD", "Passwd", "pass", "PASS", "passphrase", "pwd", "mot de passe", "Mot-de-passe",
+      "motdepasse", "MDP", "mdp", "kennwort", "Passwort", "contrase\xc3\xb1" "a", "CONTRASE\xc3\x91" "A", "pass\xc3\xa9",
+      "sk-", "sk-proj-", "sk_live_", "rk_test_", "AKIA", "akia", "ASIA", "ghp_", "GHP_", "github_pat_", "glpat-", "AIza",
+      "xoxb-", "xapp-", "pplx-", "hf_", "api_org_", "eyJ", "eyj", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+      "INE", "ine", "Ine", "identifiant national", "IDENTIFIANT NATIONAL", "routine", "mine",
+      "Xi8tcNiHV9awbCcvilTeT3BlbkFJ3UDnpdEwNNm6wVBpYM0o", "IOSFODNN7EXAMPLE", "wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx",
+      "ReTllpYQYfIZu2Jnf2lAPFjD", "hZEmnoOEYISjraJtbySaKCNnSuYAvukaTt", "1234567890A", "123456789AB", "1234A12345F",
+      "Soleil2024!", "hunter2", "azerty123", "oubli\xc3\xa9", "\"s3cr3t\"", "'x9y8z7'",
+      "=", " = ", ": ", " : ", " is ", " est ", " c'est ", ":=", "=>", " ", " ", "  ", "\n", "\t", ".", ",", "-", "_",
+      "\"", "'", "\xc2\xa0", "\xc3\xa9", "\xe2\x80\x99", "n\xc2\xb0 ", "le ", "voici ", "42", "x",
+  };
+  char t[1024];
+  uint32_t seed = 12345;
+  for (int it = 0; it < 4000; it++) {
+    size_t n = 0;
+    int k = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 12;
+    for (int j = 0; j < k; j++) {
+      const char *p = parts[((seed = seed * 1103515245u + 12345u) >> 16) % N_OF(parts)];
+      size_t l = strlen(p);
+      if (n + l >= sizeof t) break;
+      memcpy(t + n, p, l);
+      n += l;
+    }
+    same_at_triggers(DET_PASSWORD, t, n);
+    same_at_triggers(DET_API_KEY, t, n);
+    same_at_triggers(DET_INE, t, n);
+  }
+}
+
 static void test_linear_on_long_runs(void **state) {
   (void)state;
   size_t n = (size_t)100 << 20;
@@ -776,6 +872,7 @@ int main(void) {
       cmocka_unit_test(test_passwords),
       cmocka_unit_test(test_names_and_lookup),
       cmocka_unit_test(test_spans_ordered_and_stop),
+      cmocka_unit_test(test_triggers_on_generated_text),
       cmocka_unit_test(test_linear_on_long_runs),
   };
   return cmocka_run_group_tests_name("built-in detectors", tests, NULL, NULL);

@@ -20,6 +20,7 @@
 
 #include "charter.h"
 #include "charter_compile.h"
+#include "runtime/charter_internal.h"
 #include "runtime/chb.h"
 #include "runtime/limits.h"
 #include "runtime/opcodes.h"
@@ -595,9 +596,97 @@ static void test_context_errors(void **state) {
   ch_scanner_destroy(NULL);
 }
 
+/* The places (regexes tried only near their atoms' hits, detectors only at
+ * their triggers) change nothing: every fact's matches, the decision, the
+ * evidence and the redacted text equal a run of every candidate over the
+ * whole text, on texts built at random from the DemoES patterns' words,
+ * identifiers, secrets, separators and accents. */
+static void same_report(const ch_scanner *a, const ch_scanner *b, const char *t, size_t n) {
+  const ch_charter *c = a->c;
+  for (uint32_t f = 0; f < c->nfacts; f++) {
+    const rt_factres *x = &a->fres[f], *y = &b->fres[f];
+    if (x->count != y->count || x->n != y->n)
+      fail_msg("fact %s: %u/%u matches with places, %u/%u without, on \"%.*s\"", c->facts[f].id.s, x->count, x->n,
+               y->count, y->n, (int)n, t);
+    for (uint32_t k = 0; k < x->n; k++) {
+      const rt_match *m = &a->kept[x->first + k], *o = &b->kept[y->first + k];
+      if (m->start != o->start || m->end != o->end || m->pattern != o->pattern)
+        fail_msg("fact %s: match %u differs on \"%.*s\"", c->facts[f].id.s, k, (int)n, t);
+    }
+  }
+  assert_int_equal(a->report.decision, b->report.decision);
+  assert_int_equal(a->report.nfindings, b->report.nfindings);
+  for (size_t i = 0; i < a->report.nfindings; i++) {
+    const ch_finding *x = &a->report.findings[i], *y = &b->report.findings[i];
+    assert_ptr_equal(x->rule, y->rule);
+    assert_int_equal(x->nev, y->nev);
+    for (size_t k = 0; k < x->nev; k++) {
+      assert_int_equal(x->ev[k].start, y->ev[k].start);
+      assert_int_equal(x->ev[k].end, y->ev[k].end);
+    }
+  }
+  assert_int_equal(a->report.redacted_len, b->report.redacted_len);
+  assert_memory_equal(a->report.redacted, b->report.redacted, a->report.redacted_len);
+}
+
+static void test_places_change_nothing(void **state) {
+  (void)state;
+  static const char *const parts[] = {
+      "invente", "Inventez", "fabriquer", "des donn\xc3\xa9" "es", "r\xc3\xa9sultats", "chiffres", "make up", "fake", "data",
+      "results", "faux", "fausses", "fictives", "fabricated", "interviews", "corrige", "notez", "\xc3\xa9value", "les copies",
+      "devoirs", "m\xc3\xa9moires", "projet d'\xc3\xa9tudiants", "donne-moi une note", "attribuez une note",
+      "r\xc3\xa9" "dige", "appr\xc3\xa9" "ciations", "retours personnalis\xc3\xa9s", "grade", "mark", "these essays",
+      "student work", "write", "personalised feedback", "feedback for my students", "n\xc2\xb0 \xc3\xa9tudiant : ",
+      "N\xc2\xb0 d'\xc3\xa9tudiant", "num\xc3\xa9ro \xc3\xa9tudiant", "student id: ", "Student number", "12345678",
+      "1234567", "15/20", "12,5 sur 20", "8 / 20", "utm_source=chatgpt.com", "utm_source=openai", ":contentReference[oaicite:4]",
+      "[oaicite:12]", "turn0search3", "turn12view0", "\n## D\xc3\xa9" "claration d'usage de l'IA\n", "\nUse of AI tools:\n",
+      "\nAI-use statement\n", "\n# Utilisation de l'IA g\xc3\xa9n\xc3\xa9rative\n", "12/05/2024", "3.11.2025",
+      "jean.dupont@univ-exemple.fr", "06 12 34 56 78", "+33 6 12 34 56 78", "1 84 12 76 451 089 46", "INE : 1234567890A",
+      "FR76 3000 6000 0112 3456 7890 189", "4970 1012 3456 7890", "password=Tr0ub4dor&3x", "mot de passe : Soleil2024!",
+      "MDPH", "sk-proj-Xi8tdMjHV6pmbBbwilTeT3BlbkFJ3UDnpdEwNNm6wVBpYM0o", "AKIAIOSFODNN7EXAMPLE", "ChatGPT", "Le Chat",
+      "confidentiel", "diagnostic", "d\xc3\xa9pression", ". ", ", ", " ", " ", " ", "\n", "\xe2\x80\x99", "\xc2\xa0",
+      "\xe2\x80\x8b", "e\xcc\x81", "le ", "la ", "et ", "de ", "the ", "of ", "pour ", "avec ", "!", "?",
+  };
+  ch_charter *c;
+  char err[256];
+  assert_int_equal(ch_charter_load_memory(img, img_len, NULL, &c, err, sizeof err), CH_OK);
+  ch_scanner *a, *b;
+  assert_int_equal(ch_scanner_create(c, &a), CH_OK);
+  assert_int_equal(ch_scanner_create(c, &b), CH_OK);
+  b->no_places = 1;
+  static char t[4096];
+  uint32_t seed = 2025;
+  for (int it = 0; it < 3000; it++) {
+    size_t n = 0;
+    int k = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 40;
+    for (int j = 0; j < k; j++) {
+      const char *p = parts[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof parts / sizeof *parts)];
+      size_t l = strlen(p);
+      if (n + l >= sizeof t) break;
+      memcpy(t + n, p, l);
+      n += l;
+    }
+    const char *tool = it % 2 ? "chatgpt" : "lechat";
+    ch_scope scope = it % 3 ? CH_SCOPE_PROMPT : CH_SCOPE_DOCUMENT;
+    const ch_report *ra, *rb;
+    for (int side = 0; side < 2; side++) {
+      ch_scanner *s = side ? b : a;
+      assert_int_equal(ch_scanner_set_tool(s, tool), CH_OK);
+      assert_int_equal(ch_scanner_set_scope(s, scope), CH_OK);
+    }
+    assert_int_equal(ch_scanner_scan(a, t, n, &ra), CH_OK);
+    assert_int_equal(ch_scanner_scan(b, t, n, &rb), CH_OK);
+    same_report(a, b, t, n);
+  }
+  ch_scanner_destroy(a);
+  ch_scanner_destroy(b);
+  ch_charter_destroy(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_image_loads),
+      cmocka_unit_test(test_places_change_nothing),
       cmocka_unit_test(test_header_checks),
       cmocka_unit_test(test_truncated_at_every_length),
       cmocka_unit_test(test_verifier_rules),
