@@ -15,6 +15,8 @@
  *     is its own clean view;
  *   - every detector: spans inside [0, len), non-empty, increasing and
  *     non-overlapping, on both the clean view and the raw input;
+ *   - every detector finds the same spans with the digit bitmap
+ *     (det_digit_bits), which marks exactly the ASCII digits;
  *   - a detector with triggers, run only where a trigger starts in the
  *     folded view (mapped to the clean view as the scanner maps prefilter
  *     hits), finds exactly the spans of a whole-text scan.
@@ -52,6 +54,7 @@ static void run_detectors(const char *t, size_t len) {
   }
 }
 
+
 typedef struct spans {
   size_t n, s[256], e[256];
 } spans;
@@ -61,6 +64,13 @@ static int keep_span(void *ud, size_t s, size_t e) {
   if (k->n < 256) k->s[k->n] = s, k->e[k->n] = e;
   k->n++;
   return 0;
+}
+
+static int same_spans(const spans *a, const spans *b) {
+  if (a->n != b->n) return 0;
+  for (size_t i = 0; i < a->n && i < 256; i++)
+    if (a->s[i] != b->s[i] || a->e[i] != b->e[i]) return 0;
+  return 1;
 }
 
 /* The scanner's path for detectors with triggers: trigger starts found in
@@ -117,10 +127,32 @@ static void check_triggers(const uint8_t *in, size_t size, const norm_view *c, c
     a.n = b.n = 0;
     det_scan(id, c->text, c->len, keep_span, &a);
     det_scan_at(id, c->text, c->len, pos, np, keep_span, &b);
-    if (a.n != b.n) abort();
-    for (size_t i = 0; i < a.n && i < 256; i++)
-      if (a.s[i] != b.s[i] || a.e[i] != b.e[i]) abort();
+    if (!same_spans(&a, &b)) abort();
   }
+}
+
+/* The digit bitmap marks exactly the digits, and the detectors find the
+ * same spans with it. */
+static void check_digit_bits(const char *t, size_t len) {
+  uint64_t *bits = malloc(((len + 63) / 64 + 1) * sizeof *bits);
+  if (!bits) return;
+  int any = 0;
+  if (len) bits[(len - 1) / 64] = ~0ull; /* the tail must be cleared */
+  int got = det_digit_bits(t, len, bits);
+  for (size_t i = 0; i < (len + 63) / 64 * 64; i++) {
+    int d = i < len && t[i] >= '0' && t[i] <= '9';
+    any |= d;
+    if ((int)(bits[i / 64] >> (i % 64) & 1) != d) abort();
+  }
+  if ((got != 0) != any) abort();
+  static spans a, b;
+  for (int id = 0; id < DET_COUNT_; id++) {
+    a.n = b.n = 0;
+    det_scan(id, t, len, keep_span, &a);
+    det_scan_bits(id, t, len, bits, keep_span, &b);
+    if (!same_spans(&a, &b)) abort();
+  }
+  free(bits);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -161,6 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   run_detectors(c.text, c.len);
   run_detectors((const char *)data, size);
   check_triggers(data, size, &c, &f);
+  check_digit_bits(c.text, c.len);
 done:
   free(again);
   free(str);

@@ -201,6 +201,8 @@ struct ch_scanner {
   uint8_t *place_all;     /* per pattern: run over the whole text instead */
   uint32_t *place_lo, *place_hi; /* one pattern's places in the clean view */
   int no_places;          /* tests: run every candidate over the whole text */
+  uint64_t *digits;       /* the clean view's digit bitmap (det_digit_bits) */
+  size_t digits_cap;      /* in words */
   rt_match *raw;          /* matches per pattern, bump-allocated */
   uint32_t *raw_first, *raw_n; /* per pattern: slice of raw */
   size_t raw_cap, raw_len;

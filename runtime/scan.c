@@ -86,6 +86,7 @@ void ch_scanner_destroy(ch_scanner *s) {
   ch_free(a, s->raw_n);
   ch_free(a, s->pat_limit);
   ch_free(a, s->place_last);
+  ch_free(a, s->digits);
   ch_free(a, s->place_all);
   ch_free(a, s->place);
   ch_free(a, s->place_lo);
@@ -253,7 +254,7 @@ static int det_cb(void *ud, size_t start, size_t end) {
 /* A detector cannot match a text that lacks its trigger: an e-mail needs an
  * '@', a key block "-----BEGIN", the numeric identifiers a digit.  Checked
  * once per scan with memchr-speed scans before running the detector. */
-static int detector_may_match(const ch_scanner *s, int det, int *has_digit) {
+static int detector_may_match(ch_scanner *s, int det, int *has_digit) {
   const char *t = s->ct;
   size_t n = s->ctlen;
   switch (det) {
@@ -261,7 +262,8 @@ static int detector_may_match(const ch_scanner *s, int det, int *has_digit) {
   case DET_PRIVATE_KEY: return n >= 10 && memmem(t, n, "-----BEGIN", 10) != NULL;
   case DET_PHONE_FR: case DET_PHONE: case DET_NIR: case DET_INE: case DET_IBAN: case DET_CARD:
   case DET_SIREN: case DET_SIRET:
-    if (*has_digit < 0) *has_digit = det_next_digit(t, n, 0) < n;
+    /* the digit bitmap, built once for all of them (det_digit_bits) */
+    if (*has_digit < 0) *has_digit = det_digit_bits(t, n, s->digits);
     return *has_digit;
   default: return 1;
   }
@@ -311,7 +313,7 @@ static ch_status run_detector(ch_scanner *s, uint32_t pi) {
   const rt_pattern *p = &s->c->patterns[pi];
   det_ctx d = {s, pi, CH_OK};
   if (!p->ntrig || s->place_all[pi] || s->no_places) {
-    det_scan(p->det, s->ct, s->ctlen, det_cb, &d);
+    det_scan_bits(p->det, s->ct, s->ctlen, s->digits, det_cb, &d);
     return d.st;
   }
   size_t np = places_of(s, pi, 0);
@@ -905,6 +907,16 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
   if (st) {
     snprintf(s->errmsg, sizeof s->errmsg, "out of memory for a %zu-byte input", len);
     return st;
+  }
+  size_t dw = (s->ctlen + 63) / 64 + 1;
+  if (dw > s->digits_cap) {
+    uint64_t *d = ch_realloc(s->alloc, s->digits, dw * sizeof *d);
+    if (!d) {
+      snprintf(s->errmsg, sizeof s->errmsg, "out of memory for a %zu-byte input", len);
+      return CH_E_NOMEM;
+    }
+    s->digits = d;
+    s->digits_cap = dw;
   }
   s->text = text;
   s->text_len = len;

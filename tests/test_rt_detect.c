@@ -115,6 +115,19 @@ static void same_at_triggers(int id, const char *t, size_t n) {
     if (a.s[k] != b.s[k] || a.e[k] != b.e[k]) fail_msg("%s on \"%.*s\": span %d differs at triggers", det_name(id), (int)n, t, k);
 }
 
+/* With the digit bitmap the spans are the same. */
+static void same_with_bits(int id, const char *t, size_t n) {
+  static uint64_t bits[(1 << 16) / 64 + 2];
+  if (n > (1 << 16)) return;
+  det_digit_bits(t, n, bits);
+  hits a = {{0}, {0}, 0}, b = {{0}, {0}, 0};
+  det_scan(id, t, n, collect, &a);
+  det_scan_bits(id, t, n, bits, collect, &b);
+  if (a.n != b.n) fail_msg("%s on \"%.*s\": %d spans, %d with the digit bitmap", det_name(id), (int)n, t, a.n, b.n);
+  for (int k = 0; k < a.n && k < 32; k++)
+    if (a.s[k] != b.s[k] || a.e[k] != b.e[k]) fail_msg("%s on \"%.*s\": span %d differs with the digit bitmap", det_name(id), (int)n, t, k);
+}
+
 /* Run detector `id` on the clean view of `text` and map the hits back to
  * the original text.  Returns the number of hits; when `want` is given,
  * the first hit must cover exactly `want` in the original text. */
@@ -125,6 +138,7 @@ static int detect_in(int id, const char *text, size_t len, const char *want) {
   hits h = {{0}, {0}, 0};
   det_scan(id, v.text, v.len, collect, &h);
   same_at_triggers(id, v.text, v.len);
+  same_with_bits(id, v.text, v.len);
   for (int k = 0; k < h.n && k < 32; k++) {
     assert_true(h.s[k] < h.e[k] && h.e[k] <= v.len);
     if (k) assert_true(h.s[k] >= h.e[k - 1]);
@@ -826,6 +840,30 @@ static void test_triggers_on_generated_text(void **state) {
     same_at_triggers(DET_PASSWORD, t, n);
     same_at_triggers(DET_API_KEY, t, n);
     same_at_triggers(DET_INE, t, n);
+    for (int id = 0; id < DET_COUNT_; id++) same_with_bits(id, t, n);
+  }
+}
+
+/* The digit bitmap marks exactly the ASCII digits, for every length and
+ * alignment, next to bytes that look like digits without their top bit. */
+static void test_digit_bitmap(void **state) {
+  (void)state;
+  static const unsigned char bytes[] = {'0', '5', '9', '/', ':', 'a', ' ', 0xb0, 0xb9, 0xba, 0xaf, 0xc3, 0x80, 0x00, '+'};
+  char t[300];
+  uint64_t bits[8];
+  uint32_t seed = 7;
+  for (int it = 0; it < 20000; it++) {
+    size_t n = ((seed = seed * 1103515245u + 12345u) >> 16) % 300;
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+      t[i] = (char)bytes[((seed = seed * 1103515245u + 12345u) >> 16) % sizeof bytes];
+      any |= t[i] >= '0' && t[i] <= '9';
+    }
+    memset(bits, 0xff, sizeof bits);
+    assert_int_equal(det_digit_bits(t, n, bits) != 0, any);
+    for (size_t i = 0; i < n; i++)
+      if ((int)(bits[i / 64] >> (i % 64) & 1) != (t[i] >= '0' && t[i] <= '9')) fail_msg("bit %zu of %zu wrong", i, n);
+    for (size_t i = n; i < (n + 63) / 64 * 64; i++) assert_false(bits[i / 64] >> (i % 64) & 1);
   }
 }
 
@@ -873,6 +911,7 @@ int main(void) {
       cmocka_unit_test(test_names_and_lookup),
       cmocka_unit_test(test_spans_ordered_and_stop),
       cmocka_unit_test(test_triggers_on_generated_text),
+      cmocka_unit_test(test_digit_bitmap),
       cmocka_unit_test(test_linear_on_long_runs),
   };
   return cmocka_run_group_tests_name("built-in detectors", tests, NULL, NULL);
