@@ -29,9 +29,8 @@ static long ac_count(const rt_ac *ac, const unsigned char *t, size_t n) {
   long hits = 0;
   uint32_t row = 0;
   for (size_t i = 0; i < n; i++) {
-    uint32_t v = ac->delta[row + ac->cls[t[i]]];
-    row = v & ~AC_OUT;
-    if (v & AC_OUT)
+    row = (ac->delta + ac->cls[t[i]])[row];
+    if (row >= ac->out_row)
       for (uint32_t o = ac->out_first[row / ac->nclass]; o != CHB_NONE; o = ac->out_next[o]) hits++;
   }
   return hits;

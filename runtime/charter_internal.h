@@ -68,14 +68,14 @@ typedef struct rt_rule {
 } rt_rule;
 
 /* Aho-Corasick automaton over the folded atoms (prefilter.c). */
-#define AC_OUT 0x80000000u
 typedef struct rt_ac {
   uint8_t cls[256];     /* byte -> alphabet class (0 = not in any atom) */
   uint32_t nclass;
   uint32_t nstates;
   uint32_t *delta;      /* nstates x nclass transitions (full DFA); each is
-                           the target's row (state * nclass) | AC_OUT if the
-                           target has outputs */
+                           the target's row (state * nclass) */
+  uint32_t out_row;     /* states with outputs are numbered last: a row at
+                           or above this one has outputs */
   uint32_t *out_first;  /* per state: first index into out_atoms, or NONE */
   uint32_t *out_next;   /* chained outputs: next output index or NONE */
   uint32_t *out_atom;   /* output index -> atom index */

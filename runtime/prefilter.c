@@ -132,13 +132,34 @@ ch_status ac_build(ch_charter *c) {
   ch_free(a, dict);
   ch_free(a, fail);
   ch_free(a, queue);
-  /* Scan-ready form: each transition holds its target's row offset
-   * (state * nclass) with AC_OUT set when the target has outputs, so the
-   * scanner's loop is one dependent load per byte and reads out_first
-   * only on a hit.  total * ncls < 2^31 was checked above. */
-  for (size_t k = 0; k < (size_t)nstates * ncls; k++) {
-    uint32_t t = ac->delta[k];
-    ac->delta[k] = t * ncls | (ac->out_first[t] != CHB_NONE ? AC_OUT : 0);
+  /* Scan-ready form: states are renumbered so that those with outputs
+   * come last, and each transition holds its target's row (state *
+   * nclass).  The scanner's loop is then one dependent load per byte, and
+   * "the target has outputs" is row >= out_row, a compare beside the
+   * chain instead of a mask on it.  total * ncls < 2^31 was checked. */
+  uint32_t *perm = ch_malloc(a, nstates * sizeof *perm);
+  uint32_t *nd = ch_malloc(a, (size_t)nstates * ncls * sizeof *nd);
+  uint32_t *nof = ch_malloc(a, nstates * sizeof *nof);
+  if (!perm || !nd || !nof) {
+    ch_free(a, perm);
+    ch_free(a, nd);
+    ch_free(a, nof);
+    return CH_E_NOMEM;
   }
+  uint32_t k = 0;
+  for (uint32_t st = 0; st < nstates; st++) /* the root has no output: it stays 0 */
+    if (ac->out_first[st] == CHB_NONE) perm[st] = k++;
+  ac->out_row = k * ncls;
+  for (uint32_t st = 0; st < nstates; st++)
+    if (ac->out_first[st] != CHB_NONE) perm[st] = k++;
+  for (uint32_t st = 0; st < nstates; st++) {
+    nof[perm[st]] = ac->out_first[st];
+    for (uint32_t cl = 0; cl < ncls; cl++) nd[(size_t)perm[st] * ncls + cl] = perm[ac->delta[(size_t)st * ncls + cl]] * ncls;
+  }
+  ch_free(a, perm);
+  ch_free(a, ac->delta);
+  ch_free(a, ac->out_first);
+  ac->delta = nd;
+  ac->out_first = nof;
   return CH_OK;
 }

@@ -495,18 +495,20 @@ static ch_status prefilter(ch_scanner *s) {
   if (!ac->nstates || !c->natoms) return CH_OK;
   const uint32_t *delta = ac->delta;
   const uint8_t *cls = ac->cls;
+  const uint32_t out_row = ac->out_row;
   uint32_t row = 0; /* current state * nclass */
   size_t f = 0;     /* folded bytes so far */
   for (size_t i = 0; i < n;) {
     unsigned char b = t[i];
     if (b < 0x80) {
-      uint32_t v = delta[row + cls[b]];
-      row = v & ~AC_OUT;
+      /* the byte's column is found off the chain; the chain is one load */
+      const uint32_t *col = delta + cls[b];
+      row = col[row];
       s->ring_org[f % CH_RING] = (uint32_t)i;
       s->ring_b[f % CH_RING] = b;
       f++;
       i++;
-      if (!(v & AC_OUT)) continue;
+      if (row < out_row) continue;
       unsigned next = i < n && t[i] < 0x80 ? t[i] : folded_byte_from(t, n, i);
       ch_status r = hits(s, row, f, i, next);
       if (r) return r;
@@ -515,12 +517,11 @@ static ch_status prefilter(ch_scanner *s) {
     char fb[4];
     size_t adv, l = norm_fold_at(t, n, i, fb, &adv);
     for (size_t j = 0; j < l; j++) {
-      uint32_t v = delta[row + cls[(unsigned char)fb[j]]];
-      row = v & ~AC_OUT;
+      row = delta[row + cls[(unsigned char)fb[j]]];
       s->ring_org[f % CH_RING] = (uint32_t)i;
       s->ring_b[f % CH_RING] = (unsigned char)fb[j];
       f++;
-      if (!(v & AC_OUT)) continue;
+      if (row < out_row) continue;
       /* a hit inside the fold of one code point ("ss" of "ß") ends where
        * the code point starts, as the folded view's map says */
       size_t end = j + 1 < l ? i : i + adv;
