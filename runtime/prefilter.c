@@ -16,6 +16,7 @@
  * automaton back to the root), so the inner loop is one table load per
  * byte.  The scanner feeds it the input folded on the fly (scan.c).  Built once at load time; read-only afterwards.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "runtime/alloc.h"
@@ -29,15 +30,43 @@ void ac_free(ch_charter *c) {
   memset(&c->ac, 0, sizeof c->ac);
 }
 
+static int cmp_atom(const void *x, const void *y) {
+  const rt_atom *p = *(const rt_atom *const *)x, *q = *(const rt_atom *const *)y;
+  int d = memcmp(p->text, q->text, p->len < q->len ? p->len : q->len);
+  return d ? d : (p->len > q->len) - (p->len < q->len);
+}
+
+/* The trie's exact state count: the root plus every distinct prefix of
+ * the atoms, from the atoms sorted (each adds its length minus what it
+ * shares with the one before).  Sizing the table once matters: a table
+ * allocated, outgrown or shrunk at every load makes glibc map and fault
+ * it in afresh each time. */
+static ch_status count_states(const ch_charter *c, size_t *out) {
+  const rt_atom **v = ch_malloc(c->alloc, (c->natoms + 1) * sizeof *v);
+  if (!v) return CH_E_NOMEM;
+  for (uint32_t i = 0; i < c->natoms; i++) v[i] = &c->atoms[i];
+  qsort(v, c->natoms, sizeof *v, cmp_atom);
+  size_t n = 1;
+  for (uint32_t i = 0; i < c->natoms; i++) {
+    uint32_t l = 0;
+    if (i)
+      while (l < v[i]->len && l < v[i - 1]->len && v[i]->text[l] == v[i - 1]->text[l]) l++;
+    n += v[i]->len - l;
+  }
+  ch_free(c->alloc, v);
+  *out = n;
+  return CH_OK;
+}
+
 ch_status ac_build(ch_charter *c) {
   rt_ac *ac = &c->ac;
   const ch_allocator *a = c->alloc;
   memset(ac->cls, 0, sizeof ac->cls);
-  size_t total = 1;
-  for (uint32_t i = 0; i < c->natoms; i++) {
-    total += c->atoms[i].len;
+  size_t total;
+  ch_status st0 = count_states(c, &total);
+  if (st0) return st0;
+  for (uint32_t i = 0; i < c->natoms; i++)
     for (uint32_t k = 0; k < c->atoms[i].len; k++) ac->cls[c->atoms[i].text[k]] = 1;
-  }
   uint32_t ncls = 1;
   for (int b = 0; b < 256; b++)
     if (ac->cls[b]) ac->cls[b] = (uint8_t)ncls++;
@@ -66,7 +95,14 @@ ch_status ac_build(ch_charter *c) {
     for (uint32_t k = 0; k < c->atoms[i].len; k++) {
       uint32_t cl = ac->cls[c->atoms[i].text[k]];
       uint32_t *t = &ac->delta[(size_t)s * ncls + cl];
-      if (!*t) *t = nstates++;
+      if (!*t) {
+        if (nstates >= total) { /* count_states is exact: cannot happen */
+          ch_free(a, fail);
+          ch_free(a, queue);
+          return CH_E_INTERNAL;
+        }
+        *t = nstates++;
+      }
       s = *t;
     }
     ac->out_atom[ac->nout] = i;
@@ -138,12 +174,14 @@ ch_status ac_build(ch_charter *c) {
    * "the target has outputs" is row >= out_row, a compare beside the
    * chain instead of a mask on it.  total * ncls < 2^31 was checked. */
   uint32_t *perm = ch_malloc(a, nstates * sizeof *perm);
-  uint32_t *nd = ch_malloc(a, (size_t)nstates * ncls * sizeof *nd);
   uint32_t *nof = ch_malloc(a, nstates * sizeof *nof);
-  if (!perm || !nd || !nof) {
+  uint32_t *tmp = ch_malloc(a, 2 * ncls * sizeof *tmp);
+  uint8_t *done = ch_calloc(a, nstates, 1);
+  if (!perm || !nof || !tmp || !done) {
     ch_free(a, perm);
-    ch_free(a, nd);
     ch_free(a, nof);
+    ch_free(a, tmp);
+    ch_free(a, done);
     return CH_E_NOMEM;
   }
   uint32_t k = 0;
@@ -152,14 +190,28 @@ ch_status ac_build(ch_charter *c) {
   ac->out_row = k * ncls;
   for (uint32_t st = 0; st < nstates; st++)
     if (ac->out_first[st] != CHB_NONE) perm[st] = k++;
+  size_t cells = (size_t)nstates * ncls;
+  for (size_t x = 0; x < cells; x++) ac->delta[x] = perm[ac->delta[x]] * ncls;
+  for (uint32_t st = 0; st < nstates; st++) nof[perm[st]] = ac->out_first[st];
+  /* move the rows in place, one cycle of the permutation at a time (a
+   * second table would double the memory a load touches) */
   for (uint32_t st = 0; st < nstates; st++) {
-    nof[perm[st]] = ac->out_first[st];
-    for (uint32_t cl = 0; cl < ncls; cl++) nd[(size_t)perm[st] * ncls + cl] = perm[ac->delta[(size_t)st * ncls + cl]] * ncls;
+    if (done[st]) continue;
+    memcpy(tmp, ac->delta + (size_t)st * ncls, ncls * sizeof *tmp);
+    uint32_t cur = st;
+    while (!done[cur]) {
+      uint32_t to = perm[cur];
+      memcpy(tmp + ncls, ac->delta + (size_t)to * ncls, ncls * sizeof *tmp);
+      memcpy(ac->delta + (size_t)to * ncls, tmp, ncls * sizeof *tmp);
+      memcpy(tmp, tmp + ncls, ncls * sizeof *tmp);
+      done[cur] = 1;
+      cur = to;
+    }
   }
   ch_free(a, perm);
-  ch_free(a, ac->delta);
+  ch_free(a, tmp);
+  ch_free(a, done);
   ch_free(a, ac->out_first);
-  ac->delta = nd;
   ac->out_first = nof;
   return CH_OK;
 }
