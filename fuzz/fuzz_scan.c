@@ -4,7 +4,11 @@
  * prefilter, regexes under their limits, detectors, disclosure sections,
  * redaction).  Checks the report's invariants: evidence spans inside the
  * input; the text changed by redaction only when the decision is redact or
- * deny (a deny may come with the spans of a redact rule that also fired).
+ * deny (a deny may come with the spans of a redact rule that also fired);
+ * and the same facts, decision and redacted text as a scanner that runs
+ * every candidate regex and detector over the whole text instead of at
+ * its places (unless a PCRE2 limit was hit, which the two may meet
+ * differently).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,19 +17,21 @@
 
 #include "charter.h"
 #include "charter_compile.h"
+#include "runtime/charter_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static ch_charter *charter;
-static ch_scanner *scanner;
+static ch_scanner *scanner, *whole;
 
 static void init(void) {
   char err[256];
   if (ch_charter_open("charters/demoes.charter", NULL, NULL, NULL, &charter, err, sizeof err) ||
-      ch_scanner_create(charter, &scanner)) {
+      ch_scanner_create(charter, &scanner) || ch_scanner_create(charter, &whole)) {
     fprintf(stderr, "fuzz_scan: run from the repository root (%s)\n", err);
     abort();
   }
+  whole->no_places = 1;
 }
 
 static void check(const ch_report *r, size_t size) {
@@ -40,14 +46,46 @@ static void check(const ch_report *r, size_t size) {
   if (ch_report_decision(r) < CH_REDACT && n != size) abort();
 }
 
+/* The scan at places against the whole-text scan of the same input. */
+static void same_as_whole(const uint8_t *data, size_t size, const ch_report *r) {
+  const ch_report *w;
+  if (ch_scanner_scan(whole, (const char *)data, size, &w) != CH_OK) return;
+  if (r->limit_hit || w->limit_hit) return;
+  const ch_charter *c = scanner->c;
+  for (uint32_t f = 0; f < c->nfacts; f++) {
+    const rt_factres *x = &scanner->fres[f], *y = &whole->fres[f];
+    if (x->count != y->count || x->n != y->n) abort();
+    for (uint32_t k = 0; k < x->n; k++) {
+      const rt_match *m = &scanner->kept[x->first + k], *o = &whole->kept[y->first + k];
+      if (m->start != o->start || m->end != o->end || m->pattern != o->pattern) abort();
+    }
+  }
+  if (r->decision != w->decision || r->nfindings != w->nfindings || r->redacted_len != w->redacted_len ||
+      memcmp(r->redacted, w->redacted, r->redacted_len))
+    abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!charter) init();
   const ch_report *r;
-  ch_scanner_set_scope(scanner, CH_SCOPE_PROMPT);
-  ch_scanner_set_tool(scanner, size && data[0] & 1 ? "lechat" : "chatgpt");
-  if (ch_scanner_scan(scanner, (const char *)data, size, &r) == CH_OK) check(r, size);
-  ch_scanner_set_scope(scanner, CH_SCOPE_DOCUMENT);
-  ch_scanner_set_level(scanner, size && data[0] & 2 ? "1" : "3");
-  if (ch_scanner_scan(scanner, (const char *)data, size, &r) == CH_OK) check(r, size);
+  const char *tool = size && data[0] & 1 ? "lechat" : "chatgpt", *level = size && data[0] & 2 ? "1" : "3";
+  for (int k = 0; k < 2; k++) {
+    ch_scanner *s = k ? whole : scanner;
+    ch_scanner_set_scope(s, CH_SCOPE_PROMPT);
+    ch_scanner_set_tool(s, tool);
+  }
+  if (ch_scanner_scan(scanner, (const char *)data, size, &r) == CH_OK) {
+    check(r, size);
+    same_as_whole(data, size, r);
+  }
+  for (int k = 0; k < 2; k++) {
+    ch_scanner *s = k ? whole : scanner;
+    ch_scanner_set_scope(s, CH_SCOPE_DOCUMENT);
+    ch_scanner_set_level(s, level);
+  }
+  if (ch_scanner_scan(scanner, (const char *)data, size, &r) == CH_OK) {
+    check(r, size);
+    same_as_whole(data, size, r);
+  }
   return 0;
 }
