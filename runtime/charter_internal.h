@@ -225,6 +225,7 @@ struct ch_scanner {
   ch_report report;
   ch_finding *findings;
   ch_span *spans;         /* nrules x CH_MAX_EVIDENCE */
+  ch_span **span_order;   /* the report's spans by start (place_lines) */
   char *red;
   size_t red_cap;
   const char *text;

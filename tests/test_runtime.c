@@ -629,6 +629,20 @@ static void same_report(const ch_scanner *a, const ch_scanner *b, const char *t,
   assert_memory_equal(a->report.redacted, b->report.redacted, a->report.redacted_len);
 }
 
+/* Every evidence span's line and column, counted the slow way. */
+static void check_lines(const ch_report *r, const char *t) {
+  for (size_t i = 0; i < r->nfindings; i++)
+    for (size_t k = 0; k < r->findings[i].nev; k++) {
+      const ch_span *sp = &r->findings[i].ev[k];
+      uint32_t line = 1;
+      size_t ls = 0;
+      for (size_t o = 0; o < sp->start; o++)
+        if (t[o] == '\n') line++, ls = o + 1;
+      if (sp->line != line || sp->column != sp->start - ls + 1)
+        fail_msg("span at %zu: line %u column %u, want %u %zu", sp->start, sp->line, sp->column, line, sp->start - ls + 1);
+    }
+}
+
 static void test_places_change_nothing(void **state) {
   (void)state;
   static const char *const parts[] = {
@@ -677,6 +691,7 @@ static void test_places_change_nothing(void **state) {
     assert_int_equal(ch_scanner_scan(a, t, n, &ra), CH_OK);
     assert_int_equal(ch_scanner_scan(b, t, n, &rb), CH_OK);
     same_report(a, b, t, n);
+    check_lines(ra, t);
   }
   ch_scanner_destroy(a);
   ch_scanner_destroy(b);
