@@ -42,10 +42,10 @@ static int cmp_atom(const void *x, const void *y) {
  * allocated, outgrown or shrunk at every load makes glibc map and fault
  * it in afresh each time. */
 static ch_status count_states(const ch_charter *c, size_t *out) {
-  const rt_atom **v = ch_malloc(c->alloc, (c->natoms + 1) * sizeof *v);
+  const rt_atom **v = ch_malloc(c->alloc, (c->natoms + 1) * sizeof(const rt_atom *));
   if (!v) return CH_E_NOMEM;
   for (uint32_t i = 0; i < c->natoms; i++) v[i] = &c->atoms[i];
-  qsort(v, c->natoms, sizeof *v, cmp_atom);
+  qsort(v, c->natoms, sizeof(const rt_atom *), cmp_atom);
   size_t n = 1;
   for (uint32_t i = 0; i < c->natoms; i++) {
     uint32_t l = 0;

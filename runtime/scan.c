@@ -55,7 +55,7 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   s->tool_disclosed = ch_calloc(a, c->ntools + 1, 1);
   s->findings = ch_calloc(a, c->nrules + 1, sizeof *s->findings);
   s->spans = ch_calloc(a, (size_t)(c->nrules + 1) * CH_MAX_EVIDENCE, sizeof *s->spans);
-  s->span_order = ch_calloc(a, (size_t)(c->nrules + 1) * CH_MAX_EVIDENCE, sizeof *s->span_order);
+  s->span_order = ch_calloc(a, (size_t)(c->nrules + 1) * CH_MAX_EVIDENCE, sizeof(ch_span *));
   s->raw_cap = 1024;
   s->raw = ch_malloc(a, s->raw_cap * sizeof *s->raw);
   s->kept_cap = 1024;
@@ -711,7 +711,7 @@ static void place_lines(ch_scanner *s) {
   for (size_t i = 0; i < rep->nfindings; i++)
     for (size_t k = 0; k < rep->findings[i].nev; k++) s->span_order[n++] = &rep->findings[i].ev[k];
   if (!n) return;
-  qsort(s->span_order, n, sizeof *s->span_order, cmp_span_ptr);
+  qsort(s->span_order, n, sizeof(ch_span *), cmp_span_ptr);
   const char *t = s->text;
   size_t pos = 0, ls = 0; /* newlines before pos are counted; ls: start of that line */
   uint32_t line = 1;
