@@ -203,6 +203,7 @@ struct ch_scanner {
   int no_places;          /* tests: run every candidate over the whole text */
   uint64_t *digits;       /* the clean view's digit bitmap (det_digit_bits) */
   size_t digits_cap;      /* in words */
+  int digits_ok;          /* digits is this scan's */
   rt_match *raw;          /* matches per pattern, bump-allocated */
   uint32_t *raw_first, *raw_n; /* per pattern: slice of raw */
   size_t raw_cap, raw_len;

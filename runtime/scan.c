@@ -256,7 +256,7 @@ static int det_cb(void *ud, size_t start, size_t end) {
 /* A detector cannot match a text that lacks its trigger: an e-mail needs an
  * '@', a key block "-----BEGIN", the numeric identifiers a digit.  Checked
  * once per scan with memchr-speed scans before running the detector. */
-static int detector_may_match(ch_scanner *s, int det, int *has_digit) {
+static int detector_may_match(ch_scanner *s, int det, int *has_digit, ch_status *st) {
   const char *t = s->ct;
   size_t n = s->ctlen;
   switch (det) {
@@ -264,8 +264,23 @@ static int detector_may_match(ch_scanner *s, int det, int *has_digit) {
   case DET_PRIVATE_KEY: return n >= 10 && memmem(t, n, "-----BEGIN", 10) != NULL;
   case DET_PHONE_FR: case DET_PHONE: case DET_NIR: case DET_INE: case DET_IBAN: case DET_CARD:
   case DET_SIREN: case DET_SIRET:
-    /* the digit bitmap, built once for all of them (det_digit_bits) */
-    if (*has_digit < 0) *has_digit = det_digit_bits(t, n, s->digits);
+    /* the digit bitmap, built once for all of them (det_digit_bits), in a
+     * buffer kept for the next scans: only charters with digit detectors
+     * pay its n/8 bytes */
+    if (*has_digit < 0) {
+      size_t dw = (n + 63) / 64 + 1;
+      if (dw > s->digits_cap) {
+        uint64_t *d = ch_realloc(s->alloc, s->digits, dw * sizeof *d);
+        if (!d) {
+          *st = CH_E_NOMEM;
+          return 0;
+        }
+        s->digits = d;
+        s->digits_cap = dw;
+      }
+      *has_digit = det_digit_bits(t, n, s->digits);
+      s->digits_ok = 1;
+    }
     return *has_digit;
   default: return 1;
   }
@@ -315,7 +330,7 @@ static ch_status run_detector(ch_scanner *s, uint32_t pi) {
   const rt_pattern *p = &s->c->patterns[pi];
   det_ctx d = {s, pi, CH_OK};
   if (!p->ntrig || s->place_all[pi] || s->no_places) {
-    det_scan_bits(p->det, s->ct, s->ctlen, s->digits, det_cb, &d);
+    det_scan_bits(p->det, s->ct, s->ctlen, s->digits_ok ? s->digits : NULL, det_cb, &d);
     return d.st;
   }
   size_t np = places_of(s, pi, 0);
@@ -920,16 +935,7 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
     snprintf(s->errmsg, sizeof s->errmsg, "out of memory for a %zu-byte input", len);
     return st;
   }
-  size_t dw = (s->ctlen + 63) / 64 + 1;
-  if (dw > s->digits_cap) {
-    uint64_t *d = ch_realloc(s->alloc, s->digits, dw * sizeof *d);
-    if (!d) {
-      snprintf(s->errmsg, sizeof s->errmsg, "out of memory for a %zu-byte input", len);
-      return CH_E_NOMEM;
-    }
-    s->digits = d;
-    s->digits_cap = dw;
-  }
+  s->digits_ok = 0;
   s->text = text;
   s->text_len = len;
   ch_report *rep = &s->report;
@@ -951,7 +957,8 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
     if (!s->pat_candidate[i]) continue;
     const rt_pattern *p = &c->patterns[i];
     if (p->kind == CHB_PAT_REGEX) st = run_regex(s, i, rep);
-    else if (p->kind == CHB_PAT_DETECT && detector_may_match(s, p->det, &has_digit)) st = run_detector(s, i);
+    else if (p->kind == CHB_PAT_DETECT && detector_may_match(s, p->det, &has_digit, &st) && st == CH_OK)
+      st = run_detector(s, i);
   }
   if (st == CH_OK) st = facts(s);
   if (st == CH_OK) st = sections(s);
