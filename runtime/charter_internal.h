@@ -239,6 +239,10 @@ ch_status rt_verify_code(const ch_charter *c, const rt_rule *r, char *err, size_
 /* prefilter.c */
 ch_status ac_build(ch_charter *c);
 void ac_free(ch_charter *c);
+/* patterns.c: the pattern phase (prefilter pass, regexes, detectors) */
+ch_status rt_pattern_phase(ch_scanner *s, ch_report *rep);
+/* scan.c: grow *p of *cap elements of sz bytes to hold need (doubling) */
+ch_status rt_grow(ch_scanner *s, void **p, size_t *cap, size_t need, size_t sz);
 /* vm.c: run one rule; returns its result; *fault set on an impossible state */
 int64_t vm_run(ch_scanner *s, const rt_rule *r, int *fault);
 /* api.c */

@@ -1,20 +1,18 @@
 /*
- * scan.c — the scanner: context, the pattern phase and the rule phase.
+ * scan.c — the scanner: context, facts, disclosure and the rule phase.
  *
  * A scan is two phases, as in YARA.  Phase one: the clean view (the input
- * itself unless it needs cleaning, normalize.h), one prefilter pass that
- * folds the input on the fly, then only the patterns whose atom hit (or
- * that have none) —
- * words are confirmed at word boundaries, regexes run with PCRE2's limits,
- * detectors validate checksums.  Matches are kept per fact (after `near`
- * and `min`) and disclosure sections are derived.  Phase two runs each
- * rule's verified bytecode (vm.c) over those facts and the context.
+ * itself unless it needs cleaning, normalize.h), then the pattern phase
+ * (patterns.c: one prefilter pass that folds the input on the fly, words
+ * confirmed at their boundaries, regexes in windows around their atoms'
+ * hits, detectors at their triggers).  Matches are kept per fact (after
+ * `near` and `min`) and disclosure sections are derived.  Phase two runs
+ * each rule's verified bytecode (vm.c) over those facts and the context.
  *
  * Memory: every buffer belongs to the scanner and is sized for the largest
  * input seen so far; a scan of an input no larger than a previous one
  * allocates nothing.  Match storage is a bump array reset per scan.
  */
-#define _GNU_SOURCE 1 /* memmem */
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,9 +211,10 @@ int rt_disclosure_required(const ch_scanner *s) {
   return lvl == CHB_DISC_REQUIRED;
 }
 
-/* ---------------------------------------------------------- pattern phase */
+/* ---------------------------------------------------------------- facts */
 
-static ch_status grow(ch_scanner *s, void **p, size_t *cap, size_t need, size_t sz) {
+/* Grow *p (of *cap elements of sz bytes) to hold `need`, doubling. */
+ch_status rt_grow(ch_scanner *s, void **p, size_t *cap, size_t need, size_t sz) {
   if (need <= *cap) return CH_OK;
   size_t nc = *cap * 2;
   while (nc < need) nc *= 2;
@@ -223,331 +222,6 @@ static ch_status grow(ch_scanner *s, void **p, size_t *cap, size_t need, size_t 
   if (!np) return CH_E_NOMEM;
   *p = np;
   *cap = nc;
-  return CH_OK;
-}
-
-static ch_status add_raw(ch_scanner *s, uint32_t pat, uint32_t start, uint32_t end) {
-  if (s->raw_n[pat] >= CH_MAX_MATCHES_PER_PATTERN) return CH_OK;
-  if (grow(s, (void **)&s->raw, &s->raw_cap, s->raw_len + 1, sizeof *s->raw)) return CH_E_NOMEM;
-  s->raw[s->raw_len++] = (rt_match){start, end, pat};
-  s->raw_n[pat]++;
-  return CH_OK;
-}
-
-/* Matches of one pattern must be contiguous in raw[]: patterns are run one
- * after the other, except words, which the prefilter finds interleaved;
- * those go through a per-pattern pass below. */
-
-/* Input offset of clean offset i (the clean view is often the input). */
-static inline uint32_t cmap_at(const ch_scanner *s, size_t i) { return s->cmap ? s->cmap[i] : (uint32_t)i; }
-
-typedef struct det_ctx {
-  ch_scanner *s;
-  uint32_t pat;
-  ch_status st;
-} det_ctx;
-
-static int det_cb(void *ud, size_t start, size_t end) {
-  det_ctx *d = ud;
-  d->st = add_raw(d->s, d->pat, cmap_at(d->s, start), cmap_at(d->s, end));
-  return d->st != CH_OK || d->s->raw_n[d->pat] >= CH_MAX_MATCHES_PER_PATTERN;
-}
-
-/* A detector cannot match a text that lacks its trigger: an e-mail needs an
- * '@', a key block "-----BEGIN", the numeric identifiers a digit.  Checked
- * once per scan with memchr-speed scans before running the detector. */
-static int detector_may_match(ch_scanner *s, int det, int *has_digit, ch_status *st) {
-  const char *t = s->ct;
-  size_t n = s->ctlen;
-  switch (det) {
-  case DET_EMAIL: return memchr(t, '@', n) != NULL;
-  case DET_PRIVATE_KEY: return n >= 10 && memmem(t, n, "-----BEGIN", 10) != NULL;
-  case DET_PHONE_FR: case DET_PHONE: case DET_NIR: case DET_INE: case DET_IBAN: case DET_CARD:
-  case DET_SIREN: case DET_SIRET:
-    /* the digit bitmap, built once for all of them (det_digit_bits), in a
-     * buffer kept for the next scans: only charters with digit detectors
-     * pay its n/8 bytes */
-    if (*has_digit < 0) {
-      size_t dw = (n + 63) / 64 + 1;
-      if (dw > s->digits_cap) {
-        uint64_t *d = ch_realloc(s->alloc, s->digits, dw * sizeof *d);
-        if (!d) {
-          *st = CH_E_NOMEM;
-          return 0;
-        }
-        s->digits = d;
-        s->digits_cap = dw;
-      }
-      *has_digit = det_digit_bits(t, n, s->digits);
-      s->digits_ok = 1;
-    }
-    return *has_digit;
-  default: return 1;
-  }
-}
-
-/* Clean offset of input offset `at`: the first clean byte that comes from
- * it or after it (cmap is non-decreasing). */
-static uint32_t clean_offset(const ch_scanner *s, uint32_t at) {
-  if (!s->cmap) return at;
-  size_t lo = 0, hi = s->ctlen;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (s->cmap[mid] < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return (uint32_t)lo;
-}
-
-/* Pattern pi's places in the clean view, in place_lo/place_hi sorted by
- * start: each place [start, end] of atom starts becomes [start - back,
- * end].  Returns how many. */
-static size_t places_of(ch_scanner *s, uint32_t pi, uint32_t back) {
-  size_t np = 0;
-  for (size_t k = 0; k < s->place_len; k++) {
-    if (s->place[k].pattern != pi) continue;
-    uint32_t lo = clean_offset(s, s->place[k].start);
-    s->place_lo[np] = lo > back ? lo - back : 0;
-    s->place_hi[np++] = clean_offset(s, s->place[k].end);
-  }
-  /* hits come in order of their end: a longer atom may start first */
-  for (size_t i = 1; i < np; i++) {
-    uint32_t lo = s->place_lo[i], hi = s->place_hi[i];
-    size_t j = i;
-    for (; j > 0 && s->place_lo[j - 1] > lo; j--) {
-      s->place_lo[j] = s->place_lo[j - 1];
-      s->place_hi[j] = s->place_hi[j - 1];
-    }
-    s->place_lo[j] = lo;
-    s->place_hi[j] = hi;
-  }
-  return np;
-}
-
-/* Detector pattern pi: at its triggers only when it has triggers and they
- * all found a place, over the whole clean view otherwise. */
-static ch_status run_detector(ch_scanner *s, uint32_t pi) {
-  const rt_pattern *p = &s->c->patterns[pi];
-  det_ctx d = {s, pi, CH_OK};
-  if (!p->ntrig || s->place_all[pi] || s->no_places) {
-    det_scan_bits(p->det, s->ct, s->ctlen, s->digits_ok ? s->digits : NULL, det_cb, &d);
-    return d.st;
-  }
-  size_t np = places_of(s, pi, 0);
-  det_scan_at(p->det, s->ct, s->ctlen, s->place_lo, np, det_cb, &d);
-  return d.st;
-}
-
-/* Matches of regex pi whose start lies in [from, limit] (limit
- * PCRE2_UNSET: anywhere after from), from left to right as one whole-text
- * pass finds them; *next receives where the next search starts.  Returns
- * 1 when the pattern is done with this scan (limit or match cap). */
-static int regex_from(ch_scanner *s, uint32_t pi, size_t from, PCRE2_SIZE limit, size_t *next, ch_status *st,
-                      ch_report *rep) {
-  const rt_pattern *p = &s->c->patterns[pi];
-  const unsigned char *t = (const unsigned char *)s->ct;
-  size_t n = s->ctlen, off = from;
-  /* always set: a limit left by a previous pattern would make PCRE2 refuse
-   * one compiled without PCRE2_USE_OFFSET_LIMIT */
-  pcre2_set_offset_limit(s->mctx, limit);
-  while (off <= n && (limit == PCRE2_UNSET || off <= limit)) {
-    int rc = pcre2_match(p->re, t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
-    if (rc == PCRE2_ERROR_NOMATCH) break;
-    if (rc < 0) {
-      if (rc == PCRE2_ERROR_NOMEMORY) {
-        *st = CH_E_NOMEM;
-        return 1;
-      }
-      /* match, depth, heap or JIT stack limit: report, mark the fact
-       * uncertain so prompt-scope deny rules fail closed */
-      s->pat_limit[pi] = 1;
-      rep->limit_hit = 1;
-      return 1;
-    }
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
-    size_t ms = ov[0], me = ov[1];
-    if (me > ms) {
-      if ((*st = add_raw(s, pi, cmap_at(s, ms), cmap_at(s, me))) != CH_OK) return 1;
-      if (s->raw_n[pi] >= CH_MAX_MATCHES_PER_PATTERN) return 1;
-      off = me;
-    } else {
-      /* empty match: step one code point */
-      off = me + 1;
-      while (off < n && (t[off] & 0xc0) == 0x80) off++;
-    }
-  }
-  *next = off;
-  return 0;
-}
-
-/* A regex runs over the whole text, or, when every match must start at
- * most `reach` bytes before an atom (compiler/atoms.c), only at the
- * starts [place - reach, place] around its atoms' hits: no match can start
- * elsewhere, and PCRE2 still sees the whole subject for lookarounds and
- * for how far a match runs, so the matches are the same. */
-static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
-  const rt_pattern *p = &s->c->patterns[pi];
-  ch_status st = CH_OK;
-  size_t next = 0;
-  if (p->reach == CHB_NONE || s->place_all[pi] || s->no_places) {
-    regex_from(s, pi, 0, PCRE2_UNSET, &next, &st, rep);
-    return st;
-  }
-  size_t np = places_of(s, pi, p->reach);
-  for (size_t k = 0; k < np; k++) {
-    if (s->place_hi[k] < next) continue;
-    size_t from = s->place_lo[k] > next ? s->place_lo[k] : next;
-    if (regex_from(s, pi, from, s->place_hi[k], &next, &st, rep)) break;
-  }
-  return st;
-}
-
-/* The first folded byte at or after input offset i, or 0 at the end: what
- * follows a prefilter hit, for its word boundary.  Dropped characters and
- * combining marks fold to nothing and are skipped. */
-static unsigned char folded_byte_from(const unsigned char *t, size_t n, size_t i) {
-  char o[4];
-  size_t adv;
-  while (i < n) {
-    if (norm_fold_at(t, n, i, o, &adv)) return (unsigned char)o[0];
-    i += adv;
-  }
-  return 0;
-}
-
-static int ascii_alnum(unsigned c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
-
-/* An atom of pattern `pat` starts at input offset `at`: keep the place
- * for run_regex or run_detector, merged with the pattern's last place when
- * within `near` bytes of it.  Past CH_MAX_PLACES the pattern runs over the
- * whole text instead. */
-static ch_status add_place(ch_scanner *s, uint32_t pat, uint32_t at, uint32_t near) {
-  s->pat_candidate[pat] = 1;
-  if (s->place_all[pat]) return CH_OK;
-  if (s->place_last[pat]) {
-    rt_match *m = &s->place[s->place_last[pat] - 1];
-    if ((uint64_t)at + near >= m->start && at <= (uint64_t)m->end + near) {
-      if (at < m->start) m->start = at;
-      if (at > m->end) m->end = at;
-      return CH_OK;
-    }
-  }
-  if (s->place_len >= CH_MAX_PLACES(s->text_len)) {
-    s->place_all[pat] = 1;
-    return CH_OK;
-  }
-  if (s->place_len == s->place_cap) {
-    size_t nc = s->place_cap * 2;
-    rt_match *np = ch_realloc(s->alloc, s->place, nc * sizeof *np);
-    if (!np) return CH_E_NOMEM;
-    s->place = np;
-    uint32_t *lo = ch_realloc(s->alloc, s->place_lo, nc * sizeof *lo);
-    if (!lo) return CH_E_NOMEM;
-    s->place_lo = lo;
-    uint32_t *hi = ch_realloc(s->alloc, s->place_hi, nc * sizeof *hi);
-    if (!hi) return CH_E_NOMEM;
-    s->place_hi = hi;
-    s->place_cap = nc;
-  }
-  s->place[s->place_len++] = (rt_match){at, at, pat};
-  s->place_last[pat] = (uint32_t)s->place_len;
-  return CH_OK;
-}
-
-/* A prefilter hit of atom `at` whose last byte is folded byte f-1, ending
- * at input offset `end`; `next` is the folded byte after it (0 at the end
- * of the text).  Words are checked at their boundaries and recorded as
- * matches; a regex becomes a candidate. */
-static ch_status hit(ch_scanner *s, const rt_atom *at, size_t f, size_t end, unsigned next) {
-  const ch_charter *c = s->c;
-  const rt_pattern *p = &c->patterns[at->pattern];
-  size_t b = f - at->len;
-  if (s->no_places && p->kind != CHB_PAT_WORD) {
-    s->pat_candidate[at->pattern] = 1;
-    return CH_OK;
-  }
-  if (p->kind == CHB_PAT_DETECT) {
-    /* a letter or digit the detector cannot have next to its trigger (the
-     * input's ASCII letters and digits are the clean view's too) */
-    uint32_t o = s->ring_org[b % CH_RING];
-    const unsigned char *t = (const unsigned char *)s->text;
-    if ((at->trig & DET_TRIG_START) && o > 0 && ascii_alnum(t[o - 1])) return CH_OK;
-    if ((at->trig & DET_TRIG_END) && end < s->text_len && ascii_alnum(t[end])) return CH_OK;
-    return add_place(s, at->pattern, o, 0);
-  }
-  if (p->kind == CHB_PAT_REGEX) {
-    if (p->reach == CHB_NONE) {
-      s->pat_candidate[at->pattern] = 1;
-      return CH_OK;
-    }
-    return add_place(s, at->pattern, s->ring_org[b % CH_RING], p->reach);
-  }
-  /* boundaries only matter where the word itself starts/ends with a word
-   * character ("c++" or "l'" may sit next to letters) */
-  if (norm_is_word_byte(at->text[0]) && b > 0 && norm_is_word_byte(s->ring_b[(b - 1) % CH_RING])) return CH_OK;
-  if (norm_is_word_byte(at->text[at->len - 1]) && next && norm_is_word_byte((unsigned char)next)) return CH_OK;
-  return add_raw(s, at->pattern, s->ring_org[b % CH_RING], (uint32_t)end);
-}
-
-/* Every atom that ends at the automaton state whose row is `row`. */
-static ch_status hits(ch_scanner *s, uint32_t row, size_t f, size_t end, unsigned next) {
-  const rt_ac *ac = &s->c->ac;
-  for (uint32_t o = ac->out_first[row / ac->nclass]; o != CHB_NONE; o = ac->out_next[o]) {
-    ch_status r = hit(s, &s->c->atoms[ac->out_atom[o]], f, end, next);
-    if (r) return r;
-  }
-  return CH_OK;
-}
-
-/* Prefilter pass over the input, folding it on the fly exactly as the
- * folded view would (norm_fold_at): ASCII goes straight through the
- * automaton, whose byte classes fold case; other code points are folded
- * first.  Marks candidate regexes and records word matches (in any
- * pattern order; facts() sorts them). */
-static ch_status prefilter(ch_scanner *s) {
-  const ch_charter *c = s->c;
-  const rt_ac *ac = &c->ac;
-  const unsigned char *t = (const unsigned char *)s->text;
-  size_t n = s->text_len;
-  if (!ac->nstates || !c->natoms) return CH_OK;
-  const uint32_t *delta = ac->delta;
-  const uint8_t *cls = ac->cls;
-  const uint32_t out_row = ac->out_row;
-  uint32_t row = 0; /* current state * nclass */
-  size_t f = 0;     /* folded bytes so far */
-  for (size_t i = 0; i < n;) {
-    unsigned char b = t[i];
-    if (b < 0x80) {
-      /* the byte's column is found off the chain; the chain is one load */
-      const uint32_t *col = delta + cls[b];
-      row = col[row];
-      s->ring_org[f % CH_RING] = (uint32_t)i;
-      s->ring_b[f % CH_RING] = b;
-      f++;
-      i++;
-      if (row < out_row) continue;
-      unsigned next = i < n && t[i] < 0x80 ? t[i] : folded_byte_from(t, n, i);
-      ch_status r = hits(s, row, f, i, next);
-      if (r) return r;
-      continue;
-    }
-    char fb[4];
-    size_t adv, l = norm_fold_at(t, n, i, fb, &adv);
-    for (size_t j = 0; j < l; j++) {
-      row = delta[row + cls[(unsigned char)fb[j]]];
-      s->ring_org[f % CH_RING] = (uint32_t)i;
-      s->ring_b[f % CH_RING] = (unsigned char)fb[j];
-      f++;
-      if (row < out_row) continue;
-      /* a hit inside the fold of one code point ("ss" of "ß") ends where
-       * the code point starts, as the folded view's map says */
-      size_t end = j + 1 < l ? i : i + adv;
-      unsigned next = j + 1 < l ? (unsigned char)fb[j + 1] : folded_byte_from(t, n, i + adv);
-      ch_status r = hits(s, row, f, end, next);
-      if (r) return r;
-    }
-    i += adv;
-  }
   return CH_OK;
 }
 
@@ -595,7 +269,7 @@ static ch_status facts(ch_scanner *s) {
       for (uint32_t k = 0; k < s->raw_n[p]; k++) {
         const rt_match *m = &s->raw[s->raw_first[p] + k];
         if (P->near != CHB_NONE && !near_ok(s, m, P->near, P->near_dist)) continue;
-        if (grow(s, (void **)&s->kept, &s->kept_cap, s->kept_len + 1, sizeof *s->kept)) return CH_E_NOMEM;
+        if (rt_grow(s, (void **)&s->kept, &s->kept_cap, s->kept_len + 1, sizeof *s->kept)) return CH_E_NOMEM;
         s->kept[s->kept_len++] = *m;
         r->n++;
       }
@@ -813,7 +487,7 @@ static ch_status redact(ch_scanner *s) {
     if (r->action != CH_ACT_REDACT) continue;
     const rt_factres *fr = &s->fres[r->action_arg];
     for (uint32_t k = 0; k < fr->n; k++) {
-      if (grow(s, (void **)&s->raw, &s->raw_cap, s->raw_len + 1, sizeof *s->raw)) return CH_E_NOMEM;
+      if (rt_grow(s, (void **)&s->raw, &s->raw_cap, s->raw_len + 1, sizeof *s->raw)) return CH_E_NOMEM;
       s->raw[s->raw_len++] = s->kept[fr->first + k];
     }
   }
@@ -947,19 +621,7 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
   memset(s->place_last, 0, c->npatterns * sizeof *s->place_last);
   memset(s->place_all, 0, c->npatterns);
   s->place_len = 0;
-  /* a detector with triggers becomes a candidate when one hits */
-  for (uint32_t i = 0; i < c->npatterns; i++)
-    s->pat_candidate[i] = c->patterns[i].kind != CHB_PAT_WORD && !c->patterns[i].ntrig &&
-                          (c->patterns[i].natoms == 0 || (c->patterns[i].flags & CHB_PATF_ALWAYS));
-  st = prefilter(s);
-  int has_digit = -1;
-  for (uint32_t i = 0; st == CH_OK && i < c->npatterns; i++) {
-    if (!s->pat_candidate[i]) continue;
-    const rt_pattern *p = &c->patterns[i];
-    if (p->kind == CHB_PAT_REGEX) st = run_regex(s, i, rep);
-    else if (p->kind == CHB_PAT_DETECT && detector_may_match(s, p->det, &has_digit, &st) && st == CH_OK)
-      st = run_detector(s, i);
-  }
+  st = rt_pattern_phase(s, rep);
   if (st == CH_OK) st = facts(s);
   if (st == CH_OK) st = sections(s);
   if (st == CH_OK) {
