@@ -65,27 +65,25 @@ static void same_as_whole(const uint8_t *data, size_t size, const ch_report *r) 
     abort();
 }
 
+/* Both scanners in the same context (tool or level left as it was when
+ * NULL), then the checked scan and its comparison. */
+static void scan_both(const uint8_t *data, size_t size, ch_scope scope, const char *tool, const char *level) {
+  for (int k = 0; k < 2; k++) {
+    ch_scanner *s = k ? whole : scanner;
+    ch_scanner_set_scope(s, scope);
+    if (tool) ch_scanner_set_tool(s, tool);
+    if (level) ch_scanner_set_level(s, level);
+  }
+  const ch_report *r;
+  if (ch_scanner_scan(scanner, (const char *)data, size, &r) == CH_OK) {
+    check(r, size);
+    same_as_whole(data, size, r);
+  }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!charter) init();
-  const ch_report *r;
-  const char *tool = size && data[0] & 1 ? "lechat" : "chatgpt", *level = size && data[0] & 2 ? "1" : "3";
-  for (int k = 0; k < 2; k++) {
-    ch_scanner *s = k ? whole : scanner;
-    ch_scanner_set_scope(s, CH_SCOPE_PROMPT);
-    ch_scanner_set_tool(s, tool);
-  }
-  if (ch_scanner_scan(scanner, (const char *)data, size, &r) == CH_OK) {
-    check(r, size);
-    same_as_whole(data, size, r);
-  }
-  for (int k = 0; k < 2; k++) {
-    ch_scanner *s = k ? whole : scanner;
-    ch_scanner_set_scope(s, CH_SCOPE_DOCUMENT);
-    ch_scanner_set_level(s, level);
-  }
-  if (ch_scanner_scan(scanner, (const char *)data, size, &r) == CH_OK) {
-    check(r, size);
-    same_as_whole(data, size, r);
-  }
+  scan_both(data, size, CH_SCOPE_PROMPT, size && data[0] & 1 ? "lechat" : "chatgpt", NULL);
+  scan_both(data, size, CH_SCOPE_DOCUMENT, NULL, size && data[0] & 2 ? "1" : "3");
   return 0;
 }

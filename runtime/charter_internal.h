@@ -200,6 +200,7 @@ struct ch_scanner {
   uint32_t *place_last;   /* per pattern: 1 + index of its last place, or 0 */
   uint8_t *place_all;     /* per pattern: run over the whole text instead */
   uint32_t *place_lo, *place_hi; /* one pattern's places in the clean view */
+  size_t place_lo_cap, place_hi_cap;
   int no_places;          /* tests: run every candidate over the whole text */
   uint64_t *digits;       /* the clean view's digit bitmap (det_digit_bits) */
   size_t digits_cap;      /* in words */
@@ -241,7 +242,8 @@ ch_status ac_build(ch_charter *c);
 void ac_free(ch_charter *c);
 /* patterns.c: the pattern phase (prefilter pass, regexes, detectors) */
 ch_status rt_pattern_phase(ch_scanner *s, ch_report *rep);
-/* scan.c: grow *p of *cap elements of sz bytes to hold need (doubling) */
+/* scan.c: grow *p of *cap elements of sz bytes to hold need (doubling;
+ * *cap may be 0 with *p NULL) */
 ch_status rt_grow(ch_scanner *s, void **p, size_t *cap, size_t need, size_t sz);
 /* vm.c: run one rule; returns its result; *fault set on an impossible state */
 int64_t vm_run(ch_scanner *s, const rt_rule *r, int *fault);

@@ -104,19 +104,28 @@ static int word_at(const unsigned char *t, size_t n, size_t i) {
 
 static int in_set(unsigned c, const char *set) { return c && strchr(set, (int)c) != NULL; }
 
+#define SWAR_ONES 0x0101010101010101ull
+#define SWAR_HIGH 0x8080808080808080ull
+
+/* Bit 7 of each byte of x set iff that byte is an ASCII digit: per byte b,
+ * b + 0x50 carries into bit 7 iff b >= 0x30 and b + 0x46 iff b >= 0x3a
+ * (bytes >= 0x80 are masked out first and excluded after; no carry
+ * crosses a byte as every sum stays below 0x100). */
+static uint64_t digit_mask(uint64_t x) {
+  uint64_t y = x & ~SWAR_HIGH;
+  return (y + 0x50 * SWAR_ONES) & ~(y + 0x46 * SWAR_ONES) & ~x & SWAR_HIGH;
+}
+
 /* The first i' >= i with an ASCII digit at t[i'] (or, with plus, a '+'),
  * or n.  Identifiers are made of digits and prose has few, so the digit
- * detectors jump between them eight bytes at a time: per byte b of the
- * word, b + 0x50 carries into bit 7 iff b >= 0x30 and b + 0x46 iff
- * b >= 0x3a (bytes >= 0x80 are masked out first and excluded after; no
- * carry crosses a byte as every sum stays below 0x100). */
+ * detectors jump between them eight bytes at a time (digit_mask). */
 static size_t next_digit(const unsigned char *t, size_t n, size_t i, int plus) {
-  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  const uint64_t ones = SWAR_ONES, high = SWAR_HIGH;
   while (i + 8 <= n) {
     uint64_t x;
     memcpy(&x, t + i, 8);
     uint64_t y = x & ~high;
-    uint64_t m = (y + 0x50 * ones) & ~(y + 0x46 * ones) & ~x & high;
+    uint64_t m = digit_mask(x);
     if (plus) {
       uint64_t z = y ^ ('+' * ones); /* a byte 0 where t is '+' */
       m |= ~((z + 0x7f * ones) | z) & ~x & high;
@@ -130,12 +139,12 @@ static size_t next_digit(const unsigned char *t, size_t n, size_t i, int plus) {
 
 size_t det_next_digit(const char *text, size_t n, size_t i) { return next_digit((const unsigned char *)text, n, i, 0); }
 
-/* The digit bitmap (detect.h): per 8 bytes, the SWAR digit test of
- * next_digit, its eight high bits gathered into one byte by a multiply
- * (bit 7 of byte k lands on bit 56 + k; no two partial products meet). */
+/* The digit bitmap (detect.h): per 8 bytes, digit_mask, its eight high
+ * bits gathered into one byte by a multiply (bit 7 of byte k lands on bit
+ * 56 + k; no two partial products meet).  The last word is read padded
+ * with zero bytes, which are no digits. */
 int det_digit_bits(const char *text, size_t n, uint64_t *bits) {
   const unsigned char *t = (const unsigned char *)text;
-  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
   uint64_t any = 0;
   size_t i = 0;
   for (size_t w = 0; w < (n + 63) / 64; w++) {
@@ -143,9 +152,7 @@ int det_digit_bits(const char *text, size_t n, uint64_t *bits) {
     for (unsigned k = 0; k < 8 && i < n; k++, i += 8) {
       uint64_t x = 0;
       memcpy(&x, t + i, n - i < 8 ? n - i : 8);
-      uint64_t y = x & ~high;
-      uint64_t m = (y + 0x50 * ones) & ~(y + 0x46 * ones) & ~x & high;
-      if (n - i < 8) m &= (1ull << (8 * (n - i))) - 1; /* the zero padding is no digit anyway */
+      uint64_t m = digit_mask(x);
       word |= ((m >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
     }
     bits[w] = word;

@@ -16,17 +16,9 @@
 
 #include "runtime/alloc.h"
 #include "runtime/charter_internal.h"
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h> /* header-only; RUNNING_ON_VALGRIND is 0 natively */
-#define CH_UNDER_VALGRIND() RUNNING_ON_VALGRIND
-#endif
-#endif
-#ifndef CH_UNDER_VALGRIND
-#define CH_UNDER_VALGRIND() 0
-#endif
 #include "runtime/detect.h"
 #include "runtime/limits.h"
+#include "runtime/under_valgrind.h"
 
 typedef struct ld {
   ch_charter *c;

@@ -59,15 +59,9 @@ static int detector_may_match(ch_scanner *s, int det, int *has_digit, ch_status 
      * buffer kept for the next scans: only charters with digit detectors
      * pay its n/8 bytes */
     if (*has_digit < 0) {
-      size_t dw = (n + 63) / 64 + 1;
-      if (dw > s->digits_cap) {
-        uint64_t *d = ch_realloc(s->alloc, s->digits, dw * sizeof *d);
-        if (!d) {
-          *st = CH_E_NOMEM;
-          return 0;
-        }
-        s->digits = d;
-        s->digits_cap = dw;
+      if (rt_grow(s, (void **)&s->digits, &s->digits_cap, (n + 63) / 64 + 1, sizeof *s->digits)) {
+        *st = CH_E_NOMEM;
+        return 0;
       }
       *has_digit = det_digit_bits(t, n, s->digits);
       s->digits_ok = 1;
@@ -92,8 +86,11 @@ static uint32_t clean_offset(const ch_scanner *s, uint32_t at) {
 
 /* Pattern pi's places in the clean view, in place_lo/place_hi sorted by
  * start: each place [start, end] of atom starts becomes [start - back,
- * end].  Returns how many. */
-static size_t places_of(ch_scanner *s, uint32_t pi, uint32_t back) {
+ * end]; *count receives how many. */
+static ch_status places_of(ch_scanner *s, uint32_t pi, uint32_t back, size_t *count) {
+  if (rt_grow(s, (void **)&s->place_lo, &s->place_lo_cap, s->place_len, sizeof *s->place_lo) ||
+      rt_grow(s, (void **)&s->place_hi, &s->place_hi_cap, s->place_len, sizeof *s->place_hi))
+    return CH_E_NOMEM;
   size_t np = 0;
   for (size_t k = 0; k < s->place_len; k++) {
     if (s->place[k].pattern != pi) continue;
@@ -112,7 +109,8 @@ static size_t places_of(ch_scanner *s, uint32_t pi, uint32_t back) {
     s->place_lo[j] = lo;
     s->place_hi[j] = hi;
   }
-  return np;
+  *count = np;
+  return CH_OK;
 }
 
 /* Detector pattern pi: at its triggers only when it has triggers and they
@@ -124,7 +122,8 @@ static ch_status run_detector(ch_scanner *s, uint32_t pi) {
     det_scan_bits(p->det, s->ct, s->ctlen, s->digits_ok ? s->digits : NULL, det_cb, &d);
     return d.st;
   }
-  size_t np = places_of(s, pi, 0);
+  size_t np;
+  if (places_of(s, pi, 0, &np)) return CH_E_NOMEM;
   det_scan_at(p->det, s->ct, s->ctlen, s->place_lo, np, det_cb, &d);
   return d.st;
 }
@@ -184,7 +183,8 @@ static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
     regex_from(s, pi, 0, PCRE2_UNSET, &next, &st, rep);
     return st;
   }
-  size_t np = places_of(s, pi, p->reach);
+  size_t np;
+  if (places_of(s, pi, p->reach, &np)) return CH_E_NOMEM;
   for (size_t k = 0; k < np; k++) {
     if (s->place_hi[k] < next) continue;
     size_t from = s->place_lo[k] > next ? s->place_lo[k] : next;
@@ -227,19 +227,7 @@ static ch_status add_place(ch_scanner *s, uint32_t pat, uint32_t at, uint32_t ne
     s->place_all[pat] = 1;
     return CH_OK;
   }
-  if (s->place_len == s->place_cap) {
-    size_t nc = s->place_cap * 2;
-    rt_match *np = ch_realloc(s->alloc, s->place, nc * sizeof *np);
-    if (!np) return CH_E_NOMEM;
-    s->place = np;
-    uint32_t *lo = ch_realloc(s->alloc, s->place_lo, nc * sizeof *lo);
-    if (!lo) return CH_E_NOMEM;
-    s->place_lo = lo;
-    uint32_t *hi = ch_realloc(s->alloc, s->place_hi, nc * sizeof *hi);
-    if (!hi) return CH_E_NOMEM;
-    s->place_hi = hi;
-    s->place_cap = nc;
-  }
+  if (rt_grow(s, (void **)&s->place, &s->place_cap, s->place_len + 1, sizeof *s->place)) return CH_E_NOMEM;
   s->place[s->place_len++] = (rt_match){at, at, pat};
   s->place_last[pat] = (uint32_t)s->place_len;
   return CH_OK;

@@ -42,10 +42,6 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   s->pat_limit = ch_calloc(a, c->npatterns + 1, sizeof *s->pat_limit);
   s->place_last = ch_calloc(a, c->npatterns + 1, sizeof *s->place_last);
   s->place_all = ch_calloc(a, c->npatterns + 1, 1);
-  s->place_cap = 64;
-  s->place = ch_malloc(a, s->place_cap * sizeof *s->place);
-  s->place_lo = ch_malloc(a, s->place_cap * sizeof *s->place_lo);
-  s->place_hi = ch_malloc(a, s->place_cap * sizeof *s->place_hi);
   s->fres = ch_calloc(a, c->nfacts + 1, sizeof *s->fres);
   s->stack = ch_calloc(a, CH_MAX_STACK + 1, sizeof *s->stack);
   s->evbits = ch_calloc(a, fw + 1, sizeof *s->evbits);
@@ -64,8 +60,7 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   s->md = pcre2_match_data_create(c->max_ovector, c->gctx);
   s->mctx = pcre2_match_context_copy(c->mctx);
   s->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, c->gctx);
-  if (!s->pat_candidate || !s->raw_first || !s->raw_n || !s->pat_limit || !s->place_last || !s->place_all || !s->place ||
-      !s->place_lo || !s->place_hi || !s->fres || !s->stack || !s->evbits ||
+  if (!s->pat_candidate || !s->raw_first || !s->raw_n || !s->pat_limit || !s->place_last || !s->place_all || !s->fres || !s->stack || !s->evbits ||
       !s->sectbits || !s->tool_disclosed || !s->findings || !s->spans || !s->span_order || !s->raw || !s->kept || !s->sec_start ||
       !s->sec_end || !s->md || !s->mctx || !s->jit) {
     ch_scanner_destroy(s);
@@ -216,7 +211,7 @@ int rt_disclosure_required(const ch_scanner *s) {
 /* Grow *p (of *cap elements of sz bytes) to hold `need`, doubling. */
 ch_status rt_grow(ch_scanner *s, void **p, size_t *cap, size_t need, size_t sz) {
   if (need <= *cap) return CH_OK;
-  size_t nc = *cap * 2;
+  size_t nc = *cap ? *cap * 2 : need; /* an empty buffer starts at need */
   while (nc < need) nc *= 2;
   void *np = ch_realloc(s->alloc, *p, nc * sz);
   if (!np) return CH_E_NOMEM;

@@ -40,16 +40,8 @@
 
 #include "runtime/detect.h"
 #include "runtime/normalize.h"
+#include "runtime/under_valgrind.h"
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h> /* header-only; RUNNING_ON_VALGRIND is 0 natively */
-#define CH_UNDER_VALGRIND() RUNNING_ON_VALGRIND
-#endif
-#endif
-#ifndef CH_UNDER_VALGRIND
-#define CH_UNDER_VALGRIND() 0
-#endif
 
 #define N_OF(a) (sizeof(a) / sizeof *(a))
 
