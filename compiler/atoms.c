@@ -2,7 +2,7 @@
  * atoms.c — literal atoms of a regex, for the runtime's prefilter.
  *
  * An atom is a literal that every match of the pattern must contain.  The
- * runtime runs one Aho-Corasick pass over the folded text for all atoms and
+ * runtime runs one prefilter pass over the folded text for all atoms and
  * calls PCRE2 only for patterns whose atom hit, so the better the atom the
  * less PCRE2 runs.  Example:
  *

@@ -67,21 +67,6 @@ typedef struct rt_rule {
   int reads_uncertain_ok; /* reserved */
 } rt_rule;
 
-/* Aho-Corasick automaton over the folded atoms (prefilter.c). */
-typedef struct rt_ac {
-  uint8_t cls[256];     /* byte -> alphabet class (0 = not in any atom) */
-  uint32_t nclass;
-  uint32_t nstates;
-  uint32_t *delta;      /* nstates x nclass transitions (full DFA); each is
-                           the target's row (state * nclass) */
-  uint32_t out_row;     /* states with outputs are numbered last: a row at
-                           or above this one has outputs */
-  uint32_t *out_first;  /* per state: first index into out_atoms, or NONE */
-  uint32_t *out_next;   /* chained outputs: next output index or NONE */
-  uint32_t *out_atom;   /* output index -> atom index */
-  uint32_t nout;
-} rt_ac;
-
 typedef struct rt_atom {
   uint32_t pattern;
   uint32_t len;
@@ -89,6 +74,38 @@ typedef struct rt_atom {
   unsigned trig;             /* a detector trigger's DET_TRIG_* flags */
   uint32_t reach;            /* CHB_ATOM_REACH */
 } rt_atom;
+
+/* The prefilter (prefilter.c): a hashed set of the atoms' first four
+ * folded bytes, then the atoms grouped by the hash of their first three. */
+#define PF_HASH_BITS 17  /* 2^17 bits: 16 KiB */
+#define PF_BUCKET_BITS 12
+#define PF_BUCKETS (1u << PF_BUCKET_BITS)
+#define PF_CHUNK 16384   /* folded bytes per chunk of the scan */
+typedef struct rt_pf_entry {
+  uint32_t key, mask;   /* the atom's first (up to 4) bytes, and which */
+  uint32_t key2, mask2; /* its bytes 4 to 7 */
+  uint32_t atom;
+} rt_pf_entry;
+typedef struct rt_pf {
+  uint64_t *bits;       /* may an atom start with these 4 bytes (hashed)? */
+  uint32_t *bucket;     /* PF_BUCKETS + 1 offsets into entry */
+  rt_pf_entry *entry;   /* natoms */
+  uint32_t kmask, bmask; /* bytes of a position hashed for bits, bucket */
+  uint32_t maxlen;
+} rt_pf;
+
+/* A scanner's fold buffer for the prefilter: PF_CHUNK + PF_SLACK folded
+ * bytes and the input offset of each one's code point. */
+#define PF_SLACK 32
+typedef struct rt_pfbuf {
+  unsigned char *fb;
+  uint32_t *org;
+} rt_pfbuf;
+
+/* A hit of atom `at` at input offsets [start, end); prev and next are the
+ * folded bytes around it (0 at either end of the text). */
+typedef ch_status (*pf_hit_fn)(void *ud, const rt_atom *at, uint32_t start, uint32_t end, unsigned prev,
+                               unsigned next);
 
 struct ch_charter {
   ch_allocator alloc_copy;
@@ -123,7 +140,7 @@ struct ch_charter {
   uint32_t fact_words;
   uint32_t max_ovector;
   uint32_t max_stack;
-  rt_ac ac;
+  rt_pf pf;
   pcre2_general_context *gctx;
   pcre2_match_context *mctx; /* limits; copied into each scanner */
   /* precomputed attribute strings for ch_charter_item */
@@ -186,11 +203,7 @@ struct ch_scanner {
   const char *ct;         /* the clean text: clean.text or the input */
   size_t ctlen;
   const uint32_t *cmap;   /* clean offset -> input offset; NULL = identity */
-  /* the prefilter folds on the fly; the last CH_RING folded bytes and
-   * their input offsets are kept to place a hit and check its boundary */
-#define CH_RING 512
-  uint32_t ring_org[CH_RING];
-  unsigned char ring_b[CH_RING];
+  rt_pfbuf pfbuf;          /* the prefilter's folded chunk */
   uint8_t *pat_candidate; /* per pattern: 1 when its atom hit or ALWAYS */
   /* places where a regex or a detector with triggers must run: from the
    * prefilter's hits, as input offsets [start, end] of atom starts (near
@@ -237,9 +250,11 @@ struct ch_scanner {
 
 /* load.c */
 ch_status rt_verify_code(const ch_charter *c, const rt_rule *r, char *err, size_t errlen);
-/* prefilter.c */
-ch_status ac_build(ch_charter *c);
-void ac_free(ch_charter *c);
+/* prefilter.c: build at load; run over the input, calling fn per hit in
+ * the order of the hits' starts */
+ch_status pf_build(ch_charter *c);
+void pf_free(ch_charter *c);
+ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, size_t n, pf_hit_fn fn, void *ud);
 /* patterns.c: the pattern phase (prefilter pass, regexes, detectors) */
 ch_status rt_pattern_phase(ch_scanner *s, ch_report *rep);
 /* scan.c: grow *p of *cap elements of sz bytes to hold need (doubling;

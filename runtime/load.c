@@ -414,7 +414,7 @@ void ch_charter_destroy(ch_charter *c) {
     for (uint32_t i = 0; i < c->npatterns; i++) pcre2_code_free(c->patterns[i].re);
   pcre2_match_context_free(c->mctx);
   pcre2_general_context_free(c->gctx);
-  ac_free(c);
+  pf_free(c);
   ch_free(a, c->lineage);
   ch_free(a, c->classes_id);
   ch_free(a, c->classes_title);
@@ -466,7 +466,7 @@ ch_status ch_charter_load_memory(const void *data, size_t len, const ch_allocato
   if (st == CH_OK) st = build_tables(&l);
   for (uint32_t i = 0; st == CH_OK && i < c->nrules; i++) st = rt_verify_code(c, &c->rules[i], errbuf, errlen);
   if (st == CH_OK) st = compile_regexes(&l);
-  if (st == CH_OK) st = ac_build(c);
+  if (st == CH_OK) st = pf_build(c);
   if (st == CH_OK) st = rt_build_attrs(c);
   if (st != CH_OK) {
     if (st == CH_E_NOMEM && errbuf && errlen) snprintf(errbuf, errlen, "out of memory loading the charter");

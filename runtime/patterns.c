@@ -193,19 +193,6 @@ static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
   return st;
 }
 
-/* The first folded byte at or after input offset i, or 0 at the end: what
- * follows a prefilter hit, for its word boundary.  Dropped characters and
- * combining marks fold to nothing and are skipped. */
-static unsigned char folded_byte_from(const unsigned char *t, size_t n, size_t i) {
-  char o[4];
-  size_t adv;
-  while (i < n) {
-    if (norm_fold_at(t, n, i, o, &adv)) return (unsigned char)o[0];
-    i += adv;
-  }
-  return 0;
-}
-
 static int ascii_alnum(unsigned c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
 
 /* An atom of pattern `pat` starts at input offset `at`: keep the place
@@ -233,14 +220,12 @@ static ch_status add_place(ch_scanner *s, uint32_t pat, uint32_t at, uint32_t ne
   return CH_OK;
 }
 
-/* A prefilter hit of atom `at` whose last byte is folded byte f-1, ending
- * at input offset `end`; `next` is the folded byte after it (0 at the end
- * of the text).  Words are checked at their boundaries and recorded as
- * matches; a regex becomes a candidate. */
-static ch_status hit(ch_scanner *s, const rt_atom *at, size_t f, size_t end, unsigned next) {
-  const ch_charter *c = s->c;
-  const rt_pattern *p = &c->patterns[at->pattern];
-  size_t b = f - at->len;
+/* A prefilter hit (pf_hit_fn): words are checked at their boundaries and
+ * recorded as matches; a regex or a detector becomes a candidate, at a
+ * place when it runs in windows or at triggers. */
+static ch_status hit(void *ud, const rt_atom *at, uint32_t start, uint32_t end, unsigned prev, unsigned next) {
+  ch_scanner *s = ud;
+  const rt_pattern *p = &s->c->patterns[at->pattern];
   if (s->no_places && p->kind != CHB_PAT_WORD) {
     s->pat_candidate[at->pattern] = 1;
     return CH_OK;
@@ -248,86 +233,23 @@ static ch_status hit(ch_scanner *s, const rt_atom *at, size_t f, size_t end, uns
   if (p->kind == CHB_PAT_DETECT) {
     /* a letter or digit the detector cannot have next to its trigger (the
      * input's ASCII letters and digits are the clean view's too) */
-    uint32_t o = s->ring_org[b % CH_RING];
     const unsigned char *t = (const unsigned char *)s->text;
-    if ((at->trig & DET_TRIG_START) && o > 0 && ascii_alnum(t[o - 1])) return CH_OK;
+    if ((at->trig & DET_TRIG_START) && start > 0 && ascii_alnum(t[start - 1])) return CH_OK;
     if ((at->trig & DET_TRIG_END) && end < s->text_len && ascii_alnum(t[end])) return CH_OK;
-    return add_place(s, at->pattern, o, 0);
+    return add_place(s, at->pattern, start, 0);
   }
   if (p->kind == CHB_PAT_REGEX) {
     if (p->reach == CHB_NONE) {
       s->pat_candidate[at->pattern] = 1;
       return CH_OK;
     }
-    return add_place(s, at->pattern, s->ring_org[b % CH_RING], p->reach);
+    return add_place(s, at->pattern, start, p->reach);
   }
   /* boundaries only matter where the word itself starts/ends with a word
    * character ("c++" or "l'" may sit next to letters) */
-  if (norm_is_word_byte(at->text[0]) && b > 0 && norm_is_word_byte(s->ring_b[(b - 1) % CH_RING])) return CH_OK;
+  if (norm_is_word_byte(at->text[0]) && prev && norm_is_word_byte((unsigned char)prev)) return CH_OK;
   if (norm_is_word_byte(at->text[at->len - 1]) && next && norm_is_word_byte((unsigned char)next)) return CH_OK;
-  return add_raw(s, at->pattern, s->ring_org[b % CH_RING], (uint32_t)end);
-}
-
-/* Every atom that ends at the automaton state whose row is `row`. */
-static ch_status hits(ch_scanner *s, uint32_t row, size_t f, size_t end, unsigned next) {
-  const rt_ac *ac = &s->c->ac;
-  for (uint32_t o = ac->out_first[row / ac->nclass]; o != CHB_NONE; o = ac->out_next[o]) {
-    ch_status r = hit(s, &s->c->atoms[ac->out_atom[o]], f, end, next);
-    if (r) return r;
-  }
-  return CH_OK;
-}
-
-/* Prefilter pass over the input, folding it on the fly exactly as the
- * folded view would (norm_fold_at): ASCII goes straight through the
- * automaton, whose byte classes fold case; other code points are folded
- * first.  Marks candidate regexes and records word matches (in any
- * pattern order; facts() sorts them). */
-static ch_status prefilter(ch_scanner *s) {
-  const ch_charter *c = s->c;
-  const rt_ac *ac = &c->ac;
-  const unsigned char *t = (const unsigned char *)s->text;
-  size_t n = s->text_len;
-  if (!ac->nstates || !c->natoms) return CH_OK;
-  const uint32_t *delta = ac->delta;
-  const uint8_t *cls = ac->cls;
-  const uint32_t out_row = ac->out_row;
-  uint32_t row = 0; /* current state * nclass */
-  size_t f = 0;     /* folded bytes so far */
-  for (size_t i = 0; i < n;) {
-    unsigned char b = t[i];
-    if (b < 0x80) {
-      /* the byte's column is found off the chain; the chain is one load */
-      const uint32_t *col = delta + cls[b];
-      row = col[row];
-      s->ring_org[f % CH_RING] = (uint32_t)i;
-      s->ring_b[f % CH_RING] = b;
-      f++;
-      i++;
-      if (row < out_row) continue;
-      unsigned next = i < n && t[i] < 0x80 ? t[i] : folded_byte_from(t, n, i);
-      ch_status r = hits(s, row, f, i, next);
-      if (r) return r;
-      continue;
-    }
-    char fb[4];
-    size_t adv, l = norm_fold_at(t, n, i, fb, &adv);
-    for (size_t j = 0; j < l; j++) {
-      row = delta[row + cls[(unsigned char)fb[j]]];
-      s->ring_org[f % CH_RING] = (uint32_t)i;
-      s->ring_b[f % CH_RING] = (unsigned char)fb[j];
-      f++;
-      if (row < out_row) continue;
-      /* a hit inside the fold of one code point ("ss" of "ß") ends where
-       * the code point starts, as the folded view's map says */
-      size_t end = j + 1 < l ? i : i + adv;
-      unsigned next = j + 1 < l ? (unsigned char)fb[j + 1] : folded_byte_from(t, n, i + adv);
-      ch_status r = hits(s, row, f, end, next);
-      if (r) return r;
-    }
-    i += adv;
-  }
-  return CH_OK;
+  return add_raw(s, at->pattern, start, end);
 }
 
 /* The pattern phase: the prefilter pass, then every candidate regex (at
@@ -339,7 +261,7 @@ ch_status rt_pattern_phase(ch_scanner *s, ch_report *rep) {
   for (uint32_t i = 0; i < c->npatterns; i++)
     s->pat_candidate[i] = c->patterns[i].kind != CHB_PAT_WORD && !c->patterns[i].ntrig &&
                           (c->patterns[i].natoms == 0 || (c->patterns[i].flags & CHB_PATF_ALWAYS));
-  ch_status st = prefilter(s);
+  ch_status st = pf_run(c, &s->pfbuf, (const unsigned char *)s->text, s->text_len, hit, s);
   int has_digit = -1;
   for (uint32_t i = 0; st == CH_OK && i < c->npatterns; i++) {
     if (!s->pat_candidate[i]) continue;

@@ -1,20 +1,24 @@
 /*
- * prefilter.c — one Aho-Corasick pass over the (folded) text finds every
- * atom of every pattern at once (atoms: compiler/atoms.c).
+ * prefilter.c — one pass over the (folded) text finds every atom of every
+ * pattern at once (atoms: compiler/atoms.c).
  *
- * Idea: instead of running each pattern over the text, run one automaton
- * whose states are the prefixes of all atoms; an output at a state says
- * "atom k ends here".  A word pattern's single atom IS the word, so the
- * prefilter hit is the match (the scanner only checks word boundaries); a
- * regex pattern runs only if one of its atoms hit.  Example with atoms
- * {"mdp", "tiers-temps", "temps"}: scanning "un tiers-temps" reaches the
- * state "tiers-temps" whose outputs are both "tiers-temps" and (through its
- * failure link) "temps".
+ * The text is folded a chunk at a time into a small buffer (ASCII runs are
+ * copied lower-cased, other code points go through norm_fold_at), each
+ * folded byte remembering the input offset of its code point.  Over that
+ * buffer a filter looks at every position's next four bytes: a bit in a
+ * hashed set says whether some atom may start there.  Atoms are at least
+ * 3 bytes in most charters, and in prose only a few percent of the
+ * positions pass; those are checked against the atoms whose first bytes
+ * hash alike.  The loop carries no state from one byte to the next, so the
+ * processor overlaps many positions, where an automaton's transitions
+ * (the Aho-Corasick design this replaced) wait on each other.
  *
- * The automaton is a full DFA over a compressed alphabet (only bytes that
- * occur in atoms get a class; every other byte is class 0 and sends the
- * automaton back to the root), so the inner loop is one table load per
- * byte.  The scanner feeds it the input folded on the fly (scan.c).  Built once at load time; read-only afterwards.
+ * Example with atoms {"mdph", "tiers-temps", "ine"}: the set holds the
+ * hashes of "mdph", "tier" and of "ine" followed by each of the 256 byte
+ * values.  At "machine." the position of "ine." passes, its bucket (by the
+ * hash of "ine") lists "ine", whose bytes compare equal: a hit.
+ *
+ * The filter is built once at load time and is read-only afterwards.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,196 +26,182 @@
 #include "runtime/alloc.h"
 #include "runtime/charter_internal.h"
 
-void ac_free(ch_charter *c) {
-  ch_free(c->alloc, c->ac.delta);
-  ch_free(c->alloc, c->ac.out_first);
-  ch_free(c->alloc, c->ac.out_next);
-  ch_free(c->alloc, c->ac.out_atom);
-  memset(&c->ac, 0, sizeof c->ac);
+/* Little-endian or not, these masks keep the first k bytes of a word
+ * loaded with memcpy. */
+static uint32_t first_bytes_mask(uint32_t k) {
+  unsigned char m[4] = {0, 0, 0, 0};
+  for (uint32_t i = 0; i < k && i < 4; i++) m[i] = 0xff;
+  uint32_t x;
+  memcpy(&x, m, 4);
+  return x;
 }
 
-static int cmp_atom(const void *x, const void *y) {
-  const rt_atom *p = *(const rt_atom *const *)x, *q = *(const rt_atom *const *)y;
-  int d = memcmp(p->text, q->text, p->len < q->len ? p->len : q->len);
-  return d ? d : (p->len > q->len) - (p->len < q->len);
+static uint32_t load4(const unsigned char *p, uint32_t len) {
+  unsigned char b[4] = {0, 0, 0, 0};
+  memcpy(b, p, len < 4 ? len : 4);
+  uint32_t x;
+  memcpy(&x, b, 4);
+  return x;
 }
 
-/* The trie's exact state count: the root plus every distinct prefix of
- * the atoms, from the atoms sorted (each adds its length minus what it
- * shares with the one before).  Sizing the table once matters: a table
- * allocated, outgrown or shrunk at every load makes glibc map and fault
- * it in afresh each time. */
-static ch_status count_states(const ch_charter *c, size_t *out) {
-  const rt_atom **v = ch_malloc(c->alloc, (c->natoms + 1) * sizeof(const rt_atom *));
-  if (!v) return CH_E_NOMEM;
-  for (uint32_t i = 0; i < c->natoms; i++) v[i] = &c->atoms[i];
-  qsort(v, c->natoms, sizeof(const rt_atom *), cmp_atom);
-  size_t n = 1;
-  for (uint32_t i = 0; i < c->natoms; i++) {
-    uint32_t l = 0;
-    if (i)
-      while (l < v[i]->len && l < v[i - 1]->len && v[i]->text[l] == v[i - 1]->text[l]) l++;
-    n += v[i]->len - l;
-  }
-  ch_free(c->alloc, v);
-  *out = n;
-  return CH_OK;
+static inline uint32_t pf_hash(uint32_t x, uint32_t bits) { return (x * 0x9e3779b1u) >> (32 - bits); }
+
+void pf_free(ch_charter *c) {
+  ch_free(c->alloc, c->pf.bits);
+  ch_free(c->alloc, c->pf.bucket);
+  ch_free(c->alloc, c->pf.entry);
+  memset(&c->pf, 0, sizeof c->pf);
 }
 
-ch_status ac_build(ch_charter *c) {
-  rt_ac *ac = &c->ac;
+ch_status pf_build(ch_charter *c) {
+  rt_pf *pf = &c->pf;
   const ch_allocator *a = c->alloc;
-  memset(ac->cls, 0, sizeof ac->cls);
-  size_t total;
-  ch_status st0 = count_states(c, &total);
-  if (st0) return st0;
-  for (uint32_t i = 0; i < c->natoms; i++)
-    for (uint32_t k = 0; k < c->atoms[i].len; k++) ac->cls[c->atoms[i].text[k]] = 1;
-  uint32_t ncls = 1;
-  for (int b = 0; b < 256; b++)
-    if (ac->cls[b]) ac->cls[b] = (uint8_t)ncls++;
-  ac->nclass = ncls;
-  /* Atoms are folded, so upper-case ASCII never occurs in them; giving 'A'
-   * the class of 'a' lets the scanner feed ASCII input unfolded. */
-  for (int b = 'A'; b <= 'Z'; b++) ac->cls[b] = ac->cls[b + 32];
-  if (total > 0x7fffffff / ncls) return CH_E_LIMIT;
-  ac->delta = ch_calloc(a, total * ncls, sizeof *ac->delta);
-  ac->out_first = ch_malloc(a, total * sizeof *ac->out_first);
-  uint32_t *fail = ch_calloc(a, total, sizeof *fail);
-  uint32_t *queue = ch_malloc(a, total * sizeof *queue);
-  /* outputs: one per atom plus inherited ones, chained per state */
-  ac->out_next = ch_malloc(a, (c->natoms + 1) * sizeof *ac->out_next);
-  ac->out_atom = ch_malloc(a, (c->natoms + 1) * sizeof *ac->out_atom);
-  if (!ac->delta || !ac->out_first || !fail || !queue || !ac->out_next || !ac->out_atom) {
-    ch_free(a, fail);
-    ch_free(a, queue);
-    return CH_E_NOMEM;
-  }
-  for (size_t s = 0; s < total; s++) ac->out_first[s] = CHB_NONE;
-  /* trie; delta 0 means "no edge yet" (state 0 is the root, never a child) */
-  uint32_t nstates = 1;
+  memset(pf, 0, sizeof *pf);
+  if (!c->natoms) return CH_OK;
+  uint32_t minlen = 255;
   for (uint32_t i = 0; i < c->natoms; i++) {
-    uint32_t s = 0;
-    for (uint32_t k = 0; k < c->atoms[i].len; k++) {
-      uint32_t cl = ac->cls[c->atoms[i].text[k]];
-      uint32_t *t = &ac->delta[(size_t)s * ncls + cl];
-      if (!*t) {
-        if (nstates >= total) { /* count_states is exact: cannot happen */
-          ch_free(a, fail);
-          ch_free(a, queue);
-          return CH_E_INTERNAL;
-        }
-        *t = nstates++;
-      }
-      s = *t;
-    }
-    ac->out_atom[ac->nout] = i;
-    ac->out_next[ac->nout] = ac->out_first[s];
-    ac->out_first[s] = ac->nout++;
+    if (c->atoms[i].len < minlen) minlen = c->atoms[i].len;
+    if (c->atoms[i].len > pf->maxlen) pf->maxlen = c->atoms[i].len;
   }
-  ac->nstates = nstates;
-  /* BFS: failure links, and complete the DFA (missing edges follow the
-   * failure link's edge).  An output list of a state continues with the
-   * output list of its failure state: we link the chains lazily at scan
-   * time through `fail`, so store the fail-chained first output instead. */
-  size_t qh = 0, qt = 0;
-  for (uint32_t cl = 1; cl < ncls; cl++) {
-    uint32_t t = ac->delta[cl];
-    if (t) {
-      fail[t] = 0;
-      queue[qt++] = t;
-    }
-  }
-  /* dict[s]: nearest state on the failure chain (excluding s) with output */
-  uint32_t *dict = ch_malloc(a, nstates * sizeof *dict);
-  if (!dict) {
-    ch_free(a, fail);
-    ch_free(a, queue);
-    return CH_E_NOMEM;
-  }
-  dict[0] = CHB_NONE;
-  for (size_t i = 0; i < qt; i++) dict[queue[i]] = CHB_NONE;
-  while (qh < qt) {
-    uint32_t s = queue[qh++];
-    for (uint32_t cl = 1; cl < ncls; cl++) {
-      uint32_t *t = &ac->delta[(size_t)s * ncls + cl];
-      if (*t) {
-        uint32_t f = ac->delta[(size_t)fail[s] * ncls + cl];
-        fail[*t] = f;
-        dict[*t] = ac->out_first[f] != CHB_NONE ? f : dict[f];
-        queue[qt++] = *t;
-      } else {
-        *t = ac->delta[(size_t)fail[s] * ncls + cl];
+  /* Four bytes per position, unless an atom is shorter than 3: then its
+   * length (an atom of 3 sets its 256 four-byte extensions instead). */
+  uint32_t kw = minlen >= 3 ? 4 : minlen, bw = minlen < 3 ? minlen : 3;
+  pf->kmask = first_bytes_mask(kw);
+  pf->bmask = first_bytes_mask(bw);
+  pf->bits = ch_calloc(a, (size_t)1 << (PF_HASH_BITS - 6), sizeof *pf->bits);
+  pf->bucket = ch_calloc(a, PF_BUCKETS + 1, sizeof *pf->bucket);
+  pf->entry = ch_malloc(a, c->natoms * sizeof *pf->entry);
+  if (!pf->bits || !pf->bucket || !pf->entry) return CH_E_NOMEM;
+  for (uint32_t i = 0; i < c->natoms; i++) {
+    const rt_atom *at = &c->atoms[i];
+    uint32_t x = load4(at->text, at->len);
+    if (at->len >= kw) {
+      uint32_t h = pf_hash(x & pf->kmask, PF_HASH_BITS);
+      pf->bits[h >> 6] |= 1ull << (h & 63);
+    } else { /* kw is 4 and the atom 3 bytes: whatever byte follows */
+      for (uint32_t b = 0; b < 256; b++) {
+        unsigned char w[4] = {at->text[0], at->text[1], at->text[2], (unsigned char)b};
+        uint32_t h = pf_hash(load4(w, 4), PF_HASH_BITS);
+        pf->bits[h >> 6] |= 1ull << (h & 63);
       }
     }
+    pf->bucket[pf_hash(x & pf->bmask, PF_BUCKET_BITS) + 1]++;
   }
-  /* Fold dictionary links into the output chains: append the dict state's
-   * chain to each state's own chain by pointing out_first of a state
-   * without own outputs at its dict state's first output, and the last own
-   * output's next at the dict state's first output.  Chains are shared
-   * suffixes, so this is O(states). Process in BFS order so dict states
-   * are final before their users. */
-  for (size_t i = 0; i < qt; i++) {
-    uint32_t s = queue[i];
-    uint32_t d = dict[s];
-    if (d == CHB_NONE) continue;
-    uint32_t head = ac->out_first[d];
-    if (ac->out_first[s] == CHB_NONE) {
-      ac->out_first[s] = head;
-    } else {
-      uint32_t o = ac->out_first[s];
-      /* own outputs of s were all added at trie time and end in NONE */
-      while (ac->out_next[o] != CHB_NONE) o = ac->out_next[o];
-      ac->out_next[o] = head;
-    }
+  /* entries grouped by bucket (a counting sort): after the sums,
+   * bucket[h + 1] is where bucket h ends; filling each bucket downwards
+   * leaves bucket[h + 1] at its start, and one shift puts every start at
+   * bucket[h] */
+  for (uint32_t b = 0; b < PF_BUCKETS; b++) pf->bucket[b + 1] += pf->bucket[b];
+  for (uint32_t i = 0; i < c->natoms; i++) {
+    const rt_atom *at = &c->atoms[i];
+    uint32_t x = load4(at->text, at->len);
+    uint32_t h = pf_hash(x & pf->bmask, PF_BUCKET_BITS);
+    uint32_t m = first_bytes_mask(at->len), m2 = at->len > 4 ? first_bytes_mask(at->len - 4) : 0;
+    uint32_t x2 = at->len > 4 ? load4(at->text + 4, at->len - 4) : 0;
+    pf->entry[--pf->bucket[h + 1]] = (rt_pf_entry){x & m, m, x2 & m2, m2, i};
   }
-  ch_free(a, dict);
-  ch_free(a, fail);
-  ch_free(a, queue);
-  /* Scan-ready form: states are renumbered so that those with outputs
-   * come last, and each transition holds its target's row (state *
-   * nclass).  The scanner's loop is then one dependent load per byte, and
-   * "the target has outputs" is row >= out_row, a compare beside the
-   * chain instead of a mask on it.  total * ncls < 2^31 was checked. */
-  uint32_t *perm = ch_malloc(a, nstates * sizeof *perm);
-  uint32_t *nof = ch_malloc(a, nstates * sizeof *nof);
-  uint32_t *tmp = ch_malloc(a, 2 * ncls * sizeof *tmp);
-  uint8_t *done = ch_calloc(a, nstates, 1);
-  if (!perm || !nof || !tmp || !done) {
-    ch_free(a, perm);
-    ch_free(a, nof);
-    ch_free(a, tmp);
-    ch_free(a, done);
-    return CH_E_NOMEM;
-  }
-  uint32_t k = 0;
-  for (uint32_t st = 0; st < nstates; st++) /* the root has no output: it stays 0 */
-    if (ac->out_first[st] == CHB_NONE) perm[st] = k++;
-  ac->out_row = k * ncls;
-  for (uint32_t st = 0; st < nstates; st++)
-    if (ac->out_first[st] != CHB_NONE) perm[st] = k++;
-  size_t cells = (size_t)nstates * ncls;
-  for (size_t x = 0; x < cells; x++) ac->delta[x] = perm[ac->delta[x]] * ncls;
-  for (uint32_t st = 0; st < nstates; st++) nof[perm[st]] = ac->out_first[st];
-  /* move the rows in place, one cycle of the permutation at a time (a
-   * second table would double the memory a load touches) */
-  for (uint32_t st = 0; st < nstates; st++) {
-    if (done[st]) continue;
-    memcpy(tmp, ac->delta + (size_t)st * ncls, ncls * sizeof *tmp);
-    uint32_t cur = st;
-    while (!done[cur]) {
-      uint32_t to = perm[cur];
-      memcpy(tmp + ncls, ac->delta + (size_t)to * ncls, ncls * sizeof *tmp);
-      memcpy(ac->delta + (size_t)to * ncls, tmp, ncls * sizeof *tmp);
-      memcpy(tmp, tmp + ncls, ncls * sizeof *tmp);
-      done[cur] = 1;
-      cur = to;
-    }
-  }
-  ch_free(a, perm);
-  ch_free(a, tmp);
-  ch_free(a, done);
-  ch_free(a, ac->out_first);
-  ac->out_first = nof;
+  memmove(pf->bucket, pf->bucket + 1, PF_BUCKETS * sizeof *pf->bucket);
+  pf->bucket[PF_BUCKETS] = c->natoms;
   return CH_OK;
+}
+
+/* Byte length of the code point at t[i] as norm_fold_at steps over it. */
+static size_t cp_len(const unsigned char *t, size_t n, size_t i) {
+  if (t[i] < 0x80) return 1;
+  uint32_t cp;
+  size_t k = norm_decode(t + i, n - i, &cp);
+  return k ? k : 1;
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* Fold input from *pi into fb/org from len up to about `want` bytes: ASCII
+ * eight bytes at a time (upper case found by two carries per byte, as in
+ * detect.c's digit_mask), any other code point by norm_fold_at. */
+static size_t fold_chunk(const unsigned char *restrict t, size_t n, size_t *pi, unsigned char *restrict fb,
+                         uint32_t *restrict org, size_t len, size_t want) {
+  size_t i = *pi;
+  while (len < want && i < n) {
+    if (i + 8 <= n) { /* len + 8 < want + PF_SLACK */
+      uint64_t x;
+      memcpy(&x, t + i, 8);
+      if (!(x & HIGH)) {
+        uint64_t upper = (x + (0x80 - 'A') * ONES) & ~(x + (0x80 - 'Z' - 1) * ONES) & HIGH;
+        x |= upper >> 2;
+        memcpy(fb + len, &x, 8);
+        for (uint32_t q = 0; q < 8; q++) org[len + q] = (uint32_t)i + q;
+        len += 8;
+        i += 8;
+        continue;
+      }
+    }
+    if (t[i] < 0x80) {
+      unsigned c = t[i];
+      fb[len] = (unsigned char)(c + (((unsigned)(c - 'A') < 26u) << 5));
+      org[len++] = (uint32_t)i++;
+      continue;
+    }
+    char out[4];
+    size_t adv, l = norm_fold_at(t, n, i, out, &adv);
+    for (size_t q = 0; q < l; q++) {
+      fb[len + q] = (unsigned char)out[q];
+      org[len + q] = (uint32_t)i;
+    }
+    len += l;
+    i += adv;
+  }
+  *pi = i;
+  return len;
+}
+
+ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, size_t n, pf_hit_fn fn, void *ud) {
+  const rt_pf *pf = &c->pf;
+  if (!pf->bits || !n) return CH_OK;
+  unsigned char *fb = buf->fb;
+  uint32_t *org = buf->org;
+  const uint64_t *bits = pf->bits;
+  const uint32_t kmask = pf->kmask, bmask = pf->bmask, maxlen = pf->maxlen;
+  size_t i = 0;   /* next input byte to fold */
+  size_t len = 0; /* folded bytes in the buffer */
+  size_t ps = 0;  /* next position to test; fb[ps - 1] is the byte before */
+  for (;;) {
+    len = fold_chunk(t, n, &i, fb, org, len, PF_CHUNK);
+    int done = i >= n;
+    memset(fb + len, 0, 8); /* the last positions' words read past len */
+    /* a position is tested once every atom starting there, and the byte
+     * after it, are in the buffer */
+    size_t pe = done ? len : len - maxlen;
+    for (size_t p = ps; p < pe; p++) {
+      uint32_t x;
+      memcpy(&x, fb + p, 4);
+      uint32_t h = pf_hash(x & kmask, PF_HASH_BITS);
+      if (!(bits[h >> 6] >> (h & 63) & 1)) continue;
+      uint32_t bk = pf_hash(x & bmask, PF_BUCKET_BITS);
+      for (uint32_t e = pf->bucket[bk]; e < pf->bucket[bk + 1]; e++) {
+        const rt_pf_entry *en = &pf->entry[e];
+        if ((x & en->mask) != en->key) continue;
+        uint32_t y;
+        memcpy(&y, fb + p + 4, 4);
+        if ((y & en->mask2) != en->key2) continue;
+        const rt_atom *at = &c->atoms[en->atom];
+        size_t k = p + at->len; /* one past the atom's last folded byte */
+        if (k > len || (at->len > 8 && memcmp(fb + p + 8, at->text + 8, at->len - 8))) continue;
+        /* A hit ending inside the fold of one code point ("ss" of "ß")
+         * ends where that code point starts, as the folded view's map
+         * says; otherwise where the code point ends. */
+        uint32_t o = org[k - 1];
+        uint32_t end = k == len || org[k] != o ? o + (uint32_t)cp_len(t, n, o) : o;
+        ch_status st = fn(ud, at, org[p], end, p ? fb[p - 1] : 0, k < len ? fb[k] : 0);
+        if (st) return st;
+      }
+    }
+    if (done) return CH_OK;
+    /* keep the untested bytes and the one before them (pe >= 1: a chunk
+     * is far longer than an atom) */
+    memmove(fb, fb + pe - 1, len - pe + 1);
+    memmove(org, org + pe - 1, (len - pe + 1) * sizeof *org);
+    len -= pe - 1;
+    ps = 1;
+  }
 }

@@ -698,10 +698,137 @@ static void test_places_change_nothing(void **state) {
   ch_charter_destroy(c);
 }
 
+/* The prefilter finds every atom at every position, with the input
+ * offsets and the folded bytes around it that a fold of the whole text
+ * gives (the fold, per code point, that the prefilter applies chunk by
+ * chunk): on texts up to 60 KB (several chunks, atoms across their
+ * boundaries), with invalid bytes, zero-width characters, combining marks
+ * and folds that grow ("ß"), for the DemoES atoms and for a charter with
+ * atoms of 1 and 2 bytes (another filter width) and long ones. */
+typedef struct pf_rec {
+  uint32_t atom, start, end, prev, next;
+} pf_rec;
+typedef struct pf_list {
+  pf_rec *v;
+  size_t n, cap;
+  const ch_charter *c;
+} pf_list;
+
+static void pf_push(pf_list *l, pf_rec r) {
+  if (l->n == l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 256;
+    l->v = realloc(l->v, l->cap * sizeof *l->v);
+    assert_non_null(l->v);
+  }
+  l->v[l->n++] = r;
+}
+
+static ch_status pf_record(void *ud, const rt_atom *at, uint32_t start, uint32_t end, unsigned prev, unsigned next) {
+  pf_list *l = ud;
+  pf_push(l, (pf_rec){(uint32_t)(at - l->c->atoms), start, end, prev, next});
+  return CH_OK;
+}
+
+static int pf_cmp(const void *x, const void *y) {
+  const pf_rec *a = x, *b = y;
+  if (a->start != b->start) return a->start < b->start ? -1 : 1;
+  return (a->atom > b->atom) - (a->atom < b->atom);
+}
+
+static void pf_reference(const ch_charter *c, const unsigned char *t, size_t n, pf_list *out) {
+  unsigned char *f = malloc(4 * n + 1);
+  uint32_t *org = malloc((4 * n + 1) * sizeof *org), *end = malloc((4 * n + 1) * sizeof *end);
+  assert_true(f && org && end);
+  size_t m = 0;
+  for (size_t i = 0; i < n;) {
+    char o[4];
+    size_t adv, l = norm_fold_at(t, n, i, o, &adv);
+    for (size_t j = 0; j < l; j++, m++) {
+      f[m] = (unsigned char)o[j];
+      org[m] = (uint32_t)i;
+      end[m] = (uint32_t)(j + 1 < l ? i : i + adv);
+    }
+    i += adv;
+  }
+  for (size_t p = 0; p < m; p++)
+    for (uint32_t a = 0; a < c->natoms; a++) {
+      const rt_atom *at = &c->atoms[a];
+      if (p + at->len <= m && !memcmp(f + p, at->text, at->len))
+        pf_push(out, (pf_rec){a, org[p], end[p + at->len - 1], p ? f[p - 1] : 0, p + at->len < m ? f[p + at->len] : 0});
+    }
+  free(f), free(org), free(end);
+}
+
+static void pf_compare(const ch_charter *c, const char *const *parts, size_t nparts, int rounds) {
+  rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc((PF_CHUNK + PF_SLACK) * sizeof(uint32_t))};
+  assert_true(b.fb && b.org);
+  static char t[60000];
+  uint32_t seed = 7;
+  for (int it = 0; it < rounds; it++) {
+    size_t n = 0, want = it % 20 == 0 ? sizeof t - 64 : 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % 3000;
+    while (n < want) {
+      const char *p = parts[((seed = seed * 1103515245u + 12345u) >> 16) % nparts];
+      size_t l = strlen(p);
+      if (n + l >= sizeof t) break;
+      memcpy(t + n, p, l);
+      n += l;
+    }
+    pf_list got = {NULL, 0, 0, c}, want_l = {NULL, 0, 0, c};
+    assert_int_equal(pf_run(c, &b, (const unsigned char *)t, n, pf_record, &got), CH_OK);
+    pf_reference(c, (const unsigned char *)t, n, &want_l);
+    qsort(got.v, got.n, sizeof *got.v, pf_cmp);
+    qsort(want_l.v, want_l.n, sizeof *want_l.v, pf_cmp);
+    if (got.n != want_l.n) fail_msg("text %d (%zu bytes): %zu hits, want %zu", it, n, got.n, want_l.n);
+    for (size_t k = 0; k < got.n; k++)
+      if (memcmp(&got.v[k], &want_l.v[k], sizeof got.v[k]))
+        fail_msg("text %d hit %zu: atom %u [%u, %u) prev %u next %u, want atom %u [%u, %u) prev %u next %u", it, k,
+                 got.v[k].atom, got.v[k].start, got.v[k].end, got.v[k].prev, got.v[k].next, want_l.v[k].atom,
+                 want_l.v[k].start, want_l.v[k].end, want_l.v[k].prev, want_l.v[k].next);
+    free(got.v), free(want_l.v);
+  }
+  free(b.fb), free(b.org);
+}
+
+static void test_prefilter_finds_every_atom(void **state) {
+  (void)state;
+  static const char *const parts[] = {
+      "D\xc3\xa9" "claration", "DECLARATION", "d\xc3\xa9" "cla", "ration", "tiers-temps", "TIERS-TEMPS", "MDPH", "mdp",
+      "M\xe2\x80\x8b" "DPH", "INE", "ine", "machine", "Le Chat", "le chat", "reformulation", "student", "STUDENT",
+      "experiment", "study", "sk-", "sk-proj-", "eyJ", "password", "mot de passe", "invente", "donn\xc3\xa9" "es",
+      "travaux", "copie", "note", "utm_source=", "[oaicite:", ":contentReference[oaicite:", "n\xc2\xb0", "num\xc3\xa9ro",
+      "Stra\xc3\x9f" "e", "STRASSE", "ia", "IA", "x", "X", "\xef\xbc\xa9\xef\xbc\xa1", "\xff", "\xc3", "\xe2\x82",
+      "e\xcc\x81", "\xcc\x81", "\xe2\x80\x99", "\xc2\xa0", "\xe2\x80\x8b", " ", " ", "\n", ". ", "l'", "l\xe2\x80\x99",
+      "intelligence artificielle g\xc3\xa9n\xc3\xa9rative", "abcdefgh", "abcdefghi", "\xc3\x89TUDIANT",
+  };
+  ch_charter *c;
+  char err[256];
+  assert_int_equal(ch_charter_load_memory(img, img_len, NULL, &c, err, sizeof err), CH_OK);
+  pf_compare(c, parts, sizeof parts / sizeof *parts, 300);
+  ch_charter_destroy(c);
+  /* atoms of 1 and 2 bytes, one that folds from "ß", long ones */
+  const char *src = "template t \"T\" {\n  license \"CC-BY-4.0\"\n  tool class public \"P\"\n"
+                    "  tool x \"X\" class public aliases \"X\"\n"
+                    "  data d \"D\" { words \"x\", \"IA\", \"stras\", \"stra\xc3\x9f" "e\", \"abcdefgh\", \"abcdefghi\","
+                    " \"intelligence artificielle g\xc3\xa9n\xc3\xa9rative\", \"l'\" }\n"
+                    "  rule r error \"s\" {\n    scope prompt\n    when d\n    deny\n  }\n}\n";
+  ch_compiler *cc;
+  assert_int_equal(ch_compiler_create(NULL, &cc), CH_OK);
+  unsigned char *im;
+  size_t n;
+  assert_int_equal(ch_compiler_compile_source(cc, "t.charter", src, strlen(src), &im, &n), CH_OK);
+  ch_compiler_destroy(cc);
+  assert_int_equal(ch_charter_load_memory(im, n, NULL, &c, err, sizeof err), CH_OK);
+  free(im);
+  assert_int_equal(c->pf.kmask, 0xff); /* the filter's width is the shortest atom's */
+  pf_compare(c, parts, sizeof parts / sizeof *parts, 300);
+  ch_charter_destroy(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_image_loads),
       cmocka_unit_test(test_places_change_nothing),
+      cmocka_unit_test(test_prefilter_finds_every_atom),
       cmocka_unit_test(test_header_checks),
       cmocka_unit_test(test_truncated_at_every_length),
       cmocka_unit_test(test_verifier_rules),
