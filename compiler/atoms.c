@@ -74,15 +74,33 @@ static int bounded(const atomset *s) {
   return s->n > 0;
 }
 
+static uint32_t max_reach(const atomset *s) {
+  uint32_t r = 0;
+  for (int i = 0; i < s->n; i++)
+    if (s->reach[i] > r) r = s->reach[i];
+  return r;
+}
+
 /* A set whose every atom has a bounded reach wins over one that has not
  * when it is not too weak (3 bytes): windows around its hits beat running
- * the pattern over the whole text.  Otherwise the longer shortest atom. */
+ * the pattern over the whole text.  Among bounded sets of 4 bytes or more,
+ * one whose matches start at or right before the atom (reach <= 16) wins
+ * over one far after the start (reach > 64): each hit of the latter makes
+ * PCRE2 try every start in a window of that many bytes, as in
+ * /\b(?:invente|fabrique)\b[^.]{0,50}\b(?:données|résultats)/, where
+ * "truque" (reach 0) beats "données" (reach 236) although shorter.
+ * Otherwise the longer shortest atom. */
 static void take_if_better(atomset *best, const atomset *cand) {
   size_t qb = quality(best), qc = quality(cand);
   int bb = bounded(best), bc = bounded(cand);
   if (bc != bb && qc >= 3 && qb >= 3) {
     if (bc) *best = *cand;
     return;
+  }
+  if (bb && bc && qb >= 4 && qc >= 4) {
+    uint32_t rb = max_reach(best), rc = max_reach(cand);
+    if (rc <= 16 && rb > 64) *best = *cand;
+    if ((rc <= 16 && rb > 64) || (rb <= 16 && rc > 64)) return;
   }
   if (qc > qb || (qc == qb && qc && cand->n < best->n)) *best = *cand;
 }

@@ -32,6 +32,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "runtime/normalize.h"
 
@@ -116,47 +119,58 @@ static uint64_t digit_mask(uint64_t x) {
   return (y + 0x50 * SWAR_ONES) & ~(y + 0x46 * SWAR_ONES) & ~x & SWAR_HIGH;
 }
 
-/* The first i' >= i with an ASCII digit at t[i'] (or, with plus, a '+'),
- * or n.  Identifiers are made of digits and prose has few, so the digit
- * detectors jump between them eight bytes at a time (digit_mask). */
-static size_t next_digit(const unsigned char *t, size_t n, size_t i, int plus) {
-  const uint64_t ones = SWAR_ONES, high = SWAR_HIGH;
+/* The first i' >= i with an ASCII digit at t[i'], or n.  Identifiers are
+ * made of digits and prose has few, so the digit detectors jump between
+ * them eight bytes at a time (digit_mask). */
+static size_t next_digit(const unsigned char *t, size_t n, size_t i) {
   while (i + 8 <= n) {
     uint64_t x;
     memcpy(&x, t + i, 8);
-    uint64_t y = x & ~high;
     uint64_t m = digit_mask(x);
-    if (plus) {
-      uint64_t z = y ^ ('+' * ones); /* a byte 0 where t is '+' */
-      m |= ~((z + 0x7f * ones) | z) & ~x & high;
-    }
     if (m) return i + (size_t)(__builtin_ctzll(m) >> 3);
     i += 8;
   }
-  while (i < n && !is_digit(t[i]) && !(plus && t[i] == '+')) i++;
+  while (i < n && !is_digit(t[i])) i++;
   return i;
 }
 
-size_t det_next_digit(const char *text, size_t n, size_t i) { return next_digit((const unsigned char *)text, n, i, 0); }
+size_t det_next_digit(const char *text, size_t n, size_t i) { return next_digit((const unsigned char *)text, n, i); }
 
-/* The digit bitmap (detect.h): per 8 bytes, digit_mask, its eight high
- * bits gathered into one byte by a multiply (bit 7 of byte k lands on bit
- * 56 + k; no two partial products meet).  The last word is read padded
- * with zero bytes, which are no digits. */
+/* 64 bits of the digit bitmap for the 64 bytes at t (all readable): with
+ * SSE2 (every x86-64), a byte compare and movemask per 16 bytes; else per
+ * 8 bytes digit_mask, its eight high bits gathered into one byte by a
+ * multiply (bit 7 of byte k lands on bit 56 + k; no two partial products
+ * meet). */
+static uint64_t digit_word(const unsigned char *t) {
+  uint64_t word = 0;
+#ifdef __SSE2__
+  const __m128i lo = _mm_set1_epi8('0' - 1 - 128), hi = _mm_set1_epi8('9' + 1 - 128), flip = _mm_set1_epi8(-128);
+  for (unsigned k = 0; k < 4; k++) {
+    __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(t + 16 * k)), flip);
+    __m128i d = _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi));
+    word |= (uint64_t)(uint16_t)_mm_movemask_epi8(d) << (16 * k);
+  }
+#else
+  for (unsigned k = 0; k < 8; k++) {
+    uint64_t x;
+    memcpy(&x, t + 8 * k, 8);
+    word |= ((digit_mask(x) >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
+  }
+#endif
+  return word;
+}
+
+/* The digit bitmap (detect.h), 64 bytes per word; the last word is read
+ * from a copy padded with zero bytes, which are no digits. */
 int det_digit_bits(const char *text, size_t n, uint64_t *bits) {
   const unsigned char *t = (const unsigned char *)text;
   uint64_t any = 0;
-  size_t i = 0;
-  for (size_t w = 0; w < (n + 63) / 64; w++) {
-    uint64_t word = 0;
-    for (unsigned k = 0; k < 8 && i < n; k++, i += 8) {
-      uint64_t x = 0;
-      memcpy(&x, t + i, n - i < 8 ? n - i : 8);
-      uint64_t m = digit_mask(x);
-      word |= ((m >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
-    }
-    bits[w] = word;
-    any |= word;
+  size_t w = 0;
+  for (; 64 * (w + 1) <= n; w++) any |= bits[w] = digit_word(t + 64 * w);
+  if (64 * w < n) {
+    unsigned char last[64] = {0};
+    memcpy(last, t + 64 * w, n - 64 * w);
+    any |= bits[w] = digit_word(last);
   }
   return any != 0;
 }
@@ -378,16 +392,35 @@ typedef struct emitter {
   const uint64_t *digits; /* det_digit_bits of the text, or NULL */
 } emitter;
 
-/* next_digit(t, n, i, 0), from the digit bitmap when there is one: 64
+/* next_digit(t, n, i), from the digit bitmap when there is one: 64
  * bytes per step instead of 8. */
 static size_t digit_from(const emitter *e, const unsigned char *t, size_t n, size_t i) {
-  if (!e->digits) return next_digit(t, n, i, 0);
+  if (!e->digits) return next_digit(t, n, i);
   if (i >= n) return n;
   size_t w = i / 64, nw = (n + 63) / 64;
   uint64_t b = e->digits[w] & (~0ull << (i % 64));
   while (!b) {
     if (++w >= nw) return n;
     b = e->digits[w];
+  }
+  size_t at = w * 64 + (size_t)__builtin_ctzll(b);
+  return at < n ? at : n;
+}
+
+/* One past the digit run that holds t[i] (a digit).  No chain starts
+ * inside a run (num_start wants no digit before it), and one that cannot
+ * start at a run's first digit cannot at its others: the detectors skip
+ * whole runs. */
+static size_t run_end(const emitter *e, const unsigned char *t, size_t n, size_t i) {
+  if (!e->digits) {
+    while (i < n && is_digit(t[i])) i++;
+    return i;
+  }
+  size_t w = i / 64, nw = (n + 63) / 64;
+  uint64_t b = ~e->digits[w] & (~0ull << (i % 64));
+  while (!b) {
+    if (++w >= nw) return n;
+    b = ~e->digits[w];
   }
   size_t at = w * 64 + (size_t)__builtin_ctzll(b);
   return at < n ? at : n;
@@ -479,7 +512,10 @@ static void scan_chains(const unsigned char *t, size_t n, emitter *e, const char
   chain c;
   for (size_t i = 0; i < n && !e->stop; i++) {
     if ((i = digit_from(e, t, n, i)) >= n) break;
-    if (!num_start(t, n, i, seps)) continue;
+    if (!num_start(t, n, i, seps)) {
+      i = run_end(e, t, n, i) - 1;
+      continue;
+    }
     gather(t, n, i, seps, max, nir, &c);
     if (!c.more && num_end(t, n, c.end) && ok(&c)) emit(e, i, c.end);
     /* Positions inside the chain cannot start one: skip them. */
@@ -540,11 +576,25 @@ static int fr_nsn_ok(const chain *c, size_t off) {
   return c->k == off + 9 && c->sig[off] >= '1' && (c->seps >> off & ~(PAIRS_NSN | 1u)) == 0;
 }
 
+/* The first digit or '+' at or after i: the digit bitmap's next digit
+ * (digit_from) against the next '+' (memchr, remembered in *plus until
+ * passed; *plus == SIZE_MAX before the first search). */
+static size_t digit_or_plus(const emitter *e, const unsigned char *t, size_t n, size_t i, size_t *plus) {
+  if (i >= n) return n;
+  if (*plus == SIZE_MAX || *plus < i) {
+    const unsigned char *q = memchr(t + i, '+', n - i);
+    *plus = q ? (size_t)(q - t) : n;
+  }
+  size_t d = digit_from(e, t, n, i);
+  return d < *plus ? d : *plus;
+}
+
 static void scan_phone_fr(const unsigned char *t, size_t n, emitter *e) {
   static const char seps[] = " .-";
   chain c;
+  size_t plus = SIZE_MAX;
   for (size_t i = 0; i < n && !e->stop; i++) {
-    if ((i = next_digit(t, n, i, 1)) >= n) break;
+    if ((i = digit_or_plus(e, t, n, i, &plus)) >= n) break;
     if (t[i] == '+' && i + 3 < n && t[i + 1] == '3' && t[i + 2] == '3' && !word_before(t, i) &&
         !(i > 0 && is_digit(t[i - 1]))) {
       size_t j = i + 3;
@@ -566,7 +616,10 @@ static void scan_phone_fr(const unsigned char *t, size_t n, emitter *e) {
       }
       continue;
     }
-    if (t[i] != '0' || !num_start(t, n, i, seps)) continue;
+    if (t[i] != '0' || !num_start(t, n, i, seps)) {
+      if (is_digit(t[i])) i = run_end(e, t, n, i) - 1; /* not a '+' of another country */
+      continue;
+    }
     gather(t, n, i, seps, 13, 0, &c);
     int ok = 0;
     if (!c.more && num_end(t, n, c.end)) {

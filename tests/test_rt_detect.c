@@ -486,6 +486,9 @@ static void test_phone_fr(void **state) {
   expect_none(DET_PHONE_FR, "3.0612345678");
   /* a list of numbers, not one long number */
   assert_int_equal(detect(DET_PHONE_FR, "0612345678 0698765432", "0612345678"), 2);
+  /* another country's '+' is passed over, with and without the bitmap */
+  assert_int_equal(detect(DET_PHONE_FR, "call +44 20 7946 0958 or 06 12 34 56 78", "06 12 34 56 78"), 1);
+  same_with_bits(DET_PHONE_FR, "+1 +44 +3 +33 +", 15);
 }
 
 static void test_phone_e164(void **state) {
@@ -826,6 +829,8 @@ static void test_triggers_on_generated_text(void **state) {
       "Soleil2024!", "hunter2", "azerty123", "oubli\xc3\xa9", "\"s3cr3t\"", "'x9y8z7'",
       "=", " = ", ": ", " : ", " is ", " est ", " c'est ", ":=", "=>", " ", " ", "  ", "\n", "\t", ".", ",", "-", "_",
       "\"", "'", "\xc2\xa0", "\xc3\xa9", "\xe2\x80\x99", "n\xc2\xb0 ", "le ", "voici ", "42", "x",
+      /* digit runs that cannot start an identifier, and other '+' */
+      "0", "06", "12", "0612345678", "x2021", "2021x", "+", "+44 ", "+33 ", "(0)", "4970101234567890", "732829320",
   };
   char t[1024];
   uint32_t seed = 12345;
