@@ -390,21 +390,44 @@ typedef struct emitter {
   size_t last_end; /* spans never overlap: a start before it is dropped */
   int stop;
   const uint64_t *digits; /* det_digit_bits of the text, or NULL */
+  size_t ahead;           /* digits before this were prefetched */
 } emitter;
 
 /* next_digit(t, n, i), from the digit bitmap when there is one: 64
  * bytes per step instead of 8. */
-static size_t digit_from(const emitter *e, const unsigned char *t, size_t n, size_t i) {
-  if (!e->digits) return next_digit(t, n, i);
+static size_t bitmap_next(const uint64_t *bits, size_t n, size_t i) {
   if (i >= n) return n;
   size_t w = i / 64, nw = (n + 63) / 64;
-  uint64_t b = e->digits[w] & (~0ull << (i % 64));
+  uint64_t b = bits[w] & (~0ull << (i % 64));
   while (!b) {
     if (++w >= nw) return n;
-    b = e->digits[w];
+    b = bits[w];
   }
   size_t at = w * 64 + (size_t)__builtin_ctzll(b);
   return at < n ? at : n;
+}
+
+/* How far ahead of the scan the digits' bytes are prefetched.  In a long
+ * text the detectors run one after the other, each long after the
+ * prefilter's pass, and every digit run they visit was evicted from the
+ * cache: a miss per run that the hardware cannot foresee and the bitmap
+ * can (measured on 100 MB: 5x the cycles of the same text scanned in 2 KB
+ * pieces, before prefetching). */
+#define PREFETCH_AHEAD 2048
+
+static size_t digit_from(emitter *e, const unsigned char *t, size_t n, size_t i) {
+  if (!e->digits) return next_digit(t, n, i);
+  size_t at = bitmap_next(e->digits, n, i);
+  while (e->ahead < n && e->ahead < at + PREFETCH_AHEAD) {
+    size_t q = bitmap_next(e->digits, n, e->ahead > at ? e->ahead : at);
+    if (q >= n) {
+      e->ahead = n;
+      break;
+    }
+    __builtin_prefetch(t + (q >= 8 ? q - 8 : 0)); /* num_start reads the bytes before */
+    e->ahead = q + 64;
+  }
+  return at;
 }
 
 /* One past the digit run that holds t[i] (a digit).  No chain starts
@@ -579,7 +602,7 @@ static int fr_nsn_ok(const chain *c, size_t off) {
 /* The first digit or '+' at or after i: the digit bitmap's next digit
  * (digit_from) against the next '+' (memchr, remembered in *plus until
  * passed; *plus == SIZE_MAX before the first search). */
-static size_t digit_or_plus(const emitter *e, const unsigned char *t, size_t n, size_t i, size_t *plus) {
+static size_t digit_or_plus(emitter *e, const unsigned char *t, size_t n, size_t i, size_t *plus) {
   if (i >= n) return n;
   if (*plus == SIZE_MAX || *plus < i) {
     const unsigned char *q = memchr(t + i, '+', n - i);
@@ -834,6 +857,9 @@ static void scan_iban(const unsigned char *t, size_t n, emitter *e) {
         break;
       }
     }
+    /* the check digits start a run: from the run's other digits, both
+     * starts fail (t[p - 1] is a digit, no separator, no letter) */
+    if (is_digit(t[p]) && p + 1 < n && is_digit(t[p + 1])) p = run_end(e, t, n, p) - 1;
   }
 }
 
@@ -1300,7 +1326,7 @@ void det_scan(int id, const char *text, size_t len, det_emit_fn fn, void *ud) { 
 void det_scan_bits(int id, const char *text, size_t len, const uint64_t *digits, det_emit_fn fn, void *ud) {
   if (!text || !fn) return;
   const unsigned char *t = (const unsigned char *)text;
-  emitter e = {fn, ud, 0, 0, digits};
+  emitter e = {fn, ud, 0, 0, digits, 0};
   switch (id) {
   case DET_EMAIL: scan_email(t, len, &e); break;
   case DET_PHONE_FR: scan_phone_fr(t, len, &e); break;
@@ -1346,7 +1372,7 @@ size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
 void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size_t npos, det_emit_fn fn, void *ud) {
   if (!text || !fn) return;
   const unsigned char *t = (const unsigned char *)text;
-  emitter e = {fn, ud, 0, 0, NULL};
+  emitter e = {fn, ud, 0, 0, NULL, 0};
   size_t tried = 0; /* INE: tokens starting below this were tried */
   for (size_t k = 0; k < npos && !e.stop; k++) {
     size_t i = pos[k], vs, end;
