@@ -92,6 +92,9 @@ typedef struct rt_pf {
   rt_pf_entry *entry;   /* natoms */
   uint32_t kmask, bmask; /* bytes of a position hashed for bits, bucket */
   uint32_t maxlen;
+  /* norm_fold_at of U+00C0..U+00FF (0xc3 0x80..0xbf), the accented
+   * letters of French: length, then up to 4 bytes */
+  unsigned char latin1[64][5];
 } rt_pf;
 
 /* A scanner's fold buffer for the prefilter: PF_CHUNK + PF_SLACK folded

@@ -401,6 +401,11 @@ int norm_is_clean(const char *in, size_t n) {
     }
     while (i < n && p[i] < 0x80) i++;
     if (i >= n) break;
+    /* U+00C0..U+00FF (French accented letters): nothing to clean */
+    if (p[i] == 0xc3 && i + 1 < n && (p[i + 1] & 0xc0) == 0x80) {
+      i += 2;
+      continue;
+    }
     uint32_t cp;
     size_t k = norm_decode(p + i, n - i, &cp);
     if (k == 0 || clean_class(cp) != 0 || (cp >= 0x300 && cp <= 0x36f)) return 0;

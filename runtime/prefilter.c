@@ -58,6 +58,13 @@ ch_status pf_build(ch_charter *c) {
   const ch_allocator *a = c->alloc;
   memset(pf, 0, sizeof *pf);
   if (!c->natoms) return CH_OK;
+  for (unsigned b = 0; b < 64; b++) {
+    const unsigned char cp[2] = {0xc3, (unsigned char)(0x80 + b)};
+    char out[4];
+    size_t adv, l = norm_fold_at(cp, 2, 0, out, &adv);
+    pf->latin1[b][0] = (unsigned char)l;
+    memcpy(pf->latin1[b] + 1, out, l);
+  }
   uint32_t minlen = 255;
   for (uint32_t i = 0; i < c->natoms; i++) {
     if (c->atoms[i].len < minlen) minlen = c->atoms[i].len;
@@ -119,8 +126,8 @@ static size_t cp_len(const unsigned char *t, size_t n, size_t i) {
 /* Fold input from *pi into fb/org from len up to about `want` bytes: ASCII
  * eight bytes at a time (upper case found by two carries per byte, as in
  * detect.c's digit_mask), any other code point by norm_fold_at. */
-static size_t fold_chunk(const unsigned char *restrict t, size_t n, size_t *pi, unsigned char *restrict fb,
-                         uint32_t *restrict org, size_t len, size_t want) {
+static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_t n, size_t *pi,
+                         unsigned char *restrict fb, uint32_t *restrict org, size_t len, size_t want) {
   size_t i = *pi;
   while (len < want && i < n) {
     if (i + 8 <= n) { /* len + 8 < want + PF_SLACK */
@@ -140,6 +147,16 @@ static size_t fold_chunk(const unsigned char *restrict t, size_t n, size_t *pi, 
       unsigned c = t[i];
       fb[len] = (unsigned char)(c + (((unsigned)(c - 'A') < 26u) << 5));
       org[len++] = (uint32_t)i++;
+      continue;
+    }
+    if (t[i] == 0xc3 && i + 1 < n && (t[i + 1] & 0xc0) == 0x80) { /* à, é, ç... */
+      const unsigned char *f = pf->latin1[t[i + 1] - 0x80];
+      for (unsigned q = 0; q < f[0]; q++) {
+        fb[len + q] = f[1 + q];
+        org[len + q] = (uint32_t)i;
+      }
+      len += f[0];
+      i += 2;
       continue;
     }
     char out[4];
@@ -166,7 +183,7 @@ ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, siz
   size_t len = 0; /* folded bytes in the buffer */
   size_t ps = 0;  /* next position to test; fb[ps - 1] is the byte before */
   for (;;) {
-    len = fold_chunk(t, n, &i, fb, org, len, PF_CHUNK);
+    len = fold_chunk(pf, t, n, &i, fb, org, len, PF_CHUNK);
     int done = i >= n;
     memset(fb + len, 0, 8); /* the last positions' words read past len */
     /* a position is tested once every atom starting there, and the byte
