@@ -226,6 +226,10 @@ struct ch_scanner {
   size_t raw_cap, raw_len;
   rt_match *kept;         /* per fact kept matches */
   size_t kept_cap, kept_len;
+  rt_match *near_m;       /* near_index: one fact's kept matches by start */
+  uint32_t *near_maxend;  /* and the largest end up to each */
+  size_t near_cap, near_me_cap;
+  uint32_t near_fact;     /* whose (CHB_NONE: none yet this scan) */
   rt_factres *fres;
   int *pat_limit;         /* per pattern: limit hit this scan */
   pcre2_match_data *md;

@@ -99,6 +99,8 @@ void ch_scanner_destroy(ch_scanner *s) {
   ch_free(a, s->span_order);
   ch_free(a, s->raw);
   ch_free(a, s->kept);
+  ch_free(a, s->near_m);
+  ch_free(a, s->near_maxend);
   ch_free(a, s->sec_start);
   ch_free(a, s->sec_end);
   ch_free(a, s->red);
@@ -231,14 +233,42 @@ static int cmp_match(const void *a, const void *b) {
   return x->end < y->end ? -1 : x->end > y->end;
 }
 
-static int near_ok(const ch_scanner *s, const rt_match *m, uint32_t nf, uint32_t dist) {
+static int cmp_start(const void *a, const void *b) {
+  const rt_match *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start ? 1 : (x->end > y->end) - (x->end < y->end);
+}
+
+/* The kept matches of fact nf sorted by start, with the running maximum
+ * of their ends, built once per scan and fact (facts() asks fact by fact;
+ * the last one is kept). */
+static ch_status near_index(ch_scanner *s, uint32_t nf) {
+  if (s->near_fact == nf) return CH_OK;
   const rt_factres *r = &s->fres[nf];
-  for (uint32_t k = 0; k < r->n; k++) {
-    const rt_match *o = &s->kept[r->first + k];
-    uint64_t gap = o->end <= m->start ? m->start - o->end : m->end <= o->start ? o->start - m->end : 0;
-    if (gap <= dist) return 1;
+  if (rt_grow(s, (void **)&s->near_m, &s->near_cap, r->n, sizeof *s->near_m) ||
+      rt_grow(s, (void **)&s->near_maxend, &s->near_me_cap, r->n, sizeof *s->near_maxend))
+    return CH_E_NOMEM;
+  memcpy(s->near_m, s->kept + r->first, r->n * sizeof *s->near_m);
+  qsort(s->near_m, r->n, sizeof *s->near_m, cmp_start);
+  uint32_t me = 0;
+  for (uint32_t k = 0; k < r->n; k++) s->near_maxend[k] = me = s->near_m[k].end > me ? s->near_m[k].end : me;
+  s->near_fact = nf;
+  return CH_OK;
+}
+
+/* Is a kept match o of fact nf within dist bytes of m?  Their gap is at
+ * most dist exactly when o starts at most dist after m ends and ends at
+ * most dist before m starts: among the matches starting early enough (a
+ * prefix by start), the latest end decides.  O(log n) per match, where
+ * comparing with each was quadratic on long texts. */
+static int near_ok(const ch_scanner *s, const rt_match *m, uint32_t dist) {
+  size_t lo = 0, hi = s->fres[s->near_fact].n;
+  uint64_t last_start = (uint64_t)m->end + dist;
+  while (lo < hi) { /* the first match starting after last_start */
+    size_t mid = lo + (hi - lo) / 2;
+    if (s->near_m[mid].start <= last_start) lo = mid + 1;
+    else hi = mid;
   }
-  return 0;
+  return lo > 0 && (uint64_t)s->near_maxend[lo - 1] + dist >= m->start;
 }
 
 static ch_status facts(ch_scanner *s) {
@@ -256,6 +286,7 @@ static ch_status facts(ch_scanner *s) {
     i = j;
   }
   s->kept_len = 0;
+  s->near_fact = CHB_NONE;
   for (uint32_t f = 0; f < c->nfacts; f++) {
     const rt_fact *F = &c->facts[f];
     rt_factres *r = &s->fres[f];
@@ -265,9 +296,10 @@ static ch_status facts(ch_scanner *s) {
     for (uint32_t p = F->pat_first; p < F->pat_end; p++) {
       const rt_pattern *P = &c->patterns[p];
       if (s->pat_limit[p]) r->uncertain = 1;
+      if (P->near != CHB_NONE && s->raw_n[p] && near_index(s, P->near)) return CH_E_NOMEM;
       for (uint32_t k = 0; k < s->raw_n[p]; k++) {
         const rt_match *m = &s->raw[s->raw_first[p] + k];
-        if (P->near != CHB_NONE && !near_ok(s, m, P->near, P->near_dist)) continue;
+        if (P->near != CHB_NONE && !near_ok(s, m, P->near_dist)) continue;
         if (rt_grow(s, (void **)&s->kept, &s->kept_cap, s->kept_len + 1, sizeof *s->kept)) return CH_E_NOMEM;
         s->kept[s->kept_len++] = *m;
         r->n++;
@@ -468,11 +500,6 @@ static const char *placeholder(const ch_charter *c, uint32_t pat, char *buf, siz
   buf[k++] = ']';
   buf[k] = 0;
   return buf;
-}
-
-static int cmp_start(const void *a, const void *b) {
-  const rt_match *x = a, *y = b;
-  return x->start < y->start ? -1 : x->start > y->start ? 1 : (x->end > y->end) - (x->end < y->end);
 }
 
 static ch_status redact(ch_scanner *s) {

@@ -824,11 +824,77 @@ static void test_prefilter_finds_every_atom(void **state) {
   ch_charter_destroy(c);
 }
 
+/* `near A within D` keeps a match when some match of A lies within D
+ * bytes: checked against a pairwise count on random texts of whole-word
+ * tokens, with matches before, after, inside and far from each other. */
+static void test_near_matches_pairwise(void **state) {
+  (void)state;
+  const char *src = "template t \"T\" {\n  license \"CC-BY-4.0\"\n  tool class public \"P\"\n"
+                    "  tool x \"X\" class public aliases \"X\"\n"
+                    "  data a \"A\" { words \"alpha\", \"alpha beta\" }\n"
+                    "  data b \"B\" { words \"beta\" near a within 12 }\n"
+                    "  rule r error \"s\" {\n    scope prompt\n    when b\n    deny\n  }\n}\n";
+  ch_compiler *cc;
+  assert_int_equal(ch_compiler_create(NULL, &cc), CH_OK);
+  unsigned char *im;
+  size_t n;
+  assert_int_equal(ch_compiler_compile_source(cc, "t.charter", src, strlen(src), &im, &n), CH_OK);
+  ch_compiler_destroy(cc);
+  ch_charter *c;
+  char err[256];
+  assert_int_equal(ch_charter_load_memory(im, n, NULL, &c, err, sizeof err), CH_OK);
+  free(im);
+  uint32_t fb = CHB_NONE;
+  for (uint32_t f = 0; f < c->nfacts; f++)
+    if (!strcmp(c->facts[f].id.s, "b")) fb = f;
+  assert_int_not_equal(fb, CHB_NONE);
+  ch_scanner *s;
+  assert_int_equal(ch_scanner_create(c, &s), CH_OK);
+  static const char *const tok[] = {"alpha", "beta", "x", "yyyyyyy", "zz"};
+  static char t[4096];
+  uint32_t seed = 99;
+  for (int it = 0; it < 2000; it++) {
+    size_t len = 0, na = 0, nb = 0;
+    uint32_t as[800], ae[800], bs[800];
+    int k = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 300;
+    for (int j = 0; j < k; j++) {
+      unsigned w = ((seed = seed * 1103515245u + 12345u) >> 16) % 5;
+      size_t l = strlen(tok[w]);
+      if (w == 0) as[na] = (uint32_t)len, ae[na++] = (uint32_t)(len + l);
+      if (w == 1) {
+        bs[nb++] = (uint32_t)len;
+        if (j > 0 && len >= 6 && !memcmp(t + len - 6, "alpha ", 6)) /* "alpha beta" is an A too */
+          as[na] = (uint32_t)(len - 6), ae[na++] = (uint32_t)(len + 4);
+      }
+      memcpy(t + len, tok[w], l);
+      len += l;
+      t[len++] = ' ';
+    }
+    size_t want = 0;
+    for (size_t i = 0; i < nb; i++) {
+      int64_t b0 = bs[i], b1 = bs[i] + 4;
+      for (size_t j = 0; j < na; j++) {
+        int64_t gap = ae[j] <= b0 ? b0 - ae[j] : b1 <= as[j] ? as[j] - b1 : 0;
+        if (gap <= 12) {
+          want++;
+          break;
+        }
+      }
+    }
+    const ch_report *r;
+    assert_int_equal(ch_scanner_scan(s, t, len, &r), CH_OK);
+    if (s->fres[fb].n != want) fail_msg("text %d: %u beta kept, want %zu: \"%.*s\"", it, s->fres[fb].n, want, (int)len, t);
+  }
+  ch_scanner_destroy(s);
+  ch_charter_destroy(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_image_loads),
       cmocka_unit_test(test_places_change_nothing),
       cmocka_unit_test(test_prefilter_finds_every_atom),
+      cmocka_unit_test(test_near_matches_pairwise),
       cmocka_unit_test(test_header_checks),
       cmocka_unit_test(test_truncated_at_every_length),
       cmocka_unit_test(test_verifier_rules),
