@@ -15,7 +15,7 @@
  *     is its own clean view;
  *   - every detector: spans inside [0, len), non-empty, increasing and
  *     non-overlapping, on both the clean view and the raw input;
- *   - every detector finds the same spans with the digit bitmap
+ *   - every detector finds the same spans with the digit map
  *     (det_digit_bits), which marks exactly the ASCII digits;
  *   - a detector with triggers, run only where a trigger starts in the
  *     folded view (mapped to the clean view as the scanner maps prefilter
@@ -131,19 +131,22 @@ static void check_triggers(const uint8_t *in, size_t size, const norm_view *c, c
   }
 }
 
-/* The digit bitmap marks exactly the digits, and the detectors find the
+/* The digit map marks exactly the blocks with digits, and the detectors find the
  * same spans with it. */
 static void check_digit_bits(const char *t, size_t len) {
-  uint64_t *bits = malloc(((len + 63) / 64 + 1) * sizeof *bits);
+  uint64_t *bits = malloc(DET_DIGIT_WORDS(len) * sizeof *bits);
   if (!bits) return;
   int any = 0;
-  if (len) bits[(len - 1) / 64] = ~0ull; /* the tail must be cleared */
+  memset(bits, 0xff, DET_DIGIT_WORDS(len) * sizeof *bits); /* every bit must be set anew */
   int got = det_digit_bits(t, len, bits);
-  for (size_t i = 0; i < (len + 63) / 64 * 64; i++) {
-    int d = i < len && t[i] >= '0' && t[i] <= '9';
+  for (size_t b = 0; b < (len + 7) / 8; b++) {
+    int d = 0;
+    for (size_t i = 8 * b; i < len && i < 8 * b + 8; i++) d |= t[i] >= '0' && t[i] <= '9';
     any |= d;
-    if ((int)(bits[i / 64] >> (i % 64) & 1) != d) abort();
+    if ((int)(bits[b / 64] >> (b % 64) & 1) != d) abort();
   }
+  for (size_t b = (len + 7) / 8; b % 64; b++)
+    if (bits[b / 64] >> (b % 64) & 1) abort();
   if ((got != 0) != any) abort();
   static spans a, b;
   for (int id = 0; id < DET_COUNT_; id++) {

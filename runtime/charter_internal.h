@@ -218,7 +218,7 @@ struct ch_scanner {
   uint32_t *place_lo, *place_hi; /* one pattern's places in the clean view */
   size_t place_lo_cap, place_hi_cap;
   int no_places;          /* tests: run every candidate over the whole text */
-  uint64_t *digits;       /* the clean view's digit bitmap (det_digit_bits) */
+  uint64_t *digits;       /* the clean view's digit map (det_digit_bits) */
   size_t digits_cap;      /* in words */
   int digits_ok;          /* digits is this scan's */
   rt_match *raw;          /* matches per pattern, bump-allocated */

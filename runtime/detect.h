@@ -62,13 +62,17 @@ size_t det_trigger(int id, size_t k, char *buf, unsigned *flags);
  * when pos holds every place a trigger starts. */
 void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos,
                  size_t npos, det_emit_fn emit, void *user_data);
-/* det_scan with the text's digit bitmap (det_digit_bits), which the
- * digit detectors then search 64 bytes per step; digits may be NULL. */
+/* det_scan with the text's digit map (det_digit_bits), which the digit
+ * detectors then search 8 bytes per bit; digits may be NULL. */
 void det_scan_bits(int id, const char *text, size_t len, const uint64_t *digits,
                    det_emit_fn emit, void *user_data);
-/* Bit i of bits[i / 64] set iff text[i] is an ASCII digit; bits holds
- * (n + 63) / 64 words.  Returns nonzero when there is any digit.  Built
- * once per scan and shared by the digit detectors. */
+/* The digit map of a text: bit w of bits[w / 64] set iff the 8 bytes
+ * text[8 w .. 8 w + 7] hold an ASCII digit; bits holds
+ * DET_DIGIT_WORDS(n) words (n / 64 bytes: few page faults and little
+ * cache on a long text).  Returns nonzero when there is any digit.  Built
+ * once per scan and shared by the digit detectors, which cross
+ * digit-free stretches 512 bytes per map word. */
+#define DET_DIGIT_WORDS(n) (((n) + 511) / 512 + 1)
 int det_digit_bits(const char *text, size_t n, uint64_t *bits);
 /* The first offset >= i holding an ASCII digit, or n (eight bytes per
  * step); the scanner uses it to skip the digit detectors on digit-free

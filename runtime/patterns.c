@@ -55,11 +55,11 @@ static int detector_may_match(ch_scanner *s, int det, int *has_digit, ch_status 
   case DET_PRIVATE_KEY: return n >= 10 && memmem(t, n, "-----BEGIN", 10) != NULL;
   case DET_PHONE_FR: case DET_PHONE: case DET_NIR: case DET_INE: case DET_IBAN: case DET_CARD:
   case DET_SIREN: case DET_SIRET:
-    /* the digit bitmap, built once for all of them (det_digit_bits), in a
+    /* the digit map, built once for all of them (det_digit_bits), in a
      * buffer kept for the next scans: only charters with digit detectors
-     * pay its n/8 bytes */
+     * pay its n/64 bytes */
     if (*has_digit < 0) {
-      if (rt_grow(s, (void **)&s->digits, &s->digits_cap, (n + 63) / 64 + 1, sizeof *s->digits)) {
+      if (rt_grow(s, (void **)&s->digits, &s->digits_cap, DET_DIGIT_WORDS(n), sizeof *s->digits)) {
         *st = CH_E_NOMEM;
         return 0;
       }

@@ -117,17 +117,17 @@ static void same_at_triggers(int id, const char *t, size_t n) {
     if (a.s[k] != b.s[k] || a.e[k] != b.e[k]) fail_msg("%s on \"%.*s\": span %d differs at triggers", det_name(id), (int)n, t, k);
 }
 
-/* With the digit bitmap the spans are the same. */
+/* With the digit map the spans are the same. */
 static void same_with_bits(int id, const char *t, size_t n) {
-  static uint64_t bits[(1 << 16) / 64 + 2];
+  static uint64_t bits[DET_DIGIT_WORDS(1 << 16)];
   if (n > (1 << 16)) return;
   det_digit_bits(t, n, bits);
   hits a = {{0}, {0}, 0}, b = {{0}, {0}, 0};
   det_scan(id, t, n, collect, &a);
   det_scan_bits(id, t, n, bits, collect, &b);
-  if (a.n != b.n) fail_msg("%s on \"%.*s\": %d spans, %d with the digit bitmap", det_name(id), (int)n, t, a.n, b.n);
+  if (a.n != b.n) fail_msg("%s on \"%.*s\": %d spans, %d with the digit map", det_name(id), (int)n, t, a.n, b.n);
   for (int k = 0; k < a.n && k < 32; k++)
-    if (a.s[k] != b.s[k] || a.e[k] != b.e[k]) fail_msg("%s on \"%.*s\": span %d differs with the digit bitmap", det_name(id), (int)n, t, k);
+    if (a.s[k] != b.s[k] || a.e[k] != b.e[k]) fail_msg("%s on \"%.*s\": span %d differs with the digit map", det_name(id), (int)n, t, k);
 }
 
 /* Run detector `id` on the clean view of `text` and map the hits back to
@@ -486,7 +486,7 @@ static void test_phone_fr(void **state) {
   expect_none(DET_PHONE_FR, "3.0612345678");
   /* a list of numbers, not one long number */
   assert_int_equal(detect(DET_PHONE_FR, "0612345678 0698765432", "0612345678"), 2);
-  /* another country's '+' is passed over, with and without the bitmap */
+  /* another country's '+' is passed over, with and without the digit map */
   assert_int_equal(detect(DET_PHONE_FR, "call +44 20 7946 0958 or 06 12 34 56 78", "06 12 34 56 78"), 1);
   same_with_bits(DET_PHONE_FR, "+1 +44 +3 +33 +", 15);
 }
@@ -851,27 +851,55 @@ static void test_triggers_on_generated_text(void **state) {
   }
 }
 
-/* The digit bitmap marks exactly the ASCII digits, for every length and
- * alignment, next to bytes that look like digits without their top bit. */
+/* The digit map marks exactly the 8-byte words holding an ASCII digit,
+ * for every length and alignment, next to bytes that look like digits
+ * without their top bit; and over long digit-free stretches the detectors
+ * find the same spans with it as without. */
 static void test_digit_bitmap(void **state) {
   (void)state;
   static const unsigned char bytes[] = {'0', '5', '9', '/', ':', 'a', ' ', 0xb0, 0xb9, 0xba, 0xaf, 0xc3, 0x80, 0x00, '+'};
-  char t[300];
-  uint64_t bits[8];
+  static char t[9000];
+  static uint64_t bits[DET_DIGIT_WORDS(sizeof t)];
   uint32_t seed = 7;
-  for (int it = 0; it < 20000; it++) {
-    size_t n = ((seed = seed * 1103515245u + 12345u) >> 16) % 300;
-    int any = 0;
+  for (int it = 0; it < 3000; it++) {
+    size_t n = ((seed = seed * 1103515245u + 12345u) >> 8) % (it % 10 ? 300 : sizeof t);
+    int any = 0, rare = it % 3; /* mostly digit-free blocks, or dense */
     for (size_t i = 0; i < n; i++) {
-      t[i] = (char)bytes[((seed = seed * 1103515245u + 12345u) >> 16) % sizeof bytes];
+      unsigned r = (seed = seed * 1103515245u + 12345u) >> 16;
+      t[i] = (char)(rare && r % 97 ? 'a' : bytes[r % sizeof bytes]);
       any |= t[i] >= '0' && t[i] <= '9';
     }
     memset(bits, 0xff, sizeof bits);
     assert_int_equal(det_digit_bits(t, n, bits) != 0, any);
-    for (size_t i = 0; i < n; i++)
-      if ((int)(bits[i / 64] >> (i % 64) & 1) != (t[i] >= '0' && t[i] <= '9')) fail_msg("bit %zu of %zu wrong", i, n);
-    for (size_t i = n; i < (n + 63) / 64 * 64; i++) assert_false(bits[i / 64] >> (i % 64) & 1);
+    for (size_t b = 0; b < (n + 7) / 8; b++) {
+      int d = 0;
+      for (size_t i = 8 * b; i < n && i < 8 * b + 8; i++) d |= t[i] >= '0' && t[i] <= '9';
+      if ((int)(bits[b / 64] >> (b % 64) & 1) != d) fail_msg("word %zu of %zu bytes wrong", b, n);
+    }
+    for (size_t b = (n + 7) / 8; b % 64; b++) assert_false(bits[b / 64] >> (b % 64) & 1);
   }
+  static char big[1 << 16];
+  static const char *const ids[] = {"06 12 34 56 78", "1 84 12 76 451 089 46", "4970 1012 3456 7890",
+                                    "FR76 3000 6000 0112 3456 7890 189", "12", "+33 6 12 34 56 78"};
+  for (int it = 0; it < 40; it++) {
+    memset(big, it % 2 ? 'a' : ' ', sizeof big);
+    for (int k = 0; k < it % 7; k++) {
+      size_t at = ((seed = seed * 1103515245u + 12345u) >> 8) % (sizeof big - 64);
+      const char *id = ids[((seed = seed * 1103515245u + 12345u) >> 16) % N_OF(ids)];
+      big[at] = ' ';
+      memcpy(big + at + 1, id, strlen(id));
+      big[at + 1 + strlen(id)] = ' ';
+    }
+    size_t n = sizeof big - ((seed = seed * 1103515245u + 12345u) >> 16) % 5000;
+    for (int id = 0; id < DET_COUNT_; id++) same_with_bits(id, big, n);
+  }
+  /* each identifier at every offset past a digit-free stretch */
+  for (size_t at = 0; at < 140; at++)
+    for (size_t k = 0; k < N_OF(ids); k++) {
+      memset(big, ' ', 400);
+      memcpy(big + at, ids[k], strlen(ids[k]));
+      for (int id = 0; id < DET_COUNT_; id++) same_with_bits(id, big, at + strlen(ids[k]) + (k % 2 ? 0 : 9));
+    }
 }
 
 /* Linear time on the worst runs: 100 MB each, or 4 MB under memcheck,
