@@ -220,14 +220,18 @@ FUZZ_SEEDS_fuzz_gateway_request ?= build-fuzz/seeds/gateway
 FUZZ_EXTRA_fuzz_gateway_request = gateway/gw_request.c gateway/gw_alloc.c $(call pl,jansson)
 FUZZ_SEEDS_fuzz_scan ?= examples/submissions
 FUZZ_SEEDS_fuzz_extract ?= build-fuzz/seeds/extract
-FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
 # Relinked when any library source changes, not only the target's own.
 FUZZ_DEPS := $(RT_SRC) $(CC_SRC) $(EX_SRC) $(wildcard runtime/*.h compiler/*.h extract/*.h include/*.h grammar/*)
-build-fuzz/%: fuzz/%.c $(FUZZ_DEPS)
+# The libraries in one sub-make (a stamp), so that `make -j fuzz-build`
+# does not run one per target over the same objects.
+build-fuzz/libs.stamp: $(FUZZ_DEPS)
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 CFLAGS="$(FUZZ_CFLAGS)" \
 	  build-fuzz/libcharter.a build-fuzz/libcharterc.a build-fuzz/libchextract.a
-	clang -std=c11 -g -O1 -Iinclude -I. -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined \
+	@touch $@
+build-fuzz/%: fuzz/%.c build-fuzz/libs.stamp
+	clang -std=c11 -g -O1 -Iinclude -I. -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	  $(call pc,$(PKGS_RT) $(PKGS_EXTRACT) jansson) -o $@ $< $(FUZZ_EXTRA_$(notdir $@)) build-fuzz/libcharterc.a \
 	  build-fuzz/libchextract.a build-fuzz/libcharter.a $(LIBS_EX) $(LIBS_RT) -pthread
 

@@ -244,6 +244,8 @@ static int cmp_start(const void *a, const void *b) {
 static ch_status near_index(ch_scanner *s, uint32_t nf) {
   if (s->near_fact == nf) return CH_OK;
   const rt_factres *r = &s->fres[nf];
+  s->near_fact = nf;
+  if (!r->n) return CH_OK; /* near_ok finds no match before the first */
   if (rt_grow(s, (void **)&s->near_m, &s->near_cap, r->n, sizeof *s->near_m) ||
       rt_grow(s, (void **)&s->near_maxend, &s->near_me_cap, r->n, sizeof *s->near_maxend))
     return CH_E_NOMEM;
@@ -251,7 +253,6 @@ static ch_status near_index(ch_scanner *s, uint32_t nf) {
   qsort(s->near_m, r->n, sizeof *s->near_m, cmp_start);
   uint32_t me = 0;
   for (uint32_t k = 0; k < r->n; k++) s->near_maxend[k] = me = s->near_m[k].end > me ? s->near_m[k].end : me;
-  s->near_fact = nf;
   return CH_OK;
 }
 
