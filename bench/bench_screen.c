@@ -218,10 +218,13 @@ int main(int argc, char **argv) {
     int iters = k == 2 ? 2000 : 20000;
     double *lat = malloc(sizeof(double) * (size_t)iters);
     for (int i = 0; i < iters; i++) {
-      size_t off = ((size_t)i * 7919) % (tl - sizes[k] - 8);
+      /* a prompt is whole UTF-8 (a gateway gets it from a JSON string):
+       * it starts and ends on a character boundary */
+      size_t off = ((size_t)i * 7919) % (tl - sizes[k] - 8), len = sizes[k];
       while (off > 0 && ((unsigned char)text[off] & 0xc0) == 0x80) off++;
+      while (len > 0 && ((unsigned char)text[off + len] & 0xc0) == 0x80) len--;
       double a = now();
-      ch_scanner_scan(s, text + off, sizes[k], &r);
+      ch_scanner_scan(s, text + off, len, &r);
       lat[i] = (now() - a) * 1e6;
     }
     qsort(lat, (size_t)iters, sizeof *lat, cmpd);
