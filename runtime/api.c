@@ -135,13 +135,16 @@ ch_status rt_build_attrs(ch_charter *c) {
     roff[4 * i] = sb_str(&b, ch_severity_name((ch_severity)r->severity));
     roff[4 * i + 1] = sb_str(&b, scopes[r->scope & 3]);
     roff[4 * i + 2] = sb_str(&b, ch_action_name((ch_action)r->action));
-    /* condition: the bytecode in hex, with the redacted fact; diff uses it
-     * to tell a changed condition */
-    char hex[2 * 512 + 1];
-    uint32_t hn = r->code_len < 512 ? r->code_len : 512;
-    for (uint32_t k = 0; k < hn; k++) snprintf(hex + 2 * k, 3, "%02x", r->code[k]);
-    hex[2 * hn] = 0;
-    roff[4 * i + 3] = sb_str(&b, hex);
+    /* condition: as charter text (condition.c), which diff compares and
+     * shows; the bytecode in hex for code the compiler does not emit */
+    char *cond = rt_condition_text(c, r);
+    if (!cond && (cond = ch_malloc(a, 2 * (size_t)r->code_len + 1)) != NULL) {
+      for (uint32_t k = 0; k < r->code_len; k++) snprintf(cond + 2 * k, 3, "%02x", r->code[k]);
+      cond[2 * r->code_len] = 0;
+    }
+    if (!cond) b.oom = 1;
+    roff[4 * i + 3] = sb_str(&b, cond ? cond : "");
+    ch_free(a, cond);
   }
   for (uint32_t i = 0; i < c->nlevels; i++) {
     char num[16];

@@ -271,6 +271,10 @@ ch_status rt_grow(ch_scanner *s, void **p, size_t *cap, size_t need, size_t sz);
 int64_t vm_run(ch_scanner *s, const rt_rule *r, int *fault);
 /* api.c */
 ch_status rt_build_attrs(ch_charter *c);
+/* condition.c: rule r's condition as charter text (allocated with the
+ * charter's allocator), or NULL for code the compiler does not emit or
+ * on allocation failure */
+char *rt_condition_text(const ch_charter *c, const rt_rule *r);
 /* scan.c helpers used by the VM */
 int rt_tool_class_of(const ch_scanner *s);
 uint32_t rt_allowed_classes(const ch_scanner *s);

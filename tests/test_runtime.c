@@ -889,12 +889,113 @@ static void test_near_matches_pairwise(void **state) {
   ch_charter_destroy(c);
 }
 
+/* A rule's condition read back from bytecode (condition.c, what diff
+ * shows) is charter text that compiles to the same bytecode: random
+ * conditions of and, or, not, comparisons of tools, classes, levels,
+ * roles and scopes, facts and disclosure properties, put in place of a
+ * DemoES rule's condition. */
+static unsigned char *read_all(const char *path, size_t *n) {
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  static unsigned char buf[1 << 17];
+  *n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[*n] = 0;
+  return buf;
+}
+
+static void gen_cond(char *o, size_t cap, uint32_t *seed, int depth) {
+  static const char *const leaf[] = {"personal", "health", "secret", "ai_artefact", "tool.class == public",
+                                     "tool.class != sovereign", "tool == chatgpt", "tool != lechat", "level == none",
+                                     "level > planning", "level <= explore", "role == student", "scope == document",
+                                     "disclosure", "disclosure.used", "disclosure.complete", "disclosure.negative",
+                                     "ue.disclosure", "tool.approved", "personal > 2"};
+  unsigned r = (*seed = *seed * 1103515245u + 12345u) >> 16;
+  if (depth > 3 || r % 3 == 0) {
+    snprintf(o, cap, "%s", leaf[(r >> 2) % (sizeof leaf / sizeof *leaf)]);
+    return;
+  }
+  char a[1024], b[1024];
+  gen_cond(a, sizeof a, seed, depth + 1);
+  gen_cond(b, sizeof b, seed, depth + 1);
+  switch (r % 4) {
+  case 1: snprintf(o, cap, "(%s and %s)", a, b); break;
+  case 2: snprintf(o, cap, "(%s or %s)", a, b); break;
+  default: snprintf(o, cap, "not (%s)", a); break;
+  }
+}
+
+static ch_charter *with_condition(const char *src, size_t n, const char *cond) {
+  static const char old[] = "when ai_artefact and not disclosure.used";
+  const char *at = strstr(src, old);
+  assert_non_null(at);
+  size_t pre = (size_t)(at - src), cl = strlen(cond), tail = n - pre - strlen(old);
+  char *text = malloc(n + cl + 16);
+  assert_non_null(text);
+  memcpy(text, src, pre);
+  memcpy(text + pre, "when ", 5);
+  memcpy(text + pre + 5, cond, cl);
+  memcpy(text + pre + 5 + cl, at + strlen(old), tail);
+  size_t tl = pre + 5 + cl + tail;
+  ch_compiler *cc;
+  assert_int_equal(ch_compiler_create(NULL, &cc), CH_OK);
+  unsigned char *im;
+  size_t iml;
+  if (ch_compiler_compile_source(cc, "charters/demoes.charter", text, tl, &im, &iml) != CH_OK)
+    fail_msg("condition does not compile: %s", cond);
+  ch_compiler_destroy(cc);
+  free(text);
+  ch_charter *c;
+  char err[256];
+  assert_int_equal(ch_charter_load_memory(im, iml, NULL, &c, err, sizeof err), CH_OK);
+  free(im);
+  return c;
+}
+
+static const rt_rule *rule_named(const ch_charter *c, const char *id) {
+  for (uint32_t i = 0; i < c->nrules; i++)
+    if (!strcmp(c->rules[i].id.s, id)) return &c->rules[i];
+  fail_msg("no rule %s", id);
+  return NULL;
+}
+
+static void test_condition_text_round_trips(void **state) {
+  (void)state;
+  size_t n;
+  const char *src = (const char *)read_all("charters/demoes.charter", &n);
+  uint32_t seed = 4242;
+  for (int it = 0; it < 150; it++) {
+    char cond[4096];
+    gen_cond(cond, sizeof cond, &seed, 0);
+    ch_charter *a = with_condition(src, n, cond);
+    const rt_rule *ra = rule_named(a, "undisclosed-ai");
+    char *text = rt_condition_text(a, ra);
+    if (!text) fail_msg("no text for %s", cond);
+    ch_charter *b = with_condition(src, n, text);
+    const rt_rule *rb = rule_named(b, "undisclosed-ai");
+    if (ra->code_len != rb->code_len || memcmp(ra->code, rb->code, ra->code_len))
+      fail_msg("\"%s\" read back as \"%s\", which compiles differently", cond, text);
+    assert_string_equal(ch_charter_item(b, CH_ITEM_RULE, (size_t)(rb - b->rules), "condition"), text);
+    free(text);
+    ch_charter_destroy(a);
+    ch_charter_destroy(b);
+  }
+  /* the bundled rules read as written */
+  ch_charter *c = with_condition(src, n, "ai_artefact and not disclosure.used");
+  assert_string_equal(ch_charter_item(c, CH_ITEM_RULE, (size_t)(rule_named(c, "sensitive-to-public") - c->rules), "condition"),
+                      "tool.class == public and (personal or health or grades or confidential)");
+  assert_string_equal(ch_charter_item(c, CH_ITEM_RULE, (size_t)(rule_named(c, "tool-not-approved") - c->rules), "condition"),
+                      "level > none and disclosure.used and not tool.approved");
+  ch_charter_destroy(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_valid_image_loads),
       cmocka_unit_test(test_places_change_nothing),
       cmocka_unit_test(test_prefilter_finds_every_atom),
       cmocka_unit_test(test_near_matches_pairwise),
+      cmocka_unit_test(test_condition_text_round_trips),
       cmocka_unit_test(test_header_checks),
       cmocka_unit_test(test_truncated_at_every_length),
       cmocka_unit_test(test_verifier_rules),

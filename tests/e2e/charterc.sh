@@ -41,6 +41,12 @@ expect_rc 1 "diff reports changes" $C diff charters/demoes.charter "$TMP/demoes-
 contains "$TMP/out" "~ level explore: rank" "diff shows the changed level"
 contains "$TMP/out" "~ rule ai-grading: severity" "diff shows the changed severity"
 contains "$TMP/out" "- tool metaai" "diff shows the removed tool"
+# removing a tool renumbers the facts after it: no condition changed
+if grep -q ": condition" "$TMP/out"; then ko "diff reports renumbered facts as changed conditions"; else ok; fi
+# a changed condition reads as charter text
+sed -e 's/    when secret$/    when secret or health/' charters/demoes.charter > "$TMP/demoes-cond.charter"
+expect_rc 1 "diff reports a changed condition" $C diff charters/demoes.charter "$TMP/demoes-cond.charter"
+contains "$TMP/out" "~ rule secret-in-prompt: condition \"secret\" -> \"secret or health\"" "diff shows the condition as text"
 
 # exit statuses and diagnostics
 expect_rc 2 "no arguments" $C
