@@ -395,9 +395,28 @@ int norm_is_clean(const char *in, size_t n) {
   const unsigned char *p = (const unsigned char *)in;
   size_t i = 0;
   while (i < n) {
-    /* skip ASCII 16 or 8 bytes at a time: most of any text */
+    /* skip 16 bytes at a time while they hold only ASCII and whole
+     * two-byte U+00C0..U+00FF letters (0xC3 then a continuation byte):
+     * most of any French or English text; stop at the first other
+     * non-ASCII byte (an 0xC3 ending the block is checked below) */
 #ifdef __SSE2__
-    while (i + 16 <= n && !_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i)))) i += 16;
+    while (i + 16 <= n) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      unsigned hi = (unsigned)_mm_movemask_epi8(v);
+      if (!hi) {
+        i += 16;
+        continue;
+      }
+      unsigned c3 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc3)));
+      unsigned ct = (unsigned)_mm_movemask_epi8(
+          _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xc0)), _mm_set1_epi8((char)0x80)));
+      unsigned lead = c3 & (ct >> 1), bad = hi & ~(lead | lead << 1);
+      if (bad) {
+        i += (size_t)__builtin_ctz(bad);
+        break;
+      }
+      i += 16;
+    }
 #endif
     while (i + 8 <= n) {
       uint64_t w;

@@ -133,14 +133,23 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
     if (i + 8 <= n) { /* len + 8 < want + PF_SLACK */
       uint64_t x;
       memcpy(&x, t + i, 8);
-      if (!(x & HIGH)) {
+      uint64_t hb = x & HIGH;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      /* the ASCII bytes before the first non-ASCII one: the carries of
+       * the case test run from a byte to the next, so a high byte spoils
+       * only what follows it, which the next step writes again */
+      size_t k = hb ? (size_t)__builtin_ctzll(hb) >> 3 : 8;
+#else
+      size_t k = hb ? 0 : 8;
+#endif
+      if (k) {
         uint64_t upper = (x + (0x80 - 'A') * ONES) & ~(x + (0x80 - 'Z' - 1) * ONES) & HIGH;
         x |= upper >> 2;
         memcpy(fb + len, &x, 8);
         for (uint32_t q = 0; q < 8; q++) org[len + q] = (uint32_t)i + q;
-        len += 8;
-        i += 8;
-        continue;
+        len += k;
+        i += k;
+        if (k == 8) continue;
       }
     }
     if (t[i] < 0x80) {

@@ -336,6 +336,40 @@ static void test_fold_on_the_fly_agrees_on_compositions(void **state) {
   assert_false(norm_is_clean("123456789\xc2\xa0", 11));  /* no-break space after ASCII */
 }
 
+/* norm_is_clean skips blocks of ASCII and U+00C0..U+00FF letters; what
+ * needs cleaning is found at every offset from a block's start, including
+ * an 0xC3 lead cut off at a block's end and a pair split across blocks. */
+static void test_is_clean_at_every_offset(void **state) {
+  (void)state;
+  static const char *const bad[] = {
+      "\xc3",             /* lead without its continuation */
+      "\xc3" "A",         /* lead then ASCII */
+      "\xa9",             /* lone continuation */
+      "\xc3\xc3\xa9",     /* lead then a whole pair */
+      "\xe2\x80\x99",     /* typographic apostrophe */
+      "e\xcc\x81",        /* combining acute */
+      "\xc2\xa0",         /* no-break space */
+      "\xff",             /* invalid byte */
+  };
+  char in[80];
+  for (size_t at = 0; at < 48; at++) {
+    for (size_t n = at + 4; n <= 64; n += 7) {
+      /* clean: ASCII with "é" pairs every 5 bytes, from each phase */
+      for (size_t i = 0; i < n; i++) in[i] = (char)('a' + i % 26);
+      for (size_t i = at % 5; i + 1 < n; i += 5) in[i] = (char)0xc3, in[i + 1] = (char)0xa9;
+      if (!norm_is_clean(in, n)) fail_msg("clean text of %zu bytes refused (pairs from %zu)", n, at % 5);
+      for (size_t b = 0; b < N_OF(bad); b++) {
+        size_t bl = strlen(bad[b]);
+        for (size_t i = 0; i < n + bl; i++) in[i] = (char)('a' + i % 26);
+        for (size_t i = (at + 1) % 3; i + 1 < at; i += 3) in[i] = (char)0xc3, in[i + 1] = (char)0xa9;
+        if (at && (unsigned char)in[at - 1] == 0xc3) in[at - 1] = 'x';
+        memcpy(in + at, bad[b], bl);
+        if (norm_is_clean(in, n + bl)) fail_msg("bad sequence %zu at offset %zu of %zu bytes accepted", b, at, n + bl);
+      }
+    }
+  }
+}
+
 /* ---------------------------------------------------------------- maps */
 
 static void test_maps_point_into_the_original(void **state) {
@@ -507,6 +541,7 @@ int main(void) {
       cmocka_unit_test(test_fold),
       cmocka_unit_test(test_fold_never_grows_and_is_idempotent),
       cmocka_unit_test(test_fold_on_the_fly_agrees_on_compositions),
+      cmocka_unit_test(test_is_clean_at_every_offset),
       cmocka_unit_test(test_maps_point_into_the_original),
       cmocka_unit_test(test_map_property),
       cmocka_unit_test(test_fold_of_substring_is_substring),
