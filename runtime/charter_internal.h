@@ -144,6 +144,7 @@ struct ch_charter {
   uint32_t max_ovector;
   uint32_t max_stack;
   rt_pf pf;
+  uint8_t *cand0; /* per pattern: a candidate of every scan (rt_build_candidates) */
   pcre2_general_context *gctx;
   pcre2_match_context *mctx; /* limits; copied into each scanner */
   /* precomputed attribute strings for ch_charter_item */
@@ -222,7 +223,7 @@ struct ch_scanner {
   size_t digits_cap;      /* in words */
   int digits_ok;          /* digits is this scan's */
   rt_match *raw;          /* matches per pattern, bump-allocated */
-  uint32_t *raw_first, *raw_n; /* per pattern: slice of raw */
+  uint32_t *raw_n;        /* per pattern: its matches in raw */
   size_t raw_cap, raw_len;
   rt_match *kept;         /* per fact kept matches */
   size_t kept_cap, kept_len;
@@ -271,6 +272,7 @@ ch_status rt_grow(ch_scanner *s, void **p, size_t *cap, size_t need, size_t sz);
 int64_t vm_run(ch_scanner *s, const rt_rule *r, int *fault);
 /* api.c */
 ch_status rt_build_attrs(ch_charter *c);
+ch_status rt_build_candidates(ch_charter *c);
 /* condition.c: rule r's condition as charter text (allocated with the
  * charter's allocator), or NULL for code the compiler does not emit or
  * on allocation failure */

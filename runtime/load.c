@@ -415,6 +415,7 @@ void ch_charter_destroy(ch_charter *c) {
   pcre2_match_context_free(c->mctx);
   pcre2_general_context_free(c->gctx);
   pf_free(c);
+  ch_free(a, c->cand0);
   ch_free(a, c->lineage);
   ch_free(a, c->classes_id);
   ch_free(a, c->classes_title);
@@ -467,6 +468,7 @@ ch_status ch_charter_load_memory(const void *data, size_t len, const ch_allocato
   for (uint32_t i = 0; st == CH_OK && i < c->nrules; i++) st = rt_verify_code(c, &c->rules[i], errbuf, errlen);
   if (st == CH_OK) st = compile_regexes(&l);
   if (st == CH_OK) st = pf_build(c);
+  if (st == CH_OK) st = rt_build_candidates(c);
   if (st == CH_OK) st = rt_build_attrs(c);
   if (st != CH_OK) {
     if (st == CH_E_NOMEM && errbuf && errlen) snprintf(errbuf, errlen, "out of memory loading the charter");

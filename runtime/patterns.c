@@ -257,18 +257,36 @@ static ch_status hit(void *ud, const rt_atom *at, uint32_t start, uint32_t end, 
   return add_raw(s, at->pattern, start, end);
 }
 
+/* The patterns every scan runs: regexes and detectors without atoms or
+ * marked ALWAYS (a detector with triggers becomes a candidate when one
+ * hits).  Built at load, so a scan copies a few hundred bytes instead of
+ * reading every pattern's record. */
+ch_status rt_build_candidates(ch_charter *c) {
+  c->cand0 = ch_calloc(c->alloc, c->npatterns + 1, 1);
+  if (!c->cand0) return CH_E_NOMEM;
+  for (uint32_t i = 0; i < c->npatterns; i++)
+    c->cand0[i] = c->patterns[i].kind != CHB_PAT_WORD && !c->patterns[i].ntrig &&
+                  (c->patterns[i].natoms == 0 || (c->patterns[i].flags & CHB_PATF_ALWAYS));
+  return CH_OK;
+}
+
 /* The pattern phase: the prefilter pass, then every candidate regex (at
  * its places or over the text) and detector (at its triggers, or over the
  * text when its trigger character is there). */
 ch_status rt_pattern_phase(ch_scanner *s, ch_report *rep) {
   const ch_charter *c = s->c;
-  /* a detector with triggers becomes a candidate when one hits */
-  for (uint32_t i = 0; i < c->npatterns; i++)
-    s->pat_candidate[i] = c->patterns[i].kind != CHB_PAT_WORD && !c->patterns[i].ntrig &&
-                          (c->patterns[i].natoms == 0 || (c->patterns[i].flags & CHB_PATF_ALWAYS));
+  memcpy(s->pat_candidate, c->cand0, c->npatterns);
   ch_status st = pf_run(c, &s->pfbuf, (const unsigned char *)s->text, s->text_len, hit, s);
   int has_digit = -1;
   for (uint32_t i = 0; st == CH_OK && i < c->npatterns; i++) {
+    if (i + 8 <= c->npatterns) { /* most patterns are not candidates: skip 8 at once */
+      uint64_t w;
+      memcpy(&w, s->pat_candidate + i, 8);
+      if (!w) {
+        i += 7;
+        continue;
+      }
+    }
     if (!s->pat_candidate[i]) continue;
     const rt_pattern *p = &c->patterns[i];
     if (p->kind == CHB_PAT_REGEX) st = run_regex(s, i, rep);

@@ -37,7 +37,6 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   s->tool = s->tool_class = s->ue = s->level_override = -1;
   uint32_t fw = (c->nfacts + 63) / 64;
   s->pat_candidate = ch_calloc(a, c->npatterns + 1, 1);
-  s->raw_first = ch_calloc(a, c->npatterns + 1, sizeof *s->raw_first);
   s->raw_n = ch_calloc(a, c->npatterns + 1, sizeof *s->raw_n);
   s->pat_limit = ch_calloc(a, c->npatterns + 1, sizeof *s->pat_limit);
   s->place_last = ch_calloc(a, c->npatterns + 1, sizeof *s->place_last);
@@ -62,7 +61,7 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   s->md = pcre2_match_data_create(c->max_ovector, c->gctx);
   s->mctx = pcre2_match_context_copy(c->mctx);
   s->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, c->gctx);
-  if (!s->pat_candidate || !s->raw_first || !s->raw_n || !s->pat_limit || !s->place_last || !s->place_all || !s->fres || !s->stack || !s->evbits ||
+  if (!s->pat_candidate || !s->raw_n || !s->pat_limit || !s->place_last || !s->place_all || !s->fres || !s->stack || !s->evbits ||
       !s->sectbits || !s->tool_disclosed || !s->findings || !s->spans || !s->span_order || !s->raw || !s->kept || !s->sec_start ||
       !s->sec_end || !s->pfbuf.fb || !s->pfbuf.org || !s->md || !s->mctx || !s->jit) {
     ch_scanner_destroy(s);
@@ -80,7 +79,6 @@ void ch_scanner_destroy(ch_scanner *s) {
   ch_free(a, s->pat_candidate);
   ch_free(a, s->pfbuf.fb);
   ch_free(a, s->pfbuf.org);
-  ch_free(a, s->raw_first);
   ch_free(a, s->raw_n);
   ch_free(a, s->pat_limit);
   ch_free(a, s->place_last);
@@ -278,14 +276,6 @@ static ch_status facts(ch_scanner *s) {
    * regex/detector matches; sort once by (pattern, start) so each
    * pattern's matches form a slice. */
   if (s->raw_len) qsort(s->raw, s->raw_len, sizeof *s->raw, cmp_match);
-  for (size_t i = 0; i < s->raw_len;) {
-    uint32_t p = s->raw[i].pattern;
-    s->raw_first[p] = (uint32_t)i;
-    size_t j = i;
-    while (j < s->raw_len && s->raw[j].pattern == p) j++;
-    s->raw_n[p] = (uint32_t)(j - i);
-    i = j;
-  }
   s->kept_len = 0;
   s->near_fact = CHB_NONE;
   for (uint32_t f = 0; f < c->nfacts; f++) {
@@ -294,17 +284,27 @@ static ch_status facts(ch_scanner *s) {
     r->first = (uint32_t)s->kept_len;
     r->n = 0;
     r->uncertain = 0;
-    for (uint32_t p = F->pat_first; p < F->pat_end; p++) {
-      const rt_pattern *P = &c->patterns[p];
-      if (s->pat_limit[p]) r->uncertain = 1;
-      if (P->near != CHB_NONE && s->raw_n[p] && near_index(s, P->near)) return CH_E_NOMEM;
-      for (uint32_t k = 0; k < s->raw_n[p]; k++) {
-        const rt_match *m = &s->raw[s->raw_first[p] + k];
-        if (P->near != CHB_NONE && !near_ok(s, m, P->near_dist)) continue;
-        if (rt_grow(s, (void **)&s->kept, &s->kept_cap, s->kept_len + 1, sizeof *s->kept)) return CH_E_NOMEM;
-        s->kept[s->kept_len++] = *m;
-        r->n++;
+    if (s->report.limit_hit)
+      for (uint32_t p = F->pat_first; p < F->pat_end; p++)
+        if (s->pat_limit[p]) r->uncertain = 1;
+    /* the fact's patterns are a range, so its matches are one slice of
+     * raw (sorted by pattern): the first at or after pat_first */
+    size_t lo = 0, hi = s->raw_len;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (s->raw[mid].pattern < F->pat_first) lo = mid + 1;
+      else hi = mid;
+    }
+    for (size_t i = lo; i < s->raw_len && s->raw[i].pattern < F->pat_end; i++) {
+      const rt_match *m = &s->raw[i];
+      const rt_pattern *P = &c->patterns[m->pattern];
+      if (P->near != CHB_NONE) {
+        if (near_index(s, P->near)) return CH_E_NOMEM;
+        if (!near_ok(s, m, P->near_dist)) continue;
       }
+      if (rt_grow(s, (void **)&s->kept, &s->kept_cap, s->kept_len + 1, sizeof *s->kept)) return CH_E_NOMEM;
+      s->kept[s->kept_len++] = *m;
+      r->n++;
     }
     r->count = r->n;
     if (F->min && r->count < F->min) {
