@@ -225,6 +225,9 @@ struct ch_scanner {
   rt_match *raw;          /* matches per pattern, bump-allocated */
   uint32_t *raw_n;        /* per pattern: its matches in raw */
   size_t raw_cap, raw_len;
+  uint32_t *raw_off;      /* per pattern: where its slice starts (rt_sort_raw) */
+  rt_match *raw_tmp;      /* rt_sort_raw's other buffer, swapped with raw */
+  size_t raw_tmp_cap;
   rt_match *kept;         /* per fact kept matches */
   size_t kept_cap, kept_len;
   rt_match *near_m;       /* near_index: one fact's kept matches by start */
@@ -273,6 +276,7 @@ int64_t vm_run(ch_scanner *s, const rt_rule *r, int *fault);
 /* api.c */
 ch_status rt_build_attrs(ch_charter *c);
 ch_status rt_build_candidates(ch_charter *c);
+ch_status rt_sort_raw(ch_scanner *s);
 /* condition.c: rule r's condition as charter text (allocated with the
  * charter's allocator), or NULL for code the compiler does not emit or
  * on allocation failure */

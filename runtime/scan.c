@@ -38,6 +38,7 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   uint32_t fw = (c->nfacts + 63) / 64;
   s->pat_candidate = ch_calloc(a, c->npatterns + 1, 1);
   s->raw_n = ch_calloc(a, c->npatterns + 1, sizeof *s->raw_n);
+  s->raw_off = ch_calloc(a, c->npatterns + 1, sizeof *s->raw_off);
   s->pat_limit = ch_calloc(a, c->npatterns + 1, sizeof *s->pat_limit);
   s->place_last = ch_calloc(a, c->npatterns + 1, sizeof *s->place_last);
   s->place_all = ch_calloc(a, c->npatterns + 1, 1);
@@ -61,7 +62,7 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   s->md = pcre2_match_data_create(c->max_ovector, c->gctx);
   s->mctx = pcre2_match_context_copy(c->mctx);
   s->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, c->gctx);
-  if (!s->pat_candidate || !s->raw_n || !s->pat_limit || !s->place_last || !s->place_all || !s->fres || !s->stack || !s->evbits ||
+  if (!s->pat_candidate || !s->raw_n || !s->raw_off || !s->pat_limit || !s->place_last || !s->place_all || !s->fres || !s->stack || !s->evbits ||
       !s->sectbits || !s->tool_disclosed || !s->findings || !s->spans || !s->span_order || !s->raw || !s->kept || !s->sec_start ||
       !s->sec_end || !s->pfbuf.fb || !s->pfbuf.org || !s->md || !s->mctx || !s->jit) {
     ch_scanner_destroy(s);
@@ -96,6 +97,8 @@ void ch_scanner_destroy(ch_scanner *s) {
   ch_free(a, s->spans);
   ch_free(a, s->span_order);
   ch_free(a, s->raw);
+  ch_free(a, s->raw_tmp);
+  ch_free(a, s->raw_off);
   ch_free(a, s->kept);
   ch_free(a, s->near_m);
   ch_free(a, s->near_maxend);
@@ -270,12 +273,51 @@ static int near_ok(const ch_scanner *s, const rt_match *m, uint32_t dist) {
   return lo > 0 && (uint64_t)s->near_maxend[lo - 1] + dist >= m->start;
 }
 
+/* raw[] in (pattern, start, end) order (facts, and a unit test).  It holds word matches from the
+ * prefilter in start order, then each regex's and detector's in start
+ * order: a stable counting sort by pattern (raw_n holds the counts) leaves
+ * each pattern's slice sorted but where atoms of one word hit at one start
+ * or a detector emits out of order; only such slices get a qsort. */
+ch_status rt_sort_raw(ch_scanner *s) {
+  const ch_charter *c = s->c;
+  size_t n = s->raw_len;
+  if (n <= 32) { /* a short prompt's few matches: insertion sort */
+    for (size_t i = 1; i < n; i++) {
+      rt_match m = s->raw[i];
+      size_t j = i;
+      for (; j > 0 && cmp_match(&s->raw[j - 1], &m) > 0; j--) s->raw[j] = s->raw[j - 1];
+      s->raw[j] = m;
+    }
+    return CH_OK;
+  }
+  if (rt_grow(s, (void **)&s->raw_tmp, &s->raw_tmp_cap, n, sizeof *s->raw_tmp)) return CH_E_NOMEM;
+  size_t sum = 0;
+  for (uint32_t p = 0; p < c->npatterns; p++) {
+    s->raw_off[p] = (uint32_t)sum;
+    sum += s->raw_n[p];
+  }
+  if (sum != n) { /* not the counts of raw (cannot happen): sort it all */
+    qsort(s->raw, n, sizeof *s->raw, cmp_match);
+    return CH_OK;
+  }
+  for (size_t i = 0; i < n; i++) s->raw_tmp[s->raw_off[s->raw[i].pattern]++] = s->raw[i];
+  rt_match *t = s->raw;
+  size_t tc = s->raw_cap;
+  s->raw = s->raw_tmp, s->raw_cap = s->raw_tmp_cap;
+  s->raw_tmp = t, s->raw_tmp_cap = tc;
+  for (size_t i = 1; i < n; i++) {
+    if (s->raw[i].pattern != s->raw[i - 1].pattern || cmp_match(&s->raw[i - 1], &s->raw[i]) <= 0) continue;
+    uint32_t p = s->raw[i].pattern; /* raw_off[p] is now where its slice ends */
+    size_t first = s->raw_off[p] - s->raw_n[p];
+    qsort(s->raw + first, s->raw_n[p], sizeof *s->raw, cmp_match);
+    i = s->raw_off[p];
+  }
+  return CH_OK;
+}
+
 static ch_status facts(ch_scanner *s) {
   const ch_charter *c = s->c;
-  /* raw[] holds word matches from the prefilter (any order) followed by
-   * regex/detector matches; sort once by (pattern, start) so each
-   * pattern's matches form a slice. */
-  if (s->raw_len) qsort(s->raw, s->raw_len, sizeof *s->raw, cmp_match);
+  if (rt_sort_raw(s)) return CH_E_NOMEM;
   s->kept_len = 0;
   s->near_fact = CHB_NONE;
   for (uint32_t f = 0; f < c->nfacts; f++) {

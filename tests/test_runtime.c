@@ -824,6 +824,56 @@ static void test_prefilter_finds_every_atom(void **state) {
   ch_charter_destroy(c);
 }
 
+static int raw_cmp(const void *a, const void *b) {
+  const rt_match *x = a, *y = b;
+  if (x->pattern != y->pattern) return x->pattern < y->pattern ? -1 : 1;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return (x->end > y->end) - (x->end < y->end);
+}
+
+/* rt_sort_raw (a counting sort by pattern that sorts only the slices out
+ * of order) against qsort: raw as a scan leaves it (runs of one pattern in
+ * start order, words interleaved), then with slices shuffled, ties on
+ * start, and a single match; short ones as well as long. */
+static void test_sort_raw_matches_qsort(void **state) {
+  (void)state;
+  ch_charter *c;
+  char err[256];
+  assert_int_equal(ch_charter_load_memory(img, img_len, NULL, &c, err, sizeof err), CH_OK);
+  ch_scanner *s;
+  assert_int_equal(ch_scanner_create(c, &s), CH_OK);
+  uint32_t seed = 11, np = c->npatterns;
+  for (int it = 0; it < 400; it++) {
+    seed = seed * 1103515245u + 12345u; /* short (insertion sort) and long (counting sort) */
+    size_t n = it % 50 == 0 ? 1 : 1 + (seed >> 16) % (it % 4 == 1 ? 40 : 3000);
+    assert_int_equal(rt_grow(s, (void **)&s->raw, &s->raw_cap, n, sizeof *s->raw), CH_OK);
+    memset(s->raw_n, 0, np * sizeof *s->raw_n);
+    uint32_t pos = 0;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      uint32_t p = (seed >> 8) % (it % 3 == 0 ? 4 : np);
+      if (it % 2 == 0 || (seed >> 28) > 1) pos += (seed >> 20) % 40; /* else a step back or a tie */
+      else pos = pos > 50 ? pos - (seed >> 24) % 50 : pos;
+      s->raw[i] = (rt_match){pos, pos + 1 + (seed >> 16) % 9, p};
+      s->raw_n[p]++;
+    }
+    s->raw_len = n;
+    rt_match *want = malloc(n * sizeof *want);
+    assert_non_null(want);
+    memcpy(want, s->raw, n * sizeof *want);
+    qsort(want, n, sizeof *want, raw_cmp);
+    assert_int_equal(rt_sort_raw(s), CH_OK);
+    for (size_t i = 0; i < n; i++)
+      if (memcmp(&s->raw[i], &want[i], sizeof want[i]))
+        fail_msg("round %d, match %zu of %zu: pattern %u [%u, %u), want pattern %u [%u, %u)", it, i, n,
+                 s->raw[i].pattern, s->raw[i].start, s->raw[i].end, want[i].pattern, want[i].start, want[i].end);
+    free(want);
+  }
+  s->raw_len = 0;
+  ch_scanner_destroy(s);
+  ch_charter_destroy(c);
+}
+
 /* `near A within D` keeps a match when some match of A lies within D
  * bytes: checked against a pairwise count on random texts of whole-word
  * tokens, with matches before, after, inside and far from each other. */
@@ -994,6 +1044,7 @@ int main(void) {
       cmocka_unit_test(test_valid_image_loads),
       cmocka_unit_test(test_places_change_nothing),
       cmocka_unit_test(test_prefilter_finds_every_atom),
+      cmocka_unit_test(test_sort_raw_matches_qsort),
       cmocka_unit_test(test_near_matches_pairwise),
       cmocka_unit_test(test_condition_text_round_trips),
       cmocka_unit_test(test_header_checks),
