@@ -1163,48 +1163,55 @@ static int pem_line(const unsigned char *t, size_t s, size_t e) {
   return !spaces || first >= 16 ? 2 : -1;
 }
 
+/* A key whose BEGIN line starts at i: emitted, and its end returned; 0
+ * when none starts there. */
+static size_t private_key_at(const unsigned char *t, size_t n, size_t i, emitter *e) {
+  size_t k = pem_begin(t, n, i);
+  if (!k) return 0;
+  size_t end = k;
+  int body = 0;
+  while (k < n) {
+    size_t le = k, dash = 0;
+    /* stop at the first "-----": reading on would let many markers on
+     * one long line be read once per marker */
+    while (le < n && t[le] != '\n') {
+      if (t[le] == '-' && le + 5 <= n && !memcmp(t + le, "-----", 5)) {
+        dash = le + 1;
+        break;
+      }
+      le++;
+    }
+    size_t stop = dash ? dash - 1 : le;
+    int kind = pem_line(t, k, stop);
+    if (kind < 0 || (kind == 1 && body) || (kind == 0 && body && !dash)) break;
+    if (kind == 2) {
+      body = 1;
+      end = stop;
+      while (end > k && (t[end - 1] == ' ' || t[end - 1] == '\r' || t[end - 1] == '\t')) end--;
+    }
+    if (dash) {
+      size_t d = dash - 1;
+      if (d + 9 <= n && !memcmp(t + d, "-----END ", 9)) {
+        size_t m = d + 9;
+        while (m < n && m - d < 100 && t[m] != '\n' && !(t[m] == '-' && m + 5 <= n && !memcmp(t + m, "-----", 5)))
+          m++;
+        end = m + 5 <= n && !memcmp(t + m, "-----", 5) ? m + 5 : m;
+        while (end > d && (t[end - 1] == '\r' || t[end - 1] == ' ')) end--;
+      }
+      break; /* END line, or the next block begins */
+    }
+    k = le + 1;
+  }
+  emit(e, i, end);
+  return end;
+}
+
 static void scan_private_key(const unsigned char *t, size_t n, emitter *e) {
   for (size_t i = 0; i < n && !e->stop; i++) {
     const unsigned char *hy = memchr(t + i, '-', n - i);
     if (!hy) break;
     i = (size_t)(hy - t);
-    size_t k = pem_begin(t, n, i);
-    if (!k) continue;
-    size_t end = k;
-    int body = 0;
-    while (k < n) {
-      size_t le = k, dash = 0;
-      /* stop at the first "-----": reading on would let many markers on
-       * one long line be read once per marker */
-      while (le < n && t[le] != '\n') {
-        if (t[le] == '-' && le + 5 <= n && !memcmp(t + le, "-----", 5)) {
-          dash = le + 1;
-          break;
-        }
-        le++;
-      }
-      size_t stop = dash ? dash - 1 : le;
-      int kind = pem_line(t, k, stop);
-      if (kind < 0 || (kind == 1 && body) || (kind == 0 && body && !dash)) break;
-      if (kind == 2) {
-        body = 1;
-        end = stop;
-        while (end > k && (t[end - 1] == ' ' || t[end - 1] == '\r' || t[end - 1] == '\t')) end--;
-      }
-      if (dash) {
-        size_t d = dash - 1;
-        if (d + 9 <= n && !memcmp(t + d, "-----END ", 9)) {
-          size_t m = d + 9;
-          while (m < n && m - d < 100 && t[m] != '\n' && !(t[m] == '-' && m + 5 <= n && !memcmp(t + m, "-----", 5)))
-            m++;
-          end = m + 5 <= n && !memcmp(t + m, "-----", 5) ? m + 5 : m;
-          while (end > d && (t[end - 1] == '\r' || t[end - 1] == ' ')) end--;
-        }
-        break; /* END line, or the next block begins */
-      }
-      k = le + 1;
-    }
-    emit(e, i, end);
+    size_t end = private_key_at(t, n, i, e);
     if (end > i + 1) i = end - 1;
   }
 }
@@ -1367,6 +1374,9 @@ size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
     else if (k == sizeof api_keys / sizeof *api_keys) w = "eyJ"; /* JWT */
     *flags = DET_TRIG_START;
     break;
+  case DET_PRIVATE_KEY: /* pem_begin */
+    if (k == 0) w = "-----BEGIN ";
+    break;
   case DET_INE: /* "ine" is a whole word; "identifiant national" may stand anywhere */
     if (k < sizeof ine_labels / sizeof *ine_labels) w = ine_labels[k], *flags = k ? 0 : DET_TRIG_START | DET_TRIG_END;
     break;
@@ -1392,6 +1402,9 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size
       break;
     case DET_INE:
       if (i + 3 <= len && ine_label_at(t, len, i)) ine_after_label(t, len, i, &tried, &e);
+      break;
+    case DET_PRIVATE_KEY: /* the whole scan resumes after a key */
+      if (i >= e.last_end) private_key_at(t, len, i, &e);
       break;
     default: det_scan(id, text, len, fn, ud); return;
     }

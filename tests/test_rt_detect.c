@@ -831,6 +831,9 @@ static void test_triggers_on_generated_text(void **state) {
       "\"", "'", "\xc2\xa0", "\xc3\xa9", "\xe2\x80\x99", "n\xc2\xb0 ", "le ", "voici ", "42", "x",
       /* digit runs that cannot start an identifier, and other '+' */
       "0", "06", "12", "0612345678", "x2021", "2021x", "+", "+44 ", "+33 ", "(0)", "4970101234567890", "732829320",
+      /* PEM blocks cut and nested anywhere */
+      "-----BEGIN ", "-----BEGIN RSA PRIVATE KEY-----\n", "PRIVATE KEY-----", "RSA ", "OPENSSH ", "-----END ",
+      "-----", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "Proc-Type: 4,ENCRYPTED\n", "-----begin ",
   };
   char t[1024];
   uint32_t seed = 12345;
@@ -847,6 +850,7 @@ static void test_triggers_on_generated_text(void **state) {
     same_at_triggers(DET_PASSWORD, t, n);
     same_at_triggers(DET_API_KEY, t, n);
     same_at_triggers(DET_INE, t, n);
+    same_at_triggers(DET_PRIVATE_KEY, t, n);
     for (int id = 0; id < DET_COUNT_; id++) same_with_bits(id, t, n);
   }
 }
