@@ -343,7 +343,7 @@ static void test_is_clean_at_every_offset(void **state) {
   (void)state;
   static const char *const bad[] = {
       "\xc3",             /* lead without its continuation */
-      "\xc3" "A",         /* lead then ASCII */
+      ("\xc3" "A"),       /* lead then ASCII ("\xc3A" would be one escape) */
       "\xa9",             /* lone continuation */
       "\xc3\xc3\xa9",     /* lead then a whole pair */
       "\xe2\x80\x99",     /* typographic apostrophe */
