@@ -273,11 +273,12 @@ static int near_ok(const ch_scanner *s, const rt_match *m, uint32_t dist) {
   return lo > 0 && (uint64_t)s->near_maxend[lo - 1] + dist >= m->start;
 }
 
-/* raw[] in (pattern, start, end) order (facts, and a unit test).  It holds word matches from the
- * prefilter in start order, then each regex's and detector's in start
- * order: a stable counting sort by pattern (raw_n holds the counts) leaves
- * each pattern's slice sorted but where atoms of one word hit at one start
- * or a detector emits out of order; only such slices get a qsort. */
+/* raw[] in (pattern, start, end) order, for facts().  It holds word
+ * matches from the prefilter in start order, then each regex's and
+ * detector's in start order: a stable counting sort by pattern (raw_n
+ * holds the counts) leaves each pattern's slice sorted but where atoms of
+ * one word hit at one start or a detector emits out of order; only such
+ * slices get a qsort. */
 ch_status rt_sort_raw(ch_scanner *s) {
   const ch_charter *c = s->c;
   size_t n = s->raw_len;
@@ -296,7 +297,7 @@ ch_status rt_sort_raw(ch_scanner *s) {
     s->raw_off[p] = (uint32_t)sum;
     sum += s->raw_n[p];
   }
-  if (sum != n) { /* not the counts of raw (cannot happen): sort it all */
+  if (sum != n) { /* counts out of step with raw would scatter out of bounds */
     qsort(s->raw, n, sizeof *s->raw, cmp_match);
     return CH_OK;
   }
