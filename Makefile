@@ -81,7 +81,7 @@ BENCH_TARGETS :=
 FUZZ_TARGETS :=
 -include mk/*.mk
 
-.PHONY: all deps deps-extra demo test unit e2e asan fuzz bench install clean
+.PHONY: all deps deps-extra demo test unit e2e portable asan fuzz bench install clean
 .DEFAULT_GOAL := all
 
 all: $(LIB_RT) $(LIB_RT_SO) $(LIB_CC) $(LIB_EX) $(BINS) $(BUILD)/charter.pc
@@ -177,7 +177,16 @@ e2e: all
 
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit e2e
+	@$(MAKE) --no-print-directory unit e2e portable
+
+# The runtime's unit tests again with its SSE2 paths compiled out: the
+# portable code is what other processors run, and x86 would never test it.
+PORTABLE_TESTS := test_runtime test_rt_normalize test_rt_detect
+portable:
+	@$(MAKE) --no-print-directory BUILD=build-portable CFLAGS=-DCH_NO_SIMD \
+	  $(PORTABLE_TESTS:%=build-portable/tests/%) >/dev/null
+	@fail=0; for t in $(PORTABLE_TESTS); do \
+	  echo "== build-portable/tests/$$t (CH_NO_SIMD)"; BUILD=build-portable build-portable/tests/$$t || fail=1; done; exit $$fail
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 CC=clang OPT=-O1 unit e2e
@@ -203,7 +212,7 @@ install: all
 	install -m 644 charters/*.charter charters/*.csv $(DESTDIR)$(PREFIX)/share/charter/charters/
 
 clean:
-	rm -rf build build-asan build-cov build-fuzz coverage
+	rm -rf build build-asan build-cov build-fuzz build-portable coverage
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

@@ -106,10 +106,10 @@ int main(int argc, char **argv) {
   hs_scan(db, folded, (unsigned)fl, 0, scr, hs_cb, &hs_hits);
   double hs_s = now() - a;
 
-  size_t pf_bytes = ((size_t)1 << PF_HASH_BITS) / 8 + (PF_BUCKETS + 1) * 4 + c->natoms * sizeof(rt_pf_entry);
+  size_t pf_bytes = (PF_SC_MASK + 1) * sizeof(uint64_t) + (PF_BUCKETS + 1) * 4 + c->natoms * sizeof(rt_pf_entry);
   printf("== prefilter: %u atoms, %zu MB folded text\n", c->natoms, fl >> 20);
   printf("%-26s %10s %10s %12s %10s\n", "matcher", "build ms", "MB/s", "hits", "table KiB");
-  printf("%-26s %10.2f %10.0f %12ld %10zu\n", "hashed filter (ours)", pf_build_ms, (double)fl / 1048576 / pf_s,
+  printf("%-26s %10.2f %10.0f %12ld %10zu\n", "shift-or filter (ours)", pf_build_ms, (double)fl / 1048576 / pf_s,
          pf_hits, pf_bytes / 1024);
   printf("%-26s %10s %10.0f %12ld\n", "  same, folding raw text", "", (double)n / 1048576 / raw_s, raw_hits);
   printf("%-26s %10.2f %10.0f %12ld %10zu\n", "Vectorscan literals", hs_build_ms, (double)fl / 1048576 / hs_s, hs_hits,

@@ -75,9 +75,12 @@ typedef struct rt_atom {
   uint32_t reach;            /* CHB_ATOM_REACH */
 } rt_atom;
 
-/* The prefilter (prefilter.c): a hashed set of the atoms' first four
- * folded bytes, then the atoms grouped by the hash of their first three. */
-#define PF_HASH_BITS 17  /* 2^17 bits: 16 KiB */
+/* The prefilter (prefilter.c): a shift-or filter over the atoms' first
+ * eight folded bytes in PF_GROUPS groups, then the atoms grouped by the
+ * hash of their first three bytes for the comparison. */
+#define PF_GROUPS 8
+#define PF_WIDTH 8        /* bytes of an atom the filter looks at */
+#define PF_SC_MASK 0x1f3fu /* bits of two bytes that index the table */
 #define PF_BUCKET_BITS 12
 #define PF_BUCKETS (1u << PF_BUCKET_BITS)
 #define PF_CHUNK 16384   /* folded bytes per chunk of the scan */
@@ -87,10 +90,13 @@ typedef struct rt_pf_entry {
   uint32_t atom;
 } rt_pf_entry;
 typedef struct rt_pf {
-  uint64_t *bits;       /* may an atom start with these 4 bytes (hashed)? */
+  /* indexed by two bytes (PF_SC_MASK): byte 7 - j of an entry has the
+   * bit of group g clear when an atom of g may have those two bytes at
+   * its offset j */
+  uint64_t *sc;
   uint32_t *bucket;     /* PF_BUCKETS + 1 offsets into entry */
   rt_pf_entry *entry;   /* natoms */
-  uint32_t kmask, bmask; /* bytes of a position hashed for bits, bucket */
+  uint32_t bmask;       /* bytes of a position hashed for its bucket */
   uint32_t maxlen;
   /* norm_fold_at of U+00C0..U+00FF (0xc3 0x80..0xbf), the accented
    * letters of French: length, then up to 4 bytes */
@@ -99,7 +105,7 @@ typedef struct rt_pf {
 
 /* A scanner's fold buffer for the prefilter: PF_CHUNK + PF_SLACK folded
  * bytes and the input offset of each one's code point. */
-#define PF_SLACK 32
+#define PF_SLACK 64
 typedef struct rt_pfbuf {
   unsigned char *fb;
   uint32_t *org;

@@ -32,7 +32,7 @@
 
 #include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(CH_NO_SIMD)
 #include <emmintrin.h>
 #endif
 
@@ -141,7 +141,7 @@ size_t det_next_digit(const char *text, size_t n, size_t i) { return next_digit(
  * and movemask per 16 bytes; else digit_mask per 8. */
 static unsigned digit_byte(const unsigned char *t) {
   unsigned r = 0;
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(CH_NO_SIMD)
   const __m128i lo = _mm_set1_epi8('0' - 1 - 128), hi = _mm_set1_epi8('9' + 1 - 128), flip = _mm_set1_epi8(-128);
   __m128i d[4];
   for (unsigned k = 0; k < 4; k++) {

@@ -37,7 +37,7 @@
 #include <assert.h>
 #include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(CH_NO_SIMD)
 #include <emmintrin.h>
 #endif
 
@@ -399,7 +399,7 @@ int norm_is_clean(const char *in, size_t n) {
      * two-byte U+00C0..U+00FF letters (0xC3 then a continuation byte):
      * most of any French or English text; stop at the first other
      * non-ASCII byte (an 0xC3 ending the block is checked below) */
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(CH_NO_SIMD)
     while (i + 16 <= n) {
       __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
       unsigned hi = (unsigned)_mm_movemask_epi8(v);

@@ -5,18 +5,23 @@
  * The text is folded a chunk at a time into a small buffer (ASCII runs are
  * copied lower-cased, other code points go through norm_fold_at), each
  * folded byte remembering the input offset of its code point.  Over that
- * buffer a filter looks at every position's next four bytes: a bit in a
- * hashed set says whether some atom may start there.  Atoms are at least
- * 3 bytes in most charters, and in prose only a few percent of the
- * positions pass; those are checked against the atoms whose first bytes
- * hash alike.  The loop carries no state from one byte to the next, so the
- * processor overlaps many positions, where an automaton's transitions
- * (the Aho-Corasick design this replaced) wait on each other.
+ * buffer a shift-or filter, the design of Hyperscan's FDR, looks at the
+ * first eight bytes an atom may have at each position: the atoms are in
+ * eight groups (by length, then text), and a table indexed by two
+ * consecutive bytes (11 of their bits) says, for each group and each
+ * offset 0..7 in an atom, whether some atom of the group may have those
+ * bytes there.  A position passes when, for some group, all eight of its
+ * offsets agree; in prose about as many positions pass as hold an atom.
+ * Those are compared with the atoms whose first three bytes hash alike.
+ * Each position costs two loads, a shift and an or, with no chain from one
+ * position to the next but the or, so the processor overlaps them.
  *
- * Example with atoms {"mdph", "tiers-temps", "ine"}: the set holds the
- * hashes of "mdph", "tier" and of "ine" followed by each of the 256 byte
- * values.  At "machine." the position of "ine." passes, its bucket (by the
- * hash of "ine") lists "ine", whose bytes compare equal: a hit.
+ * Example with atoms {"mdph", "tiers-temps", "ine"} in one group: at
+ * offset 0 the table allows "md", "ti", "in"; at offset 1 "dp", "ie",
+ * "ne"; at offset 2 "ph", "er", "e" followed by anything; from offset 3 on
+ * anything, since "ine" ends there.  At "machine." the position of "ine."
+ * passes ("in", "ne", "e."), and the bucket of "ine" compares equal: a
+ * hit.  At "mine" it fails at offset 0 ("mi").
  *
  * The filter is built once at load time and is read-only afterwards.
  */
@@ -25,6 +30,10 @@
 
 #include "runtime/alloc.h"
 #include "runtime/charter_internal.h"
+
+#if defined(__SSE2__) && !defined(CH_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 /* Little-endian or not, these masks keep the first k bytes of a word
  * loaded with memcpy. */
@@ -46,11 +55,77 @@ static uint32_t load4(const unsigned char *p, uint32_t len) {
 
 static inline uint32_t pf_hash(uint32_t x, uint32_t bits) { return (x * 0x9e3779b1u) >> (32 - bits); }
 
+/* The table index of the two bytes at p (the byte order is fixed, not the
+ * machine's, so that the table is the same everywhere). */
+_Static_assert(((PF_SC_MASK >> 8) & ((PF_SC_MASK >> 8) + 1)) == 0, "the next byte's bits are its lowest");
+static inline uint32_t sc_index(const unsigned char *p) { return (p[0] | (uint32_t)p[1] << 8) & PF_SC_MASK; }
+
 void pf_free(ch_charter *c) {
-  ch_free(c->alloc, c->pf.bits);
+  ch_free(c->alloc, c->pf.sc);
   ch_free(c->alloc, c->pf.bucket);
   ch_free(c->alloc, c->pf.entry);
   memset(&c->pf, 0, sizeof c->pf);
+}
+
+/* Atoms in filter order: by the number of bytes the filter sees of them
+ * (a group's shortest atom leaves its later offsets open), then by text,
+ * so that a group's atoms share letters at each offset. */
+typedef struct pf_key {
+  const unsigned char *text;
+  uint32_t len, atom;
+} pf_key;
+
+static int by_width(const void *x, const void *y) {
+  const pf_key *a = x, *b = y;
+  uint32_t wa = a->len < PF_WIDTH ? a->len : PF_WIDTH, wb = b->len < PF_WIDTH ? b->len : PF_WIDTH;
+  if (wa != wb) return wa < wb ? -1 : 1;
+  int d = memcmp(a->text, b->text, a->len < b->len ? a->len : b->len);
+  if (d) return d;
+  if (a->len != b->len) return a->len < b->len ? -1 : 1;
+  return (a->atom > b->atom) - (a->atom < b->atom);
+}
+
+/* Group g allows (two bytes whose index is ix) at offset j. */
+static void sc_allow(uint64_t *sc, uint32_t ix, uint32_t j, unsigned g) {
+  sc[ix] &= ~((uint64_t)1 << g << 8 * (PF_WIDTH - 1 - j));
+}
+
+static ch_status build_filter(ch_charter *c) {
+  rt_pf *pf = &c->pf;
+  pf_key *key = ch_malloc(c->alloc, c->natoms * sizeof *key);
+  pf->sc = ch_malloc(c->alloc, (PF_SC_MASK + 1) * sizeof *pf->sc);
+  if (!key || !pf->sc) {
+    ch_free(c->alloc, key);
+    return CH_E_NOMEM;
+  }
+  for (uint32_t i = 0; i < c->natoms; i++) key[i] = (pf_key){c->atoms[i].text, c->atoms[i].len, i};
+  qsort(key, c->natoms, sizeof *key, by_width);
+  for (uint32_t i = 0; i <= PF_SC_MASK; i++) pf->sc[i] = ~(uint64_t)0;
+  uint32_t open[PF_GROUPS]; /* offsets from which a group allows anything */
+  for (unsigned g = 0; g < PF_GROUPS; g++) open[g] = PF_WIDTH;
+  for (uint32_t k = 0; k < c->natoms; k++) {
+    unsigned g = (unsigned)((uint64_t)k * PF_GROUPS / c->natoms);
+    const pf_key *at = &key[k];
+    uint32_t w = at->len < PF_WIDTH ? at->len : PF_WIDTH;
+    if (w < open[g]) open[g] = w;
+    for (uint32_t j = 0; j < w; j++) {
+      if (j + 1 < at->len) {
+        sc_allow(pf->sc, sc_index(at->text + j), j, g);
+      } else { /* the atom's last byte: whatever follows it */
+        for (uint32_t nx = 0; nx <= PF_SC_MASK >> 8; nx++) {
+          const unsigned char two[2] = {at->text[j], (unsigned char)nx};
+          sc_allow(pf->sc, sc_index(two), j, g);
+        }
+      }
+    }
+  }
+  uint64_t any = 0;
+  for (unsigned g = 0; g < PF_GROUPS; g++)
+    for (uint32_t j = open[g]; j < PF_WIDTH; j++) any |= (uint64_t)1 << g << 8 * (PF_WIDTH - 1 - j);
+  if (any)
+    for (uint32_t i = 0; i <= PF_SC_MASK; i++) pf->sc[i] &= ~any;
+  ch_free(c->alloc, key);
+  return CH_OK;
 }
 
 ch_status pf_build(ch_charter *c) {
@@ -70,29 +145,17 @@ ch_status pf_build(ch_charter *c) {
     if (c->atoms[i].len < minlen) minlen = c->atoms[i].len;
     if (c->atoms[i].len > pf->maxlen) pf->maxlen = c->atoms[i].len;
   }
-  /* Four bytes per position, unless an atom is shorter than 3: then its
-   * length (an atom of 3 sets its 256 four-byte extensions instead). */
-  uint32_t kw = minlen >= 3 ? 4 : minlen, bw = minlen < 3 ? minlen : 3;
-  pf->kmask = first_bytes_mask(kw);
-  pf->bmask = first_bytes_mask(bw);
-  pf->bits = ch_calloc(a, (size_t)1 << (PF_HASH_BITS - 6), sizeof *pf->bits);
+  ch_status st = build_filter(c);
+  if (st) return st;
+  /* the comparison's buckets: by the first three bytes, or fewer if an
+   * atom is shorter */
+  pf->bmask = first_bytes_mask(minlen < 3 ? minlen : 3);
   pf->bucket = ch_calloc(a, PF_BUCKETS + 1, sizeof *pf->bucket);
   pf->entry = ch_malloc(a, c->natoms * sizeof *pf->entry);
-  if (!pf->bits || !pf->bucket || !pf->entry) return CH_E_NOMEM;
+  if (!pf->bucket || !pf->entry) return CH_E_NOMEM;
   for (uint32_t i = 0; i < c->natoms; i++) {
     const rt_atom *at = &c->atoms[i];
-    uint32_t x = load4(at->text, at->len);
-    if (at->len >= kw) {
-      uint32_t h = pf_hash(x & pf->kmask, PF_HASH_BITS);
-      pf->bits[h >> 6] |= 1ull << (h & 63);
-    } else { /* kw is 4 and the atom 3 bytes: whatever byte follows */
-      for (uint32_t b = 0; b < 256; b++) {
-        unsigned char w[4] = {at->text[0], at->text[1], at->text[2], (unsigned char)b};
-        uint32_t h = pf_hash(load4(w, 4), PF_HASH_BITS);
-        pf->bits[h >> 6] |= 1ull << (h & 63);
-      }
-    }
-    pf->bucket[pf_hash(x & pf->bmask, PF_BUCKET_BITS) + 1]++;
+    pf->bucket[pf_hash(load4(at->text, at->len) & pf->bmask, PF_BUCKET_BITS) + 1]++;
   }
   /* entries grouped by bucket (a counting sort): after the sums,
    * bucket[h + 1] is where bucket h ends; filling each bucket downwards
@@ -181,46 +244,103 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
   return len;
 }
 
+/* The atoms that start at fb[p] (the filter let p pass), compared. */
+static ch_status confirm(const ch_charter *c, const unsigned char *t, size_t n, const unsigned char *fb,
+                         const uint32_t *org, size_t len, size_t p, pf_hit_fn fn, void *ud) {
+  const rt_pf *pf = &c->pf;
+  uint32_t x;
+  memcpy(&x, fb + p, 4);
+  uint32_t bk = pf_hash(x & pf->bmask, PF_BUCKET_BITS);
+  for (uint32_t e = pf->bucket[bk]; e < pf->bucket[bk + 1]; e++) {
+    const rt_pf_entry *en = &pf->entry[e];
+    if ((x & en->mask) != en->key) continue;
+    uint32_t y;
+    memcpy(&y, fb + p + 4, 4);
+    if ((y & en->mask2) != en->key2) continue;
+    const rt_atom *at = &c->atoms[en->atom];
+    size_t k = p + at->len; /* one past the atom's last folded byte */
+    if (k > len || (at->len > 8 && memcmp(fb + p + 8, at->text + 8, at->len - 8))) continue;
+    /* A hit ending inside the fold of one code point ("ss" of "ß")
+     * ends where that code point starts, as the folded view's map
+     * says; otherwise where the code point ends. */
+    uint32_t o = org[k - 1];
+    uint32_t end = k == len || org[k] != o ? o + (uint32_t)cp_len(t, n, o) : o;
+    ch_status st = fn(ud, at, org[p], end, p ? fb[p - 1] : 0, k < len ? fb[k] : 0);
+    if (st) return st;
+  }
+  return CH_OK;
+}
+
+/* Shift-or over eight positions at a time, as in Hyperscan's FDR: each
+ * position's two bytes fetch from the table what they rule out for the
+ * starts 0 to 7 bytes before them, and those 8 bytes are or-ed into a
+ * 16-byte window of starts at their place.  After the eight positions
+ * from s, the window's first 8 bytes (the starts s - 8 to s - 1) have
+ * seen every byte they depend on, and a byte with a group's bit clear is
+ * a start to compare.  No state is carried but the window, and the eight
+ * table loads of a step are independent. */
+#if defined(__SSE2__) && !defined(CH_NO_SIMD)
+typedef __m128i pf_win;
+#define WIN_ZERO() _mm_setzero_si128()
+#define WIN_AT(sc, fb, q, k) _mm_slli_si128(_mm_loadl_epi64((const __m128i *)&(sc)[sc_index((fb) + (q))]), (k))
+#define WIN_OR(a, b) _mm_or_si128((a), (b))
+#define WIN_LOW(w) ((uint64_t)_mm_cvtsi128_si64(w))
+#define WIN_NEXT(w) _mm_srli_si128((w), 8)
+#else
+typedef struct pf_win {
+  uint64_t lo, hi;
+} pf_win;
+static inline pf_win win_at(uint64_t v, unsigned k) {
+  return k == 8 ? (pf_win){0, v} : (pf_win){v << 8 * k, v >> (64 - 8 * k)};
+}
+static inline pf_win win_or(pf_win a, pf_win b) { return (pf_win){a.lo | b.lo, a.hi | b.hi}; }
+#define WIN_ZERO() ((pf_win){0, 0})
+#define WIN_AT(sc, fb, q, k) win_at((sc)[sc_index((fb) + (q))], (k))
+#define WIN_OR(a, b) win_or((a), (b))
+#define WIN_LOW(w) ((w).lo)
+#define WIN_NEXT(w) ((pf_win){(w).hi, 0})
+#endif
+
 ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, size_t n, pf_hit_fn fn, void *ud) {
   const rt_pf *pf = &c->pf;
-  if (!pf->bits || !n) return CH_OK;
+  if (!pf->sc || !n) return CH_OK;
   unsigned char *fb = buf->fb;
   uint32_t *org = buf->org;
-  const uint64_t *bits = pf->bits;
-  const uint32_t kmask = pf->kmask, bmask = pf->bmask, maxlen = pf->maxlen;
+  const uint64_t *sc = pf->sc;
+  const uint32_t maxlen = pf->maxlen;
   size_t i = 0;   /* next input byte to fold */
   size_t len = 0; /* folded bytes in the buffer */
   size_t ps = 0;  /* next position to test; fb[ps - 1] is the byte before */
   for (;;) {
     len = fold_chunk(pf, t, n, &i, fb, org, len, PF_CHUNK);
     int done = i >= n;
-    memset(fb + len, 0, 8); /* the last positions' words read past len */
+    /* the last steps read up to 16 bytes past the last start */
+    memset(fb + len, 0, 24);
     /* a position is tested once every atom starting there, and the byte
      * after it, are in the buffer */
     size_t pe = done ? len : len - maxlen;
-    for (size_t p = ps; p < pe; p++) {
-      uint32_t x;
-      memcpy(&x, fb + p, 4);
-      uint32_t h = pf_hash(x & kmask, PF_HASH_BITS);
-      if (!(bits[h >> 6] >> (h & 63) & 1)) continue;
-      uint32_t bk = pf_hash(x & bmask, PF_BUCKET_BITS);
-      for (uint32_t e = pf->bucket[bk]; e < pf->bucket[bk + 1]; e++) {
-        const rt_pf_entry *en = &pf->entry[e];
-        if ((x & en->mask) != en->key) continue;
-        uint32_t y;
-        memcpy(&y, fb + p + 4, 4);
-        if ((y & en->mask2) != en->key2) continue;
-        const rt_atom *at = &c->atoms[en->atom];
-        size_t k = p + at->len; /* one past the atom's last folded byte */
-        if (k > len || (at->len > 8 && memcmp(fb + p + 8, at->text + 8, at->len - 8))) continue;
-        /* A hit ending inside the fold of one code point ("ss" of "ß")
-         * ends where that code point starts, as the folded view's map
-         * says; otherwise where the code point ends. */
-        uint32_t o = org[k - 1];
-        uint32_t end = k == len || org[k] != o ? o + (uint32_t)cp_len(t, n, o) : o;
-        ch_status st = fn(ud, at, org[p], end, p ? fb[p - 1] : 0, k < len ? fb[k] : 0);
-        if (st) return st;
+    pf_win w = WIN_ZERO();
+    for (size_t s = ps;; s += 8) {
+      /* positions s+1 .. s+8 go to window bytes from (position - 7) - (s - 8) */
+      pf_win a = WIN_OR(WIN_AT(sc, fb, s, 1), WIN_AT(sc, fb, s + 1, 2));
+      pf_win b = WIN_OR(WIN_AT(sc, fb, s + 2, 3), WIN_AT(sc, fb, s + 3, 4));
+      pf_win d = WIN_OR(WIN_AT(sc, fb, s + 4, 5), WIN_AT(sc, fb, s + 5, 6));
+      pf_win e = WIN_OR(WIN_AT(sc, fb, s + 6, 7), WIN_AT(sc, fb, s + 7, 8));
+      w = WIN_OR(w, WIN_OR(WIN_OR(a, b), WIN_OR(d, e)));
+      uint64_t m = ~WIN_LOW(w); /* a byte not 0: a start some group allows */
+      w = WIN_NEXT(w);
+      if (m && s >= ps + 8) {
+        size_t base = s - 8;
+        do {
+          unsigned bit = (unsigned)__builtin_ctzll(m);
+          size_t p = base + (bit >> 3);
+          m &= ~((uint64_t)0xff << (bit & ~7u));
+          if (p >= pe) break;
+          ch_status st = confirm(c, t, n, fb, org, len, p, fn, ud);
+          if (st) return st;
+        } while (m);
       }
+      if (s >= pe) break;
     }
     if (done) return CH_OK;
     /* keep the untested bytes and the one before them (pe >= 1: a chunk

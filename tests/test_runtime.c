@@ -819,7 +819,7 @@ static void test_prefilter_finds_every_atom(void **state) {
   ch_compiler_destroy(cc);
   assert_int_equal(ch_charter_load_memory(im, n, NULL, &c, err, sizeof err), CH_OK);
   free(im);
-  assert_int_equal(c->pf.kmask, 0xff); /* the filter's width is the shortest atom's */
+  assert_int_equal(c->pf.bmask, 0xff); /* buckets by as many bytes as the shortest atom has */
   pf_compare(c, parts, sizeof parts / sizeof *parts, 300);
   ch_charter_destroy(c);
 }
