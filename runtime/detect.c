@@ -1,5 +1,8 @@
 /*
- * detect.c — built-in detectors of identifiers and secrets (detect.h).
+ * detect.c — built-in detectors of identifiers (detect.h): the digit map,
+ * digit chains (NIR, cards, SIREN, SIRET), phones, e-mail and IBAN, and the
+ * dispatch.  The detectors anchored on a keyword (INE, API keys, private
+ * keys, passwords) are in detect_keyword.c, the checksums in validate.c.
  *
  * Stage: runs on the clean view (normalize.h) during the pattern phase of a
  * scan, next to PCRE2; each span it emits becomes a match of the charter's
@@ -36,7 +39,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "runtime/normalize.h"
+#include "runtime/detect_util.h"
 
 static const char *const det_names[] = {
 #define X(e, name, label) name,
@@ -59,53 +62,6 @@ int det_lookup(const char *name) {
 }
 const char *det_name(int id) { return id >= 0 && id < DET_COUNT_ ? det_names[id] : "?"; }
 const char *det_label(int id) { return id >= 0 && id < DET_COUNT_ ? det_labels[id] : "DATA"; }
-
-/* ------------------------------------------------------- character classes */
-
-static int is_digit(unsigned c) { return c >= '0' && c <= '9'; }
-static int is_alpha(unsigned c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
-static int is_alnum(unsigned c) { return is_digit(c) || is_alpha(c); }
-static int is_upper(unsigned c) { return c >= 'A' && c <= 'Z'; }
-static int is_lower(unsigned c) { return c >= 'a' && c <= 'z'; }
-static unsigned char up(unsigned c) { return (unsigned char)(is_lower(c) ? c - 32 : c); }
-
-/* Letters of the scripts French documents mix in: a digit run glued to one
- * of them is part of a word ("é123" is not a number), while any other
- * non-ASCII character (°, €, ×, CJK punctuation) is a boundary, so that
- * "n°1840575123456" or "N°SIRET:..." still yield their numbers. */
-static int is_letter_cp(uint32_t cp) {
-  return (cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7) || cp == 0xaa || cp == 0xb5 || cp == 0xba ||
-         (cp >= 0x370 && cp <= 0x52f && cp != 0x37e && cp != 0x387) || (cp >= 0x1e00 && cp <= 0x1fff);
-}
-
-/* The code point that ends just before t[i] (i > 0), or U+FFFD. */
-static uint32_t cp_before(const unsigned char *t, size_t i) {
-  size_t s = i - 1;
-  while (s > 0 && i - s < 4 && (t[s] & 0xc0) == 0x80) s--;
-  uint32_t cp;
-  return norm_decode(t + s, i - s, &cp) == i - s ? cp : 0xfffd;
-}
-
-static uint32_t cp_at(const unsigned char *t, size_t n, size_t i) {
-  uint32_t cp;
-  return norm_decode(t + i, n - i, &cp) ? cp : 0xfffd;
-}
-
-/* A word character: ASCII letter, digit, '_' or a letter (see above). */
-static int word_before(const unsigned char *t, size_t i) {
-  if (i == 0) return 0;
-  unsigned c = t[i - 1];
-  if (c < 0x80) return is_alnum(c) || c == '_';
-  return is_letter_cp(cp_before(t, i));
-}
-static int word_at(const unsigned char *t, size_t n, size_t i) {
-  if (i >= n) return 0;
-  unsigned c = t[i];
-  if (c < 0x80) return is_alnum(c) || c == '_';
-  return is_letter_cp(cp_at(t, n, i));
-}
-
-static int in_set(unsigned c, const char *set) { return c && strchr(set, (int)c) != NULL; }
 
 #define SWAR_ONES 0x0101010101010101ull
 #define SWAR_HIGH 0x8080808080808080ull
@@ -183,221 +139,8 @@ int det_digit_bits(const char *text, size_t n, uint64_t *bits) {
 
 /* ------------------------------------------------------------ validators */
 
-/* Luhn (ISO/IEC 7812-1 annex B): from the right, double every second digit,
- * subtract 9 when over 9; the sum must end in 0. */
-bool det_luhn_valid(const char *d, size_t n) {
-  if (!d || n == 0) return false;
-  unsigned sum = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned c = (unsigned char)d[n - 1 - i];
-    if (!is_digit(c)) return false;
-    unsigned v = c - '0';
-    if (i & 1) {
-      v *= 2;
-      if (v > 9) v -= 9;
-    }
-    sum += v;
-  }
-  return sum % 10 == 0;
-}
-
-/* NIR (numéro d'inscription au répertoire, INSEE), 15 characters:
- *   sex 1 | year 2 | month 2 | département 2 | commune 3 | order 3 | key 2
- * key = 97 - (first 13 digits mod 97), with Corsica's "2A" read as 19 and
- * "2B" as 18 (python-stdnum stdnum/fr/nir.py, which cites INSEE and
- * xml.insee.fr/schema/nir.html).  Sex: 1/2, 3/4 and 7/8 (foreign-born
- * registrations and temporary numbers, NIA).  Month: 01-12, or the
- * conventional 20-42 and 50-99 INSEE assigns when the month is unknown;
- * 00, 13-19 and 43-49 are never issued, which rejects many random
- * 15-digit numbers whose key happens to match. */
-bool det_nir_valid(const char *s, size_t n) {
-  if (!s || n != 15) return false;
-  if (!in_set((unsigned char)s[0], "123478")) return false;
-  for (size_t i = 1; i < 15; i++) {
-    if (i == 5 || i == 6) continue;
-    if (!is_digit((unsigned char)s[i])) return false;
-  }
-  unsigned d5 = (unsigned char)s[5], d6 = up((unsigned char)s[6]);
-  int corsica = d5 == '2' && (d6 == 'A' || d6 == 'B');
-  if (!corsica && !(is_digit(d5) && is_digit(d6))) return false;
-  if (!corsica && d5 == '0' && d6 == '0') return false;
-  unsigned month = (unsigned)(s[3] - '0') * 10 + (unsigned)(s[4] - '0');
-  if (!((month >= 1 && month <= 12) || (month >= 20 && month <= 42) || month >= 50)) return false;
-  uint64_t num = 0;
-  for (size_t i = 0; i < 13; i++) {
-    unsigned v;
-    if (corsica && i == 5) v = 1;
-    else if (corsica && i == 6) v = d6 == 'A' ? 9 : 8;
-    else v = (unsigned)(s[i] - '0');
-    num = num * 10 + v;
-  }
-  unsigned key = (unsigned)(s[13] - '0') * 10 + (unsigned)(s[14] - '0');
-  return key == 97 - (unsigned)(num % 97);
-}
-
-/* INE (identifiant national élève/étudiant), 11 characters.  The Ministry
- * publishes the shapes, not the check algorithms; the five shapes below are
- * the ones government services validate (e.g. the "Santé Psy Étudiant"
- * service of beta.gouv.fr, and SIECLE/BEE exports):
- *   INE-RNIE      9 digits + 2 key letters in A-H, J, K (10 letters: a
- *                 two-digit key written as letters, I skipped)
- *   INE-BEA       10 digits + 1 key letter, A-Z without I, O, Q
- *   INE-base 36   10 characters [0-9A-Z] + 1 key digit (Apogée)
- *   INE-SIFA      4 digits + 'A' + 5 digits + 1 key letter (apprentices)
- *   provisional   4 digits + 'D' + 5 digits + 1 key letter
- * The keys cannot be verified, so this checks the shape only (see
- * docs/detectors.md); the detector compensates by requiring an "INE" label
- * next to the candidate. */
-static int ine_key_letter(unsigned c) { return is_upper(c) && c != 'I' && c != 'O' && c != 'Q'; }
-bool det_ine_valid(const char *s, size_t n) {
-  if (!s || n != 11) return false;
-  unsigned char c[11];
-  size_t digits = 0;
-  for (size_t i = 0; i < 11; i++) {
-    c[i] = up((unsigned char)s[i]);
-    if (!is_alnum(c[i])) return false;
-    digits += is_digit(c[i]) != 0;
-  }
-  size_t lead = 0;
-  while (lead < 11 && is_digit(c[lead])) lead++;
-  if (lead == 9 && c[9] >= 'A' && c[9] <= 'K' && c[9] != 'I' && c[10] >= 'A' && c[10] <= 'K' && c[10] != 'I')
-    return true; /* RNIE */
-  if (lead == 10 && ine_key_letter(c[10])) return true; /* BEA */
-  if (lead == 4 && (c[4] == 'A' || c[4] == 'D') && ine_key_letter(c[10])) {
-    size_t k = 5;
-    while (k < 10 && is_digit(c[k])) k++;
-    if (k == 10) return true; /* SIFA, provisional */
-  }
-  /* base 36: a key digit after 10 alphanumerics, at least one a letter
-   * (a plain 11-digit number is not an INE) */
-  return is_digit(c[10]) && digits < 11;
-}
-
-/* BBAN structure per country, from the SWIFT IBAN Registry (release 101,
- * as transcribed in python-stdnum's stdnum/iban.dat): runs of <count><kind>
- * with n = digits, a = upper-case letters, c = letters or digits.  The IBAN
- * length is 4 + the sum of the counts.  Sorted by country code. */
-static const struct {
-  char cc[3];
-  const char *bban;
-} iban_tab[] = {
-    {"AD", "4n4n12c"},       {"AE", "3n16n"},        {"AL", "8n16c"},         {"AT", "5n11n"},
-    {"AZ", "4a20c"},         {"BA", "3n3n8n2n"},     {"BE", "3n7n2n"},        {"BG", "4a4n2n8c"},
-    {"BH", "4a14c"},         {"BI", "5n5n11n2n"},    {"BR", "8n5n10n1a1c"},   {"BY", "4c4n16c"},
-    {"CH", "5n12c"},         {"CR", "4n14n"},        {"CY", "3n5n16c"},       {"CZ", "4n16n"},
-    {"DE", "8n10n"},         {"DJ", "5n5n11n2n"},    {"DK", "4n9n1n"},        {"DO", "4c20n"},
-    {"EE", "2n14n"},         {"EG", "4n4n17n"},      {"ES", "4n4n1n1n10n"},   {"FI", "3n11n"},
-    {"FK", "2a12n"},         {"FO", "4n9n1n"},       {"FR", "5n5n11c2n"},     {"GB", "4a6n8n"},
-    {"GE", "2a16n"},         {"GI", "4a15c"},        {"GL", "4n9n1n"},        {"GR", "3n4n16c"},
-    {"GT", "4c20c"},         {"HN", "4a20n"},        {"HR", "7n10n"},         {"HU", "3n4n1n15n1n"},
-    {"IE", "4a6n8n"},        {"IL", "3n3n13n"},      {"IQ", "4a3n12n"},       {"IS", "4n2n6n10n"},
-    {"IT", "1a5n5n12c"},     {"JO", "4a4n18c"},      {"KW", "4a22c"},         {"KZ", "3n13c"},
-    {"LB", "4n20c"},         {"LC", "4a24c"},        {"LI", "5n12c"},         {"LT", "5n11n"},
-    {"LU", "3n13c"},         {"LV", "4a13c"},        {"LY", "3n3n15n"},       {"MC", "5n5n11c2n"},
-    {"MD", "2c18c"},         {"ME", "3n13n2n"},      {"MK", "3n10c2n"},       {"MN", "4n12n"},
-    {"MR", "5n5n11n2n"},     {"MT", "4a5n18c"},      {"MU", "4a2n2n12n3n3a"}, {"NI", "4a20n"},
-    {"NL", "4a10n"},         {"NO", "4n6n1n"},       {"OM", "3n16c"},         {"PK", "4a16c"},
-    {"PL", "8n16n"},         {"PS", "4a21c"},        {"PT", "4n4n11n2n"},     {"QA", "4a21c"},
-    {"RO", "4a16c"},         {"RS", "3n13n2n"},      {"RU", "9n5n15c"},       {"SA", "2n18c"},
-    {"SC", "4a2n2n16n3a"},   {"SD", "2n12n"},        {"SE", "3n16n1n"},       {"SI", "5n8n2n"},
-    {"SK", "4n6n10n"},       {"SM", "1a5n5n12c"},    {"SO", "4n3n12n"},       {"ST", "4n4n11n2n"},
-    {"SV", "4a20n"},         {"TL", "3n14n2n"},      {"TN", "2n3n13n2n"},     {"TR", "5n1n16c"},
-    {"UA", "6n19c"},         {"VA", "3n15n"},        {"VG", "4a16n"},         {"XK", "4n10n2n"},
-    {"YE", "4a4n18c"},
-};
-
-/* BBAN format of a country (c0, c1 upper case), or NULL. */
-static const char *iban_bban(unsigned c0, unsigned c1) {
-  size_t lo = 0, hi = sizeof iban_tab / sizeof *iban_tab;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int d = (int)(unsigned char)iban_tab[mid].cc[0] - (int)c0;
-    if (!d) d = (int)(unsigned char)iban_tab[mid].cc[1] - (int)c1;
-    if (!d) return iban_tab[mid].bban;
-    if (d < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return NULL;
-}
-
-static size_t bban_length(const char *f) {
-  size_t len = 0, k = 0;
-  for (; *f; f++) {
-    if (is_digit((unsigned char)*f)) k = k * 10 + (size_t)(*f - '0');
-    else len += k, k = 0;
-  }
-  return len;
-}
-
-/* IBAN length of the country that starts s (2 letters), or 0. */
-static size_t iban_length(unsigned c0, unsigned c1) {
-  const char *f = iban_bban(up(c0), up(c1));
-  return f ? 4 + bban_length(f) : 0;
-}
-
-/* ISO 13616-1: a known country, the registry's length and BBAN structure,
- * check digits 02-98, and the whole number read with the first four
- * characters moved to the end and letters as 10..35 must be 1 mod 97.
- * Letters are accepted in either case (people type "fr76"). */
-bool det_iban_valid(const char *s, size_t n) {
-  if (!s || n < 5) return false;
-  unsigned c0 = up((unsigned char)s[0]), c1 = up((unsigned char)s[1]);
-  if (!is_upper(c0) || !is_upper(c1) || !is_digit((unsigned char)s[2]) || !is_digit((unsigned char)s[3]))
-    return false;
-  const char *f = iban_bban(c0, c1);
-  if (!f || 4 + bban_length(f) != n) return false;
-  unsigned check = (unsigned)(s[2] - '0') * 10 + (unsigned)(s[3] - '0');
-  if (check < 2 || check > 98) return false;
-  size_t pos = 4, k = 0;
-  for (; *f; f++) {
-    if (is_digit((unsigned char)*f)) {
-      k = k * 10 + (size_t)(*f - '0');
-      continue;
-    }
-    for (size_t j = 0; j < k; j++, pos++) {
-      unsigned c = up((unsigned char)s[pos]);
-      int ok = *f == 'n' ? is_digit(c) : *f == 'a' ? is_upper(c) : is_digit(c) || is_upper(c);
-      if (!ok) return false;
-    }
-    k = 0;
-  }
-  unsigned rem = 0;
-  for (size_t j = 0; j < n; j++) {
-    unsigned c = up((unsigned char)s[(j + 4) % n]);
-    rem = is_digit(c) ? (rem * 10 + (c - '0')) % 97 : (rem * 100 + (c - 'A' + 10)) % 97;
-  }
-  return rem == 1;
-}
-
-/* SIREN: 9 digits, Luhn (INSEE; python-stdnum stdnum/fr/siren.py). */
-bool det_siren_valid(const char *d, size_t n) { return d && n == 9 && det_luhn_valid(d, n); }
-
-/* SIRET: SIREN + 5-digit NIC, Luhn over the 14 digits.  La Poste's
- * establishments (SIREN 356 000 000) are numbered with "sum of the digits
- * divisible by 5" instead, except its head office 356 000 000 00048 which
- * follows Luhn (python-stdnum stdnum/fr/siret.py and its test file). */
-bool det_siret_valid(const char *d, size_t n) {
-  if (!d || n != 14) return false;
-  for (size_t i = 0; i < n; i++)
-    if (!is_digit((unsigned char)d[i])) return false;
-  if (!memcmp(d, "356000000", 9) && memcmp(d, "35600000000048", 14)) {
-    unsigned s = 0;
-    for (size_t i = 0; i < n; i++) s += (unsigned)(d[i] - '0');
-    return s % 5 == 0;
-  }
-  return det_luhn_valid(d, n);
-}
-
 /* ------------------------------------------------------------- emitting */
 
-typedef struct emitter {
-  det_emit_fn fn;
-  void *ud;
-  size_t last_end; /* spans never overlap: a start before it is dropped */
-  int stop;
-  const uint64_t *digits; /* det_digit_bits of the text, or NULL */
-  size_t ahead;           /* digits before this were prefetched */
-} emitter;
 
 /* The first 8-byte word >= w whose bit is set in the digit map, or nw. */
 static size_t map_next(const uint64_t *bits, size_t nw, size_t w) {
@@ -421,7 +164,7 @@ static size_t map_next(const uint64_t *bits, size_t nw, size_t w) {
 #define PREFETCH_AHEAD 256 /* map bits: 2 KB */
 
 /* next_digit(t, n, i), over the digit map when there is one. */
-static size_t digit_from(emitter *e, const unsigned char *t, size_t n, size_t i) {
+static size_t digit_from(det_emitter *e, const unsigned char *t, size_t n, size_t i) {
   if (!e->digits) return next_digit(t, n, i);
   size_t nw = (n + 7) / 8;
   while (i < n) {
@@ -455,11 +198,6 @@ static size_t run_end(const unsigned char *t, size_t n, size_t i) {
   return i;
 }
 
-static void emit(emitter *e, size_t s, size_t end) {
-  if (e->stop || s < e->last_end || end <= s) return;
-  e->last_end = end;
-  if (e->fn(e->ud, s, end)) e->stop = 1;
-}
 
 /* ---------------------------------------------------------- digit chains */
 
@@ -536,7 +274,7 @@ static int num_end(const unsigned char *t, size_t n, size_t e) {
 typedef int (*chain_check)(const chain *c);
 
 /* The scan shared by NIR, SIREN, SIRET and cards: each chain once. */
-static void scan_chains(const unsigned char *t, size_t n, emitter *e, const char *seps, size_t max, int nir,
+static void scan_chains(const unsigned char *t, size_t n, det_emitter *e, const char *seps, size_t max, int nir,
                         chain_check ok) {
   chain c;
   for (size_t i = 0; i < n && !e->stop; i++) {
@@ -608,7 +346,7 @@ static int fr_nsn_ok(const chain *c, size_t off) {
 /* The first digit or '+' at or after i: the digit map's next digit
  * (digit_from) against the next '+' (memchr, remembered in *plus until
  * passed; *plus == SIZE_MAX before the first search). */
-static size_t digit_or_plus(emitter *e, const unsigned char *t, size_t n, size_t i, size_t *plus) {
+static size_t digit_or_plus(det_emitter *e, const unsigned char *t, size_t n, size_t i, size_t *plus) {
   if (i >= n) return n;
   if (*plus == SIZE_MAX || *plus < i) {
     const unsigned char *q = memchr(t + i, '+', n - i);
@@ -618,7 +356,7 @@ static size_t digit_or_plus(emitter *e, const unsigned char *t, size_t n, size_t
   return d < *plus ? d : *plus;
 }
 
-static void scan_phone_fr(const unsigned char *t, size_t n, emitter *e) {
+static void scan_phone_fr(const unsigned char *t, size_t n, det_emitter *e) {
   static const char seps[] = " .-";
   chain c;
   size_t plus = SIZE_MAX;
@@ -666,7 +404,7 @@ static void scan_phone_fr(const unsigned char *t, size_t n, emitter *e) {
  * be in parentheses, and a national trunk prefix "(0)" is not a digit of
  * the number ("+44 (0)20 7946 0958").  7 digits at least: shorter
  * international numbers do not reach a person. */
-static void scan_phone(const unsigned char *t, size_t n, emitter *e) {
+static void scan_phone(const unsigned char *t, size_t n, det_emitter *e) {
   static const char seps[] = " .-";
   for (size_t i = 0; i + 1 < n && !e->stop; i++) {
     const unsigned char *plus = memchr(t + i, '+', n - 1 - i);
@@ -745,7 +483,7 @@ static int idn_letter(uint32_t cp) {
          (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af);
 }
 
-static void scan_email(const unsigned char *t, size_t n, emitter *e) {
+static void scan_email(const unsigned char *t, size_t n, det_emitter *e) {
   size_t floor = 0; /* never read left of the previous '@': linear */
   for (size_t i = 0; i < n && !e->stop; i++) {
     const unsigned char *at = memchr(t + i, '@', n - i);
@@ -818,7 +556,7 @@ static const char iban_seps[] = " -.";
 /* The IBAN that may start at t[i], or 0: its end. */
 static size_t iban_at(const unsigned char *t, size_t n, size_t i, char *sig) {
   if (!is_alpha(t[i]) || !is_alpha(t[i + 1]) || word_before(t, i)) return 0;
-  size_t want = iban_length(t[i], t[i + 1]);
+  size_t want = det_iban_length(t[i], t[i + 1]);
   if (!want) return 0;
   size_t j = i, k = 0, end = i;
   while (j < n && k < want) {
@@ -843,7 +581,7 @@ static size_t iban_at(const unsigned char *t, size_t n, size_t i, char *sig) {
  * instead of testing every letter, and keeps every two-letter word ("LE",
  * "DE", "IT") away from the country table.  Starts are tried in
  * increasing order, each once, never inside a span already emitted. */
-static void scan_iban(const unsigned char *t, size_t n, emitter *e) {
+static void scan_iban(const unsigned char *t, size_t n, det_emitter *e) {
   char sig[40];
   size_t tried = 0; /* every start below this was tried or is covered */
   for (size_t p = 2; p + 1 < n && !e->stop; p++) {
@@ -869,469 +607,6 @@ static void scan_iban(const unsigned char *t, size_t n, emitter *e) {
   }
 }
 
-/* ---------------------------------------------------------------- INE */
-
-/* ASCII case-insensitive: does t[p..p+len) equal the lower-case w? */
-static int ieq(const unsigned char *t, size_t n, size_t p, const char *w, size_t len) {
-  if (p + len > n) return 0;
-  for (size_t k = 0; k < len; k++) {
-    unsigned c = t[p + k];
-    if ((is_upper(c) ? c + 32 : c) != (unsigned char)w[k]) return 0;
-  }
-  return 1;
-}
-
-/* An "INE" label (a whole word, any case) or "identifiant national" in the
- * 48 bytes before a candidate: "INE : ...", "n° INE ...", "INE-BEA ...". */
-static int ine_label_before(const unsigned char *t, size_t n, size_t i) {
-  size_t from = i > 48 ? i - 48 : 0;
-  for (size_t p = from; p + 3 <= i; p++) {
-    if (ieq(t, n, p, "ine", 3) && !word_before(t, p) && !word_at(t, n, p + 3)) return 1;
-    if (p + 20 <= i && ieq(t, n, p, "identifiant national", 20)) return 1;
-  }
-  return 0;
-}
-
-/* The 11-character token at t[i] (a token start) if it is a valid INE, or
- * 0; *next receives the end of the token. */
-static size_t ine_at(const unsigned char *t, size_t n, size_t i, size_t *next) {
-  size_t end = i;
-  while (end < n && is_alnum(t[end]) && end - i < 12) end++;
-  size_t ok = end - i == 11 && !word_at(t, n, end) && det_ine_valid((const char *)t + i, 11) ? end : 0;
-  while (end < n && is_alnum(t[end])) end++;
-  *next = end;
-  return ok;
-}
-
-/* An INE counts only after its label (ine_label_before), so the scan looks
- * for labels and tries only the tokens that start within 48 bytes after
- * one, each once, in order; ine_label_before still decides. */
-static int ine_label_at(const unsigned char *t, size_t n, size_t p) {
-  return (ieq(t, n, p, "ine", 3) && !word_before(t, p) && !word_at(t, n, p + 3)) ||
-         ieq(t, n, p, "identifiant national", 20);
-}
-
-/* The tokens after a label at p, each once (*tried moves past them). */
-static void ine_after_label(const unsigned char *t, size_t n, size_t p, size_t *tried, emitter *e) {
-  size_t from = p + 3 > *tried ? p + 3 : *tried, to = p + 48 < n ? p + 48 : n;
-  for (size_t i = from; i <= to && i < n && !e->stop; i++) {
-    if (!is_alnum(t[i]) || word_before(t, i)) continue;
-    size_t next, end = ine_at(t, n, i, &next);
-    if (end && ine_label_before(t, n, i)) emit(e, i, end);
-    i = next - 1;
-    *tried = next;
-  }
-  if (*tried < to + 1) *tried = to + 1;
-}
-
-static void scan_ine(const unsigned char *t, size_t n, emitter *e) {
-  size_t tried = 0; /* tokens starting below this were tried */
-  for (size_t p = 0; p + 3 <= n && !e->stop; p++)
-    if ((t[p] | 32) == 'i' && ine_label_at(t, n, p)) ine_after_label(t, n, p, &tried, e);
-}
-
-/* ------------------------------------------------------------ API keys */
-
-enum { CS_ALNUM, CS_TOKEN, CS_B32, CS_ALPHA, CS_WORD, CS_DOTTOKEN };
-
-static int in_cs(int cs, unsigned c) {
-  switch (cs) {
-  case CS_ALNUM: return is_alnum(c);
-  case CS_TOKEN: return is_alnum(c) || c == '_' || c == '-';
-  case CS_B32: return is_upper(c) || (c >= '2' && c <= '7');
-  case CS_ALPHA: return is_alpha(c);
-  case CS_WORD: return is_alnum(c) || c == '_';
-  default: return is_alnum(c) || c == '_' || c == '-' || c == '.';
-  }
-}
-
-/* Providers' key formats, as the gitleaks rules (cmd/generate/config/rules
- * in gitleaks/gitleaks) and detect-secrets plugins describe them: a fixed
- * prefix, then a body in a given alphabet and length range.  Longer
- * prefixes come first where one prefix extends another (sk-ant- before
- * sk-).  Mistral AI keys have no distinctive prefix (32 random
- * characters) and are not detected: a bare 32-character token is as likely
- * a hash or an identifier. */
-static const struct {
-  const char *prefix;
-  unsigned char cs, min, max; /* body alphabet and length (max 255) */
-  unsigned char mixed;        /* body must mix letters and digits */
-} api_keys[] = {
-    {"sk-ant-", CS_TOKEN, 40, 255, 1},     /* Anthropic (api03, admin01) */
-    {"sk-proj-", CS_TOKEN, 40, 255, 1},    /* OpenAI project key */
-    {"sk-svcacct-", CS_TOKEN, 40, 255, 1}, /* OpenAI service account */
-    {"sk-admin-", CS_TOKEN, 40, 255, 1},   /* OpenAI admin key */
-    {"sk-", CS_ALNUM, 32, 200, 1},         /* OpenAI legacy: sk- + 48 */
-    {"sk_live_", CS_ALNUM, 10, 255, 1},    /* Stripe secret / restricted */
-    {"sk_test_", CS_ALNUM, 10, 255, 1},
-    {"sk_prod_", CS_ALNUM, 10, 255, 1},
-    {"rk_live_", CS_ALNUM, 10, 255, 1},
-    {"rk_test_", CS_ALNUM, 10, 255, 1},
-    {"rk_prod_", CS_ALNUM, 10, 255, 1},
-    {"AKIA", CS_B32, 16, 16, 0},           /* AWS access key ids */
-    {"ASIA", CS_B32, 16, 16, 0},
-    {"ABIA", CS_B32, 16, 16, 0},
-    {"ACCA", CS_B32, 16, 16, 0},
-    {"ghp_", CS_ALNUM, 36, 36, 0},         /* GitHub */
-    {"gho_", CS_ALNUM, 36, 36, 0},
-    {"ghu_", CS_ALNUM, 36, 36, 0},
-    {"ghs_", CS_ALNUM, 36, 36, 0},
-    {"ghr_", CS_ALNUM, 36, 36, 0},
-    {"github_pat_", CS_WORD, 60, 255, 0},  /* 22 + '_' + 59 today */
-    {"glpat-", CS_DOTTOKEN, 20, 255, 0},   /* GitLab personal, deploy, runner */
-    {"gldt-", CS_TOKEN, 20, 255, 0},
-    {"glrt-", CS_TOKEN, 20, 255, 0},
-    {"AIza", CS_TOKEN, 35, 35, 0},         /* Google API key */
-    {"xoxb-", CS_TOKEN, 10, 255, 1},       /* Slack bot, user, app... */
-    {"xoxp-", CS_TOKEN, 10, 255, 1},
-    {"xoxa-", CS_TOKEN, 10, 255, 1},
-    {"xoxr-", CS_TOKEN, 10, 255, 1},
-    {"xoxs-", CS_TOKEN, 10, 255, 1},
-    {"xoxe-", CS_TOKEN, 10, 255, 1},
-    {"xoxo-", CS_TOKEN, 10, 255, 1},
-    {"xapp-", CS_TOKEN, 20, 255, 1},
-    {"pplx-", CS_ALNUM, 48, 48, 1},        /* Perplexity */
-    {"hf_", CS_ALPHA, 34, 34, 0},          /* Hugging Face */
-    {"api_org_", CS_ALPHA, 34, 34, 0},
-};
-
-static int token_char(unsigned c) { return is_alnum(c) || c == '_' || c == '-'; }
-
-/* Too few distinct characters for a random key: "ghp_xxxx...",
- * "AIzaaaaa..." (gitleaks lists these as false positives). */
-static int looks_random(const unsigned char *b, size_t len) {
-  unsigned char seen[128] = {0};
-  size_t distinct = 0;
-  for (size_t k = 0; k < len; k++)
-    if (b[k] < 128 && !seen[b[k]]++) distinct++;
-  return distinct >= 6 || (len < 12 && distinct >= 4);
-}
-
-/* JWT (RFC 7519): base64url("{\"...") = "eyJ...", header '.' payload, and an
- * optional '.' signature.  The header must decode to a JSON object naming
- * "alg" or "typ" — "eyJ" alone is too weak (detect-secrets' jwt tests list
- * "eyJAAAA.eyJBBB" as not a token). */
-static int b64url_val(unsigned c) {
-  if (is_upper(c)) return (int)(c - 'A');
-  if (is_lower(c)) return (int)(c - 'a' + 26);
-  if (is_digit(c)) return (int)(c - '0' + 52);
-  return c == '-' ? 62 : c == '_' ? 63 : -1;
-}
-static int jwt_header_ok(const unsigned char *s, size_t len) {
-  char out[400] = {0}; /* zeroed: cppcheck cannot see that o >= 8 implies written bytes */
-  size_t o = 0;
-  unsigned acc = 0, bits = 0;
-  for (size_t k = 0; k < len && o < sizeof out; k++) {
-    int v = b64url_val(s[k]);
-    if (v < 0) return 0;
-    acc = (acc << 6 | (unsigned)v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (char)(acc >> bits & 0xff);
-    }
-  }
-  /* a whole JSON object of printable ASCII: a cut or random header fails */
-  while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\n' || out[o - 1] == '\r' || out[o - 1] == '\t')) o--;
-  if (o < 8 || out[0] != '{' || out[o - 1] != '}') return 0;
-  for (size_t k = 0; k < o; k++) {
-    unsigned char b = (unsigned char)out[k];
-    if ((b < 0x20 && b != '\n' && b != '\r' && b != '\t') || b > 0x7e) return 0;
-  }
-  for (size_t k = 0; k + 5 <= o; k++)
-    if (!memcmp(out + k, "\"alg\"", 5) || !memcmp(out + k, "\"typ\"", 5)) return 1;
-  return 0;
-}
-static size_t jwt_at(const unsigned char *t, size_t n, size_t i) {
-  size_t j = i;
-  while (j < n && b64url_val(t[j]) >= 0 && j - i < 2048) j++;
-  size_t hlen = j - i;
-  if (hlen < 16 || hlen > 530 || j + 4 >= n || t[j] != '.' || memcmp(t + j + 1, "eyJ", 3)) return 0;
-  if (!jwt_header_ok(t + i, hlen)) return 0;
-  size_t p = j + 1;
-  j = p;
-  while (j < n && b64url_val(t[j]) >= 0) j++;
-  if (j - p < 16) return 0;
-  if (j + 1 < n && t[j] == '.' && b64url_val(t[j + 1]) >= 0) {
-    size_t q = ++j;
-    while (j < n && b64url_val(t[j]) >= 0) j++;
-    if (j - q < 10) j = q - 1; /* too short to be a signature: stop before '.' */
-  }
-  if (j < n && token_char(t[j])) return 0;
-  return j;
-}
-
-/* A filter of the two-byte beginnings a detector looks for at a word
- * start: 4,096 bits indexed by a hash of the pair.  Most words begin with
- * a pair not in it and are skipped whole (a collision only costs the full
- * test). */
-#define PAIR_BIT(a, b) ((((unsigned)(a) * 131u) ^ (unsigned)(b)) & 4095u)
-static void pair_add(uint8_t *set, unsigned a, unsigned b) { set[PAIR_BIT(a, b) >> 3] |= (uint8_t)(1u << (PAIR_BIT(a, b) & 7)); }
-static int pair_has(const uint8_t *set, unsigned a, unsigned b) { return set[PAIR_BIT(a, b) >> 3] >> (PAIR_BIT(a, b) & 7) & 1; }
-
-/* The key or token starting at t[i] (a letter at a token start), or 0:
- * its end. */
-static size_t api_key_at(const unsigned char *t, size_t n, size_t i) {
-  unsigned c = t[i];
-  size_t end = 0;
-  if (c == 'e' && i + 3 < n && t[i + 1] == 'y' && t[i + 2] == 'J') end = jwt_at(t, n, i);
-  for (size_t k = 0; !end && k < sizeof api_keys / sizeof *api_keys; k++) {
-    const char *pre = api_keys[k].prefix;
-    if ((unsigned char)pre[0] != c) continue; /* cheap test first: this runs at every word */
-    size_t pl = strlen(pre);
-    if (i + pl > n || memcmp(t + i, pre, pl)) continue;
-    size_t b = i + pl, j = b, digits = 0, letters = 0;
-    while (j < n && in_cs(api_keys[k].cs, t[j]) && j - b <= api_keys[k].max) {
-      digits += is_digit(t[j]) != 0;
-      letters += is_alpha(t[j]) != 0;
-      j++;
-    }
-    size_t len = j - b;
-    if (len < api_keys[k].min || len > api_keys[k].max) break; /* a longer prefix never follows */
-    if (j < n && (token_char(t[j]) || in_cs(api_keys[k].cs, t[j]))) break;
-    if (api_keys[k].mixed && (!digits || !letters)) break;
-    if (!looks_random(t + b, len)) break;
-    end = j;
-  }
-  return end;
-}
-
-static int api_key_start(const unsigned char *t, size_t i) { return is_alpha(t[i]) && !(i > 0 && token_char(t[i - 1])); }
-
-static void scan_api_key(const unsigned char *t, size_t n, emitter *e) {
-  uint8_t pairs[512] = {0};
-  pair_add(pairs, 'e', 'y'); /* JWT */
-  for (size_t k = 0; k < sizeof api_keys / sizeof *api_keys; k++)
-    pair_add(pairs, (unsigned char)api_keys[k].prefix[0], (unsigned char)api_keys[k].prefix[1]);
-  for (size_t i = 0; i < n && !e->stop; i++) {
-    if (!api_key_start(t, i)) continue;
-    size_t end = i + 1 < n && pair_has(pairs, t[i], t[i + 1]) ? api_key_at(t, n, i) : 0;
-    if (end) {
-      emit(e, i, end);
-      i = end - 1;
-    } else {
-      /* skip the rest of this token: no key starts inside it */
-      while (i + 1 < n && token_char(t[i + 1])) i++;
-    }
-  }
-}
-
-/* ---------------------------------------------------------- private keys */
-
-/* PEM (RFC 7468) and OpenSSH private keys: "-----BEGIN <label>PRIVATE
- * KEY-----" (RSA, EC, DSA, OPENSSH, ENCRYPTED or none; "PGP PRIVATE KEY
- * BLOCK" for OpenPGP), through the END line.  A pasted key often loses its
- * END line or its newlines: the span then runs over the base64 body and its
- * RFC 1421 headers (Proc-Type, DEK-Info) up to the first other character. */
-static size_t pem_begin(const unsigned char *t, size_t n, size_t i) {
-  static const char begin[] = "-----BEGIN ";
-  size_t bl = sizeof begin - 1;
-  if (i + bl > n || memcmp(t + i, begin, bl)) return 0;
-  size_t j = i + bl;
-  while (j < n && j - i < 80 && (is_upper(t[j]) || is_digit(t[j]) || t[j] == ' ' || t[j] == '_' || t[j] == '-') &&
-         !(t[j] == '-' && j + 5 <= n && !memcmp(t + j, "-----", 5)))
-    j++;
-  if (j + 5 > n || memcmp(t + j, "-----", 5)) return 0;
-  size_t lab = j - (i + bl);
-  int ok = (lab >= 11 && !memcmp(t + j - 11, "PRIVATE KEY", 11)) ||
-           (lab >= 17 && !memcmp(t + j - 17, "PRIVATE KEY BLOCK", 17));
-  return ok ? j + 5 : 0;
-}
-
-/* What a line of a PEM block is, trimmed of blanks: 0 empty, 1 an RFC 1421
- * header ("Proc-Type: 4,ENCRYPTED"), 2 base64 body, -1 anything else.  A
- * key flattened onto one line (newlines became spaces) is body when its
- * first chunk is long: prose after a truncated key is not. */
-static int pem_line(const unsigned char *t, size_t s, size_t e) {
-  while (s < e && (t[s] == ' ' || t[s] == '\t' || t[s] == '\r')) s++;
-  while (e > s && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\r')) e--;
-  if (s == e) return 0;
-  size_t k = s;
-  while (k < e && (is_alpha(t[k]) || t[k] == '-')) k++;
-  if (k > s && k < e && t[k] == ':') return 1;
-  size_t chunk = 0, first = 0, spaces = 0;
-  for (k = s; k < e; k++) {
-    unsigned c = t[k];
-    if (c == ' ' || c == '\t') {
-      if (!spaces++) first = chunk;
-      chunk = 0;
-      continue;
-    }
-    if (!(is_alnum(c) || c == '+' || c == '/' || c == '=')) return -1;
-    chunk++;
-  }
-  return !spaces || first >= 16 ? 2 : -1;
-}
-
-/* A key whose BEGIN line starts at i: emitted, and its end returned; 0
- * when none starts there. */
-static size_t private_key_at(const unsigned char *t, size_t n, size_t i, emitter *e) {
-  size_t k = pem_begin(t, n, i);
-  if (!k) return 0;
-  size_t end = k;
-  int body = 0;
-  while (k < n) {
-    size_t le = k, dash = 0;
-    /* stop at the first "-----": reading on would let many markers on
-     * one long line be read once per marker */
-    while (le < n && t[le] != '\n') {
-      if (t[le] == '-' && le + 5 <= n && !memcmp(t + le, "-----", 5)) {
-        dash = le + 1;
-        break;
-      }
-      le++;
-    }
-    size_t stop = dash ? dash - 1 : le;
-    int kind = pem_line(t, k, stop);
-    if (kind < 0 || (kind == 1 && body) || (kind == 0 && body && !dash)) break;
-    if (kind == 2) {
-      body = 1;
-      end = stop;
-      while (end > k && (t[end - 1] == ' ' || t[end - 1] == '\r' || t[end - 1] == '\t')) end--;
-    }
-    if (dash) {
-      size_t d = dash - 1;
-      if (d + 9 <= n && !memcmp(t + d, "-----END ", 9)) {
-        size_t m = d + 9;
-        while (m < n && m - d < 100 && t[m] != '\n' && !(t[m] == '-' && m + 5 <= n && !memcmp(t + m, "-----", 5)))
-          m++;
-        end = m + 5 <= n && !memcmp(t + m, "-----", 5) ? m + 5 : m;
-        while (end > d && (t[end - 1] == '\r' || t[end - 1] == ' ')) end--;
-      }
-      break; /* END line, or the next block begins */
-    }
-    k = le + 1;
-  }
-  emit(e, i, end);
-  return end;
-}
-
-static void scan_private_key(const unsigned char *t, size_t n, emitter *e) {
-  for (size_t i = 0; i < n && !e->stop; i++) {
-    const unsigned char *hy = memchr(t + i, '-', n - i);
-    if (!hy) break;
-    i = (size_t)(hy - t);
-    size_t end = private_key_at(t, n, i, e);
-    if (end > i + 1) i = end - 1;
-  }
-}
-
-/* ------------------------------------------------------------ passwords */
-
-/* Keywords that introduce a password, lower case (compared ASCII
- * case-insensitively on the clean view).  "pass" alone only counts in the
- * config form "pass=...": in prose it is a ticket ("pass Navigo : 86€"). */
-static const struct {
-  const char *kw;
-  unsigned char strong_only;
-} pw_keywords[] = {
-    {"password", 0}, {"passwd", 0},       {"passphrase", 0},  {"passcode", 0},  {"pwd", 0},
-    {"mot de passe", 0}, {"mot-de-passe", 0}, {"motdepasse", 0}, {"mdp", 0}, {"passwort", 0},
-    {"kennwort", 0}, {"contrase\xc3\xb1" "a", 0}, {"pass", 1},
-};
-
-/* Values that say there is no password here. */
-static int pw_stopword(const unsigned char *v, size_t len) {
-  static const char *const stop[] = {"none", "null", "nil", "true", "false", "undefined", "empty", "required",
-                                     "optional", "hidden", "redacted", "password", "secret", "example", "n/a",
-                                     "oublie", "oublié", "perdu", "incorrect", "invalid", "invalide", "changed"};
-  for (size_t k = 0; k < sizeof stop / sizeof *stop; k++)
-    if (strlen(stop[k]) == len && ieq(v, len, 0, stop[k], len)) return 1;
-  return 0;
-}
-
-/* Is v[0..len) a plausible password?  strong: written as an assignment
- * ("password=...", "pwd := ...", a quoted value), where any non-trivial
- * value counts.  Otherwise prose ("mot de passe : ...", "password is
- * ..."), where an ordinary word ("oublié", "voir", "incorrect") is far
- * more likely than a password, so the value must contain a digit or a
- * symbol, or mix cases inside the word. */
-static int pw_value_ok(const unsigned char *v, size_t len, int strong, int quoted) {
-  if (len < 4 || len > 128 || pw_stopword(v, len)) return 0;
-  /* placeholders, variables and masks: <password>, ${PW}, %PW%, (voir...) */
-  if (!quoted && (in_set(v[0], "<{$%[(*#") || v[0] == '.')) return 0;
-  if (quoted && (v[0] == '<' || (v[0] == '$' && len > 1 && v[1] == '{'))) return 0;
-  int digit = 0, lower = 0, upper_inside = 0, upper = 0, sym = 0, same = 1;
-  for (size_t k = 0; k < len; k++) {
-    unsigned c = v[k];
-    if (c != v[0]) same = 0;
-    if (is_digit(c)) digit = 1;
-    else if (is_lower(c)) lower = 1;
-    else if (is_upper(c)) upper = 1, upper_inside |= k > 0;
-    else if (c < 0x80) sym = 1;
-    if (!quoted && (c == '(' || c == '[')) return 0; /* code: getenv("X"), cfg["pw"] */
-  }
-  if (same) return 0; /* "xxxx", "****" */
-  if (strong) return 1;
-  return digit || sym || (upper_inside && lower) || (upper && !lower && len >= 6 && digit);
-}
-
-/* The password introduced by a keyword at t[i] (a letter at a word
- * start), or 0; its span in *vs..return value. */
-static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
-  unsigned lc = is_upper(t[i]) ? t[i] + 32u : t[i];
-  for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++) {
-    const char *kw = pw_keywords[k].kw;
-    if ((unsigned char)kw[0] != lc) continue; /* cheap test first: this runs at every word */
-    size_t l = strlen(kw);
-    if (!ieq(t, n, i, kw, l)) continue;
-    size_t j = i + l;
-    if (j < n && is_alnum(t[j])) continue;
-    if (j < n && (t[j] == '"' || t[j] == '\'')) j++; /* JSON / dict key */
-    while (j < n && (t[j] == ' ' || t[j] == '\t') && j - i - l < 8) j++;
-    int strong;
-    if (j + 1 < n && t[j] == ':' && t[j + 1] == '=') j += 2, strong = 1;
-    else if (j + 1 < n && t[j] == '=' && t[j + 1] == '>') j += 2, strong = 1;
-    else if (j < n && t[j] == '=') j++, strong = 1;
-    else if (j < n && t[j] == ':') j++, strong = 0;
-    else if (ieq(t, n, j, "is ", 3)) j += 3, strong = 0;
-    else if (ieq(t, n, j, "est ", 4)) j += 4, strong = 0;
-    else if (ieq(t, n, j, "c'est ", 6)) j += 6, strong = 0;
-    else continue;
-    if (pw_keywords[k].strong_only && !strong) continue;
-    /* "password=x" glued is config; "password = x" too */
-    while (j < n && (t[j] == ' ' || t[j] == '\t')) j++;
-    unsigned q = j < n && (t[j] == '"' || t[j] == '\'' || t[j] == '`') ? t[j] : 0;
-    size_t s = q ? j + 1 : j, m = s;
-    if (q) {
-      while (m < n && t[m] != q && t[m] != '\n' && m - s <= 128) m++;
-      if (m >= n || t[m] != q) continue; /* unterminated: not a value */
-    } else {
-      while (m < n && t[m] > ' ' && m - s <= 128) m++;
-    }
-    size_t end = m;
-    if (!q)
-      while (end > s && in_set(t[end - 1], ".,;)\"'")) end--;
-    if (pw_value_ok(t + s, end - s, strong || q, q != 0)) {
-      *vs = s;
-      return end;
-    }
-    return 0;
-  }
-  return 0;
-}
-
-static int password_start(const unsigned char *t, size_t i) { return is_alpha(t[i]) && !(i > 0 && is_alnum(t[i - 1])); }
-
-static void scan_password(const unsigned char *t, size_t n, emitter *e) {
-  uint8_t pairs[512] = {0}; /* keywords' first two letters, lower case */
-  for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++)
-    pair_add(pairs, (unsigned char)pw_keywords[k].kw[0], (unsigned char)pw_keywords[k].kw[1]);
-  for (size_t i = 0; i < n && !e->stop; i++) {
-    if (!password_start(t, i)) continue;
-    unsigned c = t[i], lc = is_upper(c) ? c + 32 : c;
-    if (i + 1 >= n || !pair_has(pairs, lc, is_upper(t[i + 1]) ? t[i + 1] + 32u : t[i + 1])) {
-      while (i + 1 < n && is_alnum(t[i + 1])) i++; /* the rest of the word */
-      continue;
-    }
-    size_t vs, end = password_at(t, n, i, &vs);
-    if (end) {
-      emit(e, vs, end);
-      i = end - 1;
-    }
-  }
-}
-
 /* ----------------------------------------------------------- dispatch */
 
 void det_scan(int id, const char *text, size_t len, det_emit_fn fn, void *ud) { det_scan_bits(id, text, len, NULL, fn, ud); }
@@ -1339,74 +614,17 @@ void det_scan(int id, const char *text, size_t len, det_emit_fn fn, void *ud) { 
 void det_scan_bits(int id, const char *text, size_t len, const uint64_t *digits, det_emit_fn fn, void *ud) {
   if (!text || !fn) return;
   const unsigned char *t = (const unsigned char *)text;
-  emitter e = {fn, ud, 0, 0, digits, 0};
+  det_emitter e = {fn, ud, 0, 0, digits, 0};
   switch (id) {
   case DET_EMAIL: scan_email(t, len, &e); break;
   case DET_PHONE_FR: scan_phone_fr(t, len, &e); break;
   case DET_PHONE: scan_phone(t, len, &e); break;
   case DET_NIR: scan_chains(t, len, &e, " .-", 15, 1, nir_ok); break;
-  case DET_INE: scan_ine(t, len, &e); break;
   case DET_IBAN: scan_iban(t, len, &e); break;
   case DET_CARD: scan_chains(t, len, &e, " -", 19, 0, card_ok); break;
   case DET_SIREN: scan_chains(t, len, &e, " .", 9, 0, siren_ok); break;
   case DET_SIRET: scan_chains(t, len, &e, " .", 14, 0, siret_ok); break;
-  case DET_API_KEY: scan_api_key(t, len, &e); break;
-  case DET_PRIVATE_KEY: scan_private_key(t, len, &e); break;
-  case DET_PASSWORD: scan_password(t, len, &e); break;
-  default: break;
+  default: det_kw_scan(id, t, len, &e); break;
   }
 }
 
-/* Triggers come from the very tables the detectors test, folded as the
- * prefilter folds text (lower case, accents dropped), so every place a
- * detector can fire holds one: a keyword, a key prefix, a label.  The
- * flags say what the detector then requires around it. */
-size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
-  const char *w = NULL;
-  static const char *const ine_labels[] = {"ine", "identifiant national"};
-  *flags = 0;
-  switch (id) {
-  case DET_PASSWORD: /* password_start, and no letter or digit after the keyword */
-    if (k < sizeof pw_keywords / sizeof *pw_keywords) w = pw_keywords[k].kw, *flags = DET_TRIG_START | DET_TRIG_END;
-    break;
-  case DET_API_KEY: /* api_key_start */
-    if (k < sizeof api_keys / sizeof *api_keys) w = api_keys[k].prefix;
-    else if (k == sizeof api_keys / sizeof *api_keys) w = "eyJ"; /* JWT */
-    *flags = DET_TRIG_START;
-    break;
-  case DET_PRIVATE_KEY: /* pem_begin */
-    if (k == 0) w = "-----BEGIN ";
-    break;
-  case DET_INE: /* "ine" is a whole word; "identifiant national" may stand anywhere */
-    if (k < sizeof ine_labels / sizeof *ine_labels) w = ine_labels[k], *flags = k ? 0 : DET_TRIG_START | DET_TRIG_END;
-    break;
-  default: break;
-  }
-  return w ? norm_fold_str(w, strlen(w), buf) : 0;
-}
-
-void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size_t npos, det_emit_fn fn, void *ud) {
-  if (!text || !fn) return;
-  const unsigned char *t = (const unsigned char *)text;
-  emitter e = {fn, ud, 0, 0, NULL, 0};
-  size_t tried = 0; /* INE: tokens starting below this were tried */
-  for (size_t k = 0; k < npos && !e.stop; k++) {
-    size_t i = pos[k], vs, end;
-    if (i >= len || (k && pos[k - 1] == i)) continue;
-    switch (id) {
-    case DET_PASSWORD: /* the whole scan resumes after a value: so do we */
-      if (i >= e.last_end && password_start(t, i) && (end = password_at(t, len, i, &vs))) emit(&e, vs, end);
-      break;
-    case DET_API_KEY:
-      if (i >= e.last_end && api_key_start(t, i) && (end = api_key_at(t, len, i))) emit(&e, i, end);
-      break;
-    case DET_INE:
-      if (i + 3 <= len && ine_label_at(t, len, i)) ine_after_label(t, len, i, &tried, &e);
-      break;
-    case DET_PRIVATE_KEY: /* the whole scan resumes after a key */
-      if (i >= e.last_end) private_key_at(t, len, i, &e);
-      break;
-    default: det_scan(id, text, len, fn, ud); return;
-    }
-  }
-}

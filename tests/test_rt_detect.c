@@ -1,7 +1,8 @@
 /*
- * test_rt_detect.c — the built-in detectors (runtime/detect.c) on real
- * identifiers taken from other projects' public test suites, and on the
- * negatives those suites and Charter's own charters care about.
+ * test_rt_detect.c — the built-in detectors (runtime/detect.c,
+ * detect_keyword.c, validate.c) on real identifiers taken from other
+ * projects' public test suites, and on the negatives those suites and
+ * Charter's own charters care about.
  *
  * Sources of test data (identifier values only, no code):
  *   [stdnum]  arthurdejong/python-stdnum: tests/test_iban.doctest (SWIFT IBAN

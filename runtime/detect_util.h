@@ -1,0 +1,89 @@
+/*
+ * detect_util.h — what the detectors' files share (detect.c: digit
+ * chains, phones, e-mail, IBAN; detect_keyword.c: detectors anchored on a
+ * keyword; validate.c: checksums): character classes on raw bytes, word
+ * boundaries, and the emitter that keeps spans ordered and disjoint.
+ * Internal to the runtime.
+ */
+#ifndef CH_DETECT_UTIL_H
+#define CH_DETECT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "runtime/detect.h"
+#include "runtime/normalize.h"
+
+/* ------------------------------------------------------- character classes */
+
+static inline int is_digit(unsigned c) { return c >= '0' && c <= '9'; }
+static inline int is_alpha(unsigned c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
+static inline int is_alnum(unsigned c) { return is_digit(c) || is_alpha(c); }
+static inline int is_upper(unsigned c) { return c >= 'A' && c <= 'Z'; }
+static inline int is_lower(unsigned c) { return c >= 'a' && c <= 'z'; }
+static inline unsigned char up(unsigned c) { return (unsigned char)(is_lower(c) ? c - 32 : c); }
+
+/* Letters of the scripts French documents mix in: a digit run glued to one
+ * of them is part of a word ("é123" is not a number), while any other
+ * non-ASCII character (°, €, ×, CJK punctuation) is a boundary, so that
+ * "n°1840575123456" or "N°SIRET:..." still yield their numbers. */
+static inline int is_letter_cp(uint32_t cp) {
+  return (cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7) || cp == 0xaa || cp == 0xb5 || cp == 0xba ||
+         (cp >= 0x370 && cp <= 0x52f && cp != 0x37e && cp != 0x387) || (cp >= 0x1e00 && cp <= 0x1fff);
+}
+
+/* The code point that ends just before t[i] (i > 0), or U+FFFD. */
+static inline uint32_t cp_before(const unsigned char *t, size_t i) {
+  size_t s = i - 1;
+  while (s > 0 && i - s < 4 && (t[s] & 0xc0) == 0x80) s--;
+  uint32_t cp;
+  return norm_decode(t + s, i - s, &cp) == i - s ? cp : 0xfffd;
+}
+
+static inline uint32_t cp_at(const unsigned char *t, size_t n, size_t i) {
+  uint32_t cp;
+  return norm_decode(t + i, n - i, &cp) ? cp : 0xfffd;
+}
+
+/* A word character: ASCII letter, digit, '_' or a letter (see above). */
+static inline int word_before(const unsigned char *t, size_t i) {
+  if (i == 0) return 0;
+  unsigned c = t[i - 1];
+  if (c < 0x80) return is_alnum(c) || c == '_';
+  return is_letter_cp(cp_before(t, i));
+}
+static inline int word_at(const unsigned char *t, size_t n, size_t i) {
+  if (i >= n) return 0;
+  unsigned c = t[i];
+  if (c < 0x80) return is_alnum(c) || c == '_';
+  return is_letter_cp(cp_at(t, n, i));
+}
+
+static inline int in_set(unsigned c, const char *set) { return c && strchr(set, (int)c) != NULL; }
+
+/* ------------------------------------------------------------- emitting */
+
+typedef struct det_emitter {
+  det_emit_fn fn;
+  void *ud;
+  size_t last_end; /* spans never overlap: a start before it is dropped */
+  int stop;
+  const uint64_t *digits; /* det_digit_bits of the text, or NULL */
+  size_t ahead;           /* digits before this were prefetched */
+} det_emitter;
+
+static inline void emit(det_emitter *e, size_t s, size_t end) {
+  if (e->stop || s < e->last_end || end <= s) return;
+  e->last_end = end;
+  if (e->fn(e->ud, s, end)) e->stop = 1;
+}
+
+/* IBAN length of the country whose code is c0 c1 (either case), or 0
+ * (validate.c). */
+size_t det_iban_length(unsigned c0, unsigned c1);
+/* The keyword-anchored detectors (INE, API keys, private keys, passwords)
+ * over the whole text (detect_keyword.c). */
+void det_kw_scan(int id, const unsigned char *t, size_t n, det_emitter *e);
+
+#endif

@@ -1,0 +1,213 @@
+/*
+ * validate.c — the checksums and structures that decide whether a
+ * candidate identifier is one (detect.h): Luhn for cards, SIREN and SIRET,
+ * the NIR key, the INE formats, the IBAN registry and mod 97.  Each cites
+ * its source; a detector emits nothing its validator refuses.
+ */
+#include <stdbool.h>
+
+#include "runtime/detect_util.h"
+
+/* Luhn (ISO/IEC 7812-1 annex B): from the right, double every second digit,
+ * subtract 9 when over 9; the sum must end in 0. */
+bool det_luhn_valid(const char *d, size_t n) {
+  if (!d || n == 0) return false;
+  unsigned sum = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned c = (unsigned char)d[n - 1 - i];
+    if (!is_digit(c)) return false;
+    unsigned v = c - '0';
+    if (i & 1) {
+      v *= 2;
+      if (v > 9) v -= 9;
+    }
+    sum += v;
+  }
+  return sum % 10 == 0;
+}
+
+/* NIR (numéro d'inscription au répertoire, INSEE), 15 characters:
+ *   sex 1 | year 2 | month 2 | département 2 | commune 3 | order 3 | key 2
+ * key = 97 - (first 13 digits mod 97), with Corsica's "2A" read as 19 and
+ * "2B" as 18 (python-stdnum stdnum/fr/nir.py, which cites INSEE and
+ * xml.insee.fr/schema/nir.html).  Sex: 1/2, 3/4 and 7/8 (foreign-born
+ * registrations and temporary numbers, NIA).  Month: 01-12, or the
+ * conventional 20-42 and 50-99 INSEE assigns when the month is unknown;
+ * 00, 13-19 and 43-49 are never issued, which rejects many random
+ * 15-digit numbers whose key happens to match. */
+bool det_nir_valid(const char *s, size_t n) {
+  if (!s || n != 15) return false;
+  if (!in_set((unsigned char)s[0], "123478")) return false;
+  for (size_t i = 1; i < 15; i++) {
+    if (i == 5 || i == 6) continue;
+    if (!is_digit((unsigned char)s[i])) return false;
+  }
+  unsigned d5 = (unsigned char)s[5], d6 = up((unsigned char)s[6]);
+  int corsica = d5 == '2' && (d6 == 'A' || d6 == 'B');
+  if (!corsica && !(is_digit(d5) && is_digit(d6))) return false;
+  if (!corsica && d5 == '0' && d6 == '0') return false;
+  unsigned month = (unsigned)(s[3] - '0') * 10 + (unsigned)(s[4] - '0');
+  if (!((month >= 1 && month <= 12) || (month >= 20 && month <= 42) || month >= 50)) return false;
+  uint64_t num = 0;
+  for (size_t i = 0; i < 13; i++) {
+    unsigned v;
+    if (corsica && i == 5) v = 1;
+    else if (corsica && i == 6) v = d6 == 'A' ? 9 : 8;
+    else v = (unsigned)(s[i] - '0');
+    num = num * 10 + v;
+  }
+  unsigned key = (unsigned)(s[13] - '0') * 10 + (unsigned)(s[14] - '0');
+  return key == 97 - (unsigned)(num % 97);
+}
+
+/* INE (identifiant national élève/étudiant), 11 characters.  The Ministry
+ * publishes the shapes, not the check algorithms; the five shapes below are
+ * the ones government services validate (e.g. the "Santé Psy Étudiant"
+ * service of beta.gouv.fr, and SIECLE/BEE exports):
+ *   INE-RNIE      9 digits + 2 key letters in A-H, J, K (10 letters: a
+ *                 two-digit key written as letters, I skipped)
+ *   INE-BEA       10 digits + 1 key letter, A-Z without I, O, Q
+ *   INE-base 36   10 characters [0-9A-Z] + 1 key digit (Apogée)
+ *   INE-SIFA      4 digits + 'A' + 5 digits + 1 key letter (apprentices)
+ *   provisional   4 digits + 'D' + 5 digits + 1 key letter
+ * The keys cannot be verified, so this checks the shape only (see
+ * docs/detectors.md); the detector compensates by requiring an "INE" label
+ * next to the candidate. */
+static int ine_key_letter(unsigned c) { return is_upper(c) && c != 'I' && c != 'O' && c != 'Q'; }
+bool det_ine_valid(const char *s, size_t n) {
+  if (!s || n != 11) return false;
+  unsigned char c[11];
+  size_t digits = 0;
+  for (size_t i = 0; i < 11; i++) {
+    c[i] = up((unsigned char)s[i]);
+    if (!is_alnum(c[i])) return false;
+    digits += is_digit(c[i]) != 0;
+  }
+  size_t lead = 0;
+  while (lead < 11 && is_digit(c[lead])) lead++;
+  if (lead == 9 && c[9] >= 'A' && c[9] <= 'K' && c[9] != 'I' && c[10] >= 'A' && c[10] <= 'K' && c[10] != 'I')
+    return true; /* RNIE */
+  if (lead == 10 && ine_key_letter(c[10])) return true; /* BEA */
+  if (lead == 4 && (c[4] == 'A' || c[4] == 'D') && ine_key_letter(c[10])) {
+    size_t k = 5;
+    while (k < 10 && is_digit(c[k])) k++;
+    if (k == 10) return true; /* SIFA, provisional */
+  }
+  /* base 36: a key digit after 10 alphanumerics, at least one a letter
+   * (a plain 11-digit number is not an INE) */
+  return is_digit(c[10]) && digits < 11;
+}
+
+/* BBAN structure per country, from the SWIFT IBAN Registry (release 101,
+ * as transcribed in python-stdnum's stdnum/iban.dat): runs of <count><kind>
+ * with n = digits, a = upper-case letters, c = letters or digits.  The IBAN
+ * length is 4 + the sum of the counts.  Sorted by country code. */
+static const struct {
+  char cc[3];
+  const char *bban;
+} iban_tab[] = {
+    {"AD", "4n4n12c"},       {"AE", "3n16n"},        {"AL", "8n16c"},         {"AT", "5n11n"},
+    {"AZ", "4a20c"},         {"BA", "3n3n8n2n"},     {"BE", "3n7n2n"},        {"BG", "4a4n2n8c"},
+    {"BH", "4a14c"},         {"BI", "5n5n11n2n"},    {"BR", "8n5n10n1a1c"},   {"BY", "4c4n16c"},
+    {"CH", "5n12c"},         {"CR", "4n14n"},        {"CY", "3n5n16c"},       {"CZ", "4n16n"},
+    {"DE", "8n10n"},         {"DJ", "5n5n11n2n"},    {"DK", "4n9n1n"},        {"DO", "4c20n"},
+    {"EE", "2n14n"},         {"EG", "4n4n17n"},      {"ES", "4n4n1n1n10n"},   {"FI", "3n11n"},
+    {"FK", "2a12n"},         {"FO", "4n9n1n"},       {"FR", "5n5n11c2n"},     {"GB", "4a6n8n"},
+    {"GE", "2a16n"},         {"GI", "4a15c"},        {"GL", "4n9n1n"},        {"GR", "3n4n16c"},
+    {"GT", "4c20c"},         {"HN", "4a20n"},        {"HR", "7n10n"},         {"HU", "3n4n1n15n1n"},
+    {"IE", "4a6n8n"},        {"IL", "3n3n13n"},      {"IQ", "4a3n12n"},       {"IS", "4n2n6n10n"},
+    {"IT", "1a5n5n12c"},     {"JO", "4a4n18c"},      {"KW", "4a22c"},         {"KZ", "3n13c"},
+    {"LB", "4n20c"},         {"LC", "4a24c"},        {"LI", "5n12c"},         {"LT", "5n11n"},
+    {"LU", "3n13c"},         {"LV", "4a13c"},        {"LY", "3n3n15n"},       {"MC", "5n5n11c2n"},
+    {"MD", "2c18c"},         {"ME", "3n13n2n"},      {"MK", "3n10c2n"},       {"MN", "4n12n"},
+    {"MR", "5n5n11n2n"},     {"MT", "4a5n18c"},      {"MU", "4a2n2n12n3n3a"}, {"NI", "4a20n"},
+    {"NL", "4a10n"},         {"NO", "4n6n1n"},       {"OM", "3n16c"},         {"PK", "4a16c"},
+    {"PL", "8n16n"},         {"PS", "4a21c"},        {"PT", "4n4n11n2n"},     {"QA", "4a21c"},
+    {"RO", "4a16c"},         {"RS", "3n13n2n"},      {"RU", "9n5n15c"},       {"SA", "2n18c"},
+    {"SC", "4a2n2n16n3a"},   {"SD", "2n12n"},        {"SE", "3n16n1n"},       {"SI", "5n8n2n"},
+    {"SK", "4n6n10n"},       {"SM", "1a5n5n12c"},    {"SO", "4n3n12n"},       {"ST", "4n4n11n2n"},
+    {"SV", "4a20n"},         {"TL", "3n14n2n"},      {"TN", "2n3n13n2n"},     {"TR", "5n1n16c"},
+    {"UA", "6n19c"},         {"VA", "3n15n"},        {"VG", "4a16n"},         {"XK", "4n10n2n"},
+    {"YE", "4a4n18c"},
+};
+
+/* BBAN format of a country (c0, c1 upper case), or NULL. */
+static const char *iban_bban(unsigned c0, unsigned c1) {
+  size_t lo = 0, hi = sizeof iban_tab / sizeof *iban_tab;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int d = (int)(unsigned char)iban_tab[mid].cc[0] - (int)c0;
+    if (!d) d = (int)(unsigned char)iban_tab[mid].cc[1] - (int)c1;
+    if (!d) return iban_tab[mid].bban;
+    if (d < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return NULL;
+}
+
+static size_t bban_length(const char *f) {
+  size_t len = 0, k = 0;
+  for (; *f; f++) {
+    if (is_digit((unsigned char)*f)) k = k * 10 + (size_t)(*f - '0');
+    else len += k, k = 0;
+  }
+  return len;
+}
+
+size_t det_iban_length(unsigned c0, unsigned c1) {
+  const char *f = iban_bban(up(c0), up(c1));
+  return f ? 4 + bban_length(f) : 0;
+}
+
+/* ISO 13616-1: a known country, the registry's length and BBAN structure,
+ * check digits 02-98, and the whole number read with the first four
+ * characters moved to the end and letters as 10..35 must be 1 mod 97.
+ * Letters are accepted in either case (people type "fr76"). */
+bool det_iban_valid(const char *s, size_t n) {
+  if (!s || n < 5) return false;
+  unsigned c0 = up((unsigned char)s[0]), c1 = up((unsigned char)s[1]);
+  if (!is_upper(c0) || !is_upper(c1) || !is_digit((unsigned char)s[2]) || !is_digit((unsigned char)s[3]))
+    return false;
+  const char *f = iban_bban(c0, c1);
+  if (!f || 4 + bban_length(f) != n) return false;
+  unsigned check = (unsigned)(s[2] - '0') * 10 + (unsigned)(s[3] - '0');
+  if (check < 2 || check > 98) return false;
+  size_t pos = 4, k = 0;
+  for (; *f; f++) {
+    if (is_digit((unsigned char)*f)) {
+      k = k * 10 + (size_t)(*f - '0');
+      continue;
+    }
+    for (size_t j = 0; j < k; j++, pos++) {
+      unsigned c = up((unsigned char)s[pos]);
+      int ok = *f == 'n' ? is_digit(c) : *f == 'a' ? is_upper(c) : is_digit(c) || is_upper(c);
+      if (!ok) return false;
+    }
+    k = 0;
+  }
+  unsigned rem = 0;
+  for (size_t j = 0; j < n; j++) {
+    unsigned c = up((unsigned char)s[(j + 4) % n]);
+    rem = is_digit(c) ? (rem * 10 + (c - '0')) % 97 : (rem * 100 + (c - 'A' + 10)) % 97;
+  }
+  return rem == 1;
+}
+
+/* SIREN: 9 digits, Luhn (INSEE; python-stdnum stdnum/fr/siren.py). */
+bool det_siren_valid(const char *d, size_t n) { return d && n == 9 && det_luhn_valid(d, n); }
+
+/* SIRET: SIREN + 5-digit NIC, Luhn over the 14 digits.  La Poste's
+ * establishments (SIREN 356 000 000) are numbered with "sum of the digits
+ * divisible by 5" instead, except its head office 356 000 000 00048 which
+ * follows Luhn (python-stdnum stdnum/fr/siret.py and its test file). */
+bool det_siret_valid(const char *d, size_t n) {
+  if (!d || n != 14) return false;
+  for (size_t i = 0; i < n; i++)
+    if (!is_digit((unsigned char)d[i])) return false;
+  if (!memcmp(d, "356000000", 9) && memcmp(d, "35600000000048", 14)) {
+    unsigned s = 0;
+    for (size_t i = 0; i < n; i++) s += (unsigned)(d[i] - '0');
+    return s % 5 == 0;
+  }
+  return det_luhn_valid(d, n);
+}
