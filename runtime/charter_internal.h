@@ -97,6 +97,7 @@ typedef struct rt_pf {
   uint32_t *bucket;     /* PF_BUCKETS + 1 offsets into entry */
   rt_pf_entry *entry;   /* natoms */
   uint32_t bmask;       /* bytes of a position hashed for its bucket */
+  uint32_t nshort;      /* entry[0..nshort): atoms of 1 or 2 bytes */
   uint32_t maxlen;
   /* norm_fold_at of U+00C0..U+00FF (0xc3 0x80..0xbf), the accented
    * letters of French: length, then up to 4 bytes */

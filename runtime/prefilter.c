@@ -147,28 +147,32 @@ ch_status pf_build(ch_charter *c) {
   }
   ch_status st = build_filter(c);
   if (st) return st;
-  /* the comparison's buckets: by the first three bytes, or fewer if an
-   * atom is shorter */
-  pf->bmask = first_bytes_mask(minlen < 3 ? minlen : 3);
+  /* the comparison's buckets: by the first three bytes; atoms of one or
+   * two bytes stand apart, compared at every position that passes (keying
+   * every bucket by fewer bytes would put a 20,000-word list in 26
+   * buckets because of one "x") */
+  pf->bmask = first_bytes_mask(3);
   pf->bucket = ch_calloc(a, PF_BUCKETS + 1, sizeof *pf->bucket);
   pf->entry = ch_malloc(a, c->natoms * sizeof *pf->entry);
   if (!pf->bucket || !pf->entry) return CH_E_NOMEM;
   for (uint32_t i = 0; i < c->natoms; i++) {
     const rt_atom *at = &c->atoms[i];
-    pf->bucket[pf_hash(load4(at->text, at->len) & pf->bmask, PF_BUCKET_BITS) + 1]++;
+    if (at->len < 3) pf->nshort++;
+    else pf->bucket[pf_hash(load4(at->text, at->len) & pf->bmask, PF_BUCKET_BITS) + 1]++;
   }
-  /* entries grouped by bucket (a counting sort): after the sums,
-   * bucket[h + 1] is where bucket h ends; filling each bucket downwards
-   * leaves bucket[h + 1] at its start, and one shift puts every start at
-   * bucket[h] */
+  /* entries grouped by bucket (a counting sort) after the short atoms:
+   * after the sums, bucket[h + 1] is where bucket h ends; filling each
+   * bucket downwards leaves bucket[h + 1] at its start, and one shift puts
+   * every start at bucket[h] */
+  pf->bucket[0] = pf->nshort;
   for (uint32_t b = 0; b < PF_BUCKETS; b++) pf->bucket[b + 1] += pf->bucket[b];
-  for (uint32_t i = 0; i < c->natoms; i++) {
+  for (uint32_t i = 0, k = 0; i < c->natoms; i++) {
     const rt_atom *at = &c->atoms[i];
     uint32_t x = load4(at->text, at->len);
-    uint32_t h = pf_hash(x & pf->bmask, PF_BUCKET_BITS);
     uint32_t m = first_bytes_mask(at->len), m2 = at->len > 4 ? first_bytes_mask(at->len - 4) : 0;
     uint32_t x2 = at->len > 4 ? load4(at->text + 4, at->len - 4) : 0;
-    pf->entry[--pf->bucket[h + 1]] = (rt_pf_entry){x & m, m, x2 & m2, m2, i};
+    uint32_t e = at->len < 3 ? k++ : --pf->bucket[pf_hash(x & pf->bmask, PF_BUCKET_BITS) + 1];
+    pf->entry[e] = (rt_pf_entry){x & m, m, x2 & m2, m2, i};
   }
   memmove(pf->bucket, pf->bucket + 1, PF_BUCKETS * sizeof *pf->bucket);
   pf->bucket[PF_BUCKETS] = c->natoms;
@@ -244,30 +248,38 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
   return len;
 }
 
-/* The atoms that start at fb[p] (the filter let p pass), compared. */
+/* Does entry en's atom start at fb[p] (x: the 4 bytes there)?  Then report it. */
+static inline ch_status compare(const ch_charter *c, const rt_pf_entry *en, uint32_t x, const unsigned char *t,
+                                size_t n, const unsigned char *fb, const uint32_t *org, size_t len, size_t p,
+                                pf_hit_fn fn, void *ud) {
+  if ((x & en->mask) != en->key) return CH_OK;
+  uint32_t y;
+  memcpy(&y, fb + p + 4, 4);
+  if ((y & en->mask2) != en->key2) return CH_OK;
+  const rt_atom *at = &c->atoms[en->atom];
+  size_t k = p + at->len; /* one past the atom's last folded byte */
+  if (k > len || (at->len > 8 && memcmp(fb + p + 8, at->text + 8, at->len - 8))) return CH_OK;
+  /* A hit ending inside the fold of one code point ("ss" of "ß") ends
+   * where that code point starts, as the folded view's map says;
+   * otherwise where the code point ends. */
+  uint32_t o = org[k - 1];
+  uint32_t end = k == len || org[k] != o ? o + (uint32_t)cp_len(t, n, o) : o;
+  return fn(ud, at, org[p], end, p ? fb[p - 1] : 0, k < len ? fb[k] : 0);
+}
+
+/* The atoms that start at fb[p] (the filter let p pass): the short ones,
+ * then those whose first three bytes hash as p's. */
 static ch_status confirm(const ch_charter *c, const unsigned char *t, size_t n, const unsigned char *fb,
                          const uint32_t *org, size_t len, size_t p, pf_hit_fn fn, void *ud) {
   const rt_pf *pf = &c->pf;
   uint32_t x;
   memcpy(&x, fb + p, 4);
+  ch_status st;
+  for (uint32_t e = 0; e < pf->nshort; e++)
+    if ((st = compare(c, &pf->entry[e], x, t, n, fb, org, len, p, fn, ud))) return st;
   uint32_t bk = pf_hash(x & pf->bmask, PF_BUCKET_BITS);
-  for (uint32_t e = pf->bucket[bk]; e < pf->bucket[bk + 1]; e++) {
-    const rt_pf_entry *en = &pf->entry[e];
-    if ((x & en->mask) != en->key) continue;
-    uint32_t y;
-    memcpy(&y, fb + p + 4, 4);
-    if ((y & en->mask2) != en->key2) continue;
-    const rt_atom *at = &c->atoms[en->atom];
-    size_t k = p + at->len; /* one past the atom's last folded byte */
-    if (k > len || (at->len > 8 && memcmp(fb + p + 8, at->text + 8, at->len - 8))) continue;
-    /* A hit ending inside the fold of one code point ("ss" of "ß")
-     * ends where that code point starts, as the folded view's map
-     * says; otherwise where the code point ends. */
-    uint32_t o = org[k - 1];
-    uint32_t end = k == len || org[k] != o ? o + (uint32_t)cp_len(t, n, o) : o;
-    ch_status st = fn(ud, at, org[p], end, p ? fb[p - 1] : 0, k < len ? fb[k] : 0);
-    if (st) return st;
-  }
+  for (uint32_t e = pf->bucket[bk]; e < pf->bucket[bk + 1]; e++)
+    if ((st = compare(c, &pf->entry[e], x, t, n, fb, org, len, p, fn, ud))) return st;
   return CH_OK;
 }
 
