@@ -103,8 +103,16 @@ static ch_status build_filter(ch_charter *c) {
   for (uint32_t i = 0; i <= PF_SC_MASK; i++) pf->sc[i] = ~(uint64_t)0;
   uint32_t open[PF_GROUPS]; /* offsets from which a group allows anything */
   for (unsigned g = 0; g < PF_GROUPS; g++) open[g] = PF_WIDTH;
+  /* Atoms of 1 or 2 bytes (first in this order) get a group of their own
+   * when there are others: in a group they leave offsets 2 to 7 open for
+   * every atom, and the group passes wherever its longer atoms begin with
+   * a common letter pair. */
+  uint32_t nshort = 0;
+  while (nshort < c->natoms && key[nshort].len < 3) nshort++;
+  uint32_t first = nshort && nshort < c->natoms ? 1 : 0, rest = c->natoms - (first ? nshort : 0);
   for (uint32_t k = 0; k < c->natoms; k++) {
-    unsigned g = (unsigned)((uint64_t)k * PF_GROUPS / c->natoms);
+    unsigned g = first && k < nshort ? 0
+                                     : first + (unsigned)((uint64_t)(k - (first ? nshort : 0)) * (PF_GROUPS - first) / rest);
     const pf_key *at = &key[k];
     uint32_t w = at->len < PF_WIDTH ? at->len : PF_WIDTH;
     if (w < open[g]) open[g] = w;
