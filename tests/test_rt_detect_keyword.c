@@ -1,0 +1,293 @@
+/*
+ * test_rt_detect_keyword.c — the detectors anchored on a keyword
+ * (runtime/detect_keyword.c): INE after its label, provider API keys and
+ * JWTs, PEM private keys, passwords; and, on generated text, that running
+ * them only where the prefilter finds a trigger gives the spans of a
+ * whole-text scan.
+ *
+ * Sources of test data (values only, no code):
+ *   [ds]      Yelp/detect-secrets tests/plugins/<name>_test.py fixtures
+ *             (aws_key, github_token, stripe_key, slack, openai, gitlab_token,
+ *             jwt, private_key, keyword).
+ *   [gl]      gitleaks/gitleaks cmd/generate/config/rules/<name>.go true/false
+ *             positives (anthropic, openai, aws, slack, huggingface, gcp).
+ *   [ine]     INE shapes validated by beta.gouv.fr's "Santé Psy Étudiant"
+ *             (RNIE, BEA, base 36, SIFA) and api-particulier's ValidateINE
+ *             spec ("123456789AA", "1234567890A", "AAAAAAAAAA1").
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runtime/detect.h"
+#include "runtime/normalize.h"
+#include "tests/detect_helpers.h"
+
+/* ------------------------------------------------------------------- INE */
+
+static void test_ine(void **state) {
+  (void)state;
+  /* [ine] shapes */
+  assert_true(det_ine_valid("123456789AA", 11));  /* RNIE */
+  assert_true(det_ine_valid("123456789JK", 11));
+  assert_false(det_ine_valid("123456789II", 11)); /* I is not a key letter */
+  assert_false(det_ine_valid("123456789LM", 11)); /* RNIE letters stop at K */
+  assert_true(det_ine_valid("1234567890A", 11));  /* BEA */
+  assert_false(det_ine_valid("1234567890O", 11)); /* O, I, Q are not used */
+  assert_true(det_ine_valid("AAAAAAAAAA1", 11));  /* base 36 */
+  assert_false(det_ine_valid("12345678901", 11)); /* all digits */
+  assert_true(det_ine_valid("1234A12345F", 11));  /* SIFA (apprentices) */
+  assert_true(det_ine_valid("1234D12345F", 11));  /* provisional */
+  assert_false(det_ine_valid("1234567890", 10));
+  assert_false(det_ine_valid("12345 6789A", 11));
+  assert_int_equal(detect(DET_INE, "INE : 1234567890A", "1234567890A"), 1);
+  assert_int_equal(detect(DET_INE, "n\xc2\xb0 INE 123456789AB.", "123456789AB"), 1);
+  assert_int_equal(detect(DET_INE, "INE-BEA : 0123456789F", "0123456789F"), 1);
+  assert_int_equal(detect(DET_INE, "Identifiant national \xc3\xa9tudiant : 1234A12345F", "1234A12345F"), 1);
+  /* a second label inside the first one's reach carries the scan further
+   * (fuzz_detect found the trigger path dropping it) */
+  assert_int_equal(detect(DET_INE, "INE x INE : 1234567890A mots de remplissage ici   0123456789F", NULL), 2);
+  /* no label, or a label too far away, or not a whole word */
+  expect_none(DET_INE, "ref 1234567890A");
+  expect_none(DET_INE, "INE : la valeur est plus loin dans ce texte, voici 1234567890A");
+  expect_none(DET_INE, "routine 1234567890A");
+  expect_none(DET_INE, "INE : 1234567890AB");
+}
+
+/* -------------------------------------------------------------- API keys */
+
+static void test_api_keys_found(void **state) {
+  (void)state;
+  static const char *const ok[] = {
+      /* [ds] openai_test, [gl] openai.go */
+      "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",
+      "sk-proj-Xi8tdMjHV6pmbBbwilTeT3BlbkFJ3UDnpdEwNNm6wVBpYM0o",
+      "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",
+      "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",
+      "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",
+      /* [gl] anthropic.go */
+      "sk-ant-api03-abc123xyz-456def789ghij-klmnopqrstuvwx-3456yza789bcde-1234fghijklmnopby56aaaogaopaaaabc123xyzAA",
+      "sk-ant-admin01-abc12fake-456def789ghij-klmnopqrstuvwx-3456yza789bcde-12fakehijklmnopby56aaaogaopaaaabc123xyzAA",
+      /* [gl] aws.go, AWS documentation example */
+      "AKIALALEMEL33243OLIB", "AKIAIOSFODNN7EXAMPLE",
+      /* [ds] github_token_test */
+      "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",
+      /* [ds] stripe_key_test, [gl] stripe.go */
+      "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD", "rk_live_5TcWfjKmJgpql9hjpRnwRXbT",
+      "sk_test_51OuEMLAlTWGaDypq4P5cuDHbuKeG4tAGPYHJpEXQ7zE8mKK3jkhTFPvCxnSSK5zB5EQZrJsYdsatNmAHGgb0vSKD00GTMSWRHs",
+      /* [ds] slack_test, [gl] slack.go */
+      "xoxp-523423-234243-234233-e039d02840a0b9379c", "xoxb-34532454-e039d02840a0b9379c",
+      "xoxa-2-511111111-31111111111-3111111111111-e039d02840a0b9379c",
+      "xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD",
+      "xoxp-41684372915-1320496754-45609968301-e708ba56e1517a99f6b5fb07349476ef",
+      "xapp-1-A052FGTS2DL-5171572773297-610b6a11f4b7eb819e87b767d80e6575a3634791acb9a9ead051da879eb5b55e",
+      /* [ds] gitlab_token_test */
+      "glpat-hellOworld380_testin", "gldt-HwllOuhfw-wu0rlD_yep",
+      /* [gl] huggingface.go */
+      "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", "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",
+      "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",
+      /* [gl] perplexity.go */
+      "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",
+      /* Google API key shape (AIza + 35) */
+      "AIzaSyA1234567890abcdefghijklmnopqrstuv",
+      /* [ds] jwt_test */
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+      "eyJ0eXAiOiJKV1QiLA0KImFsZyI6IkhTMjU2In0.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
+  };
+  for (size_t i = 0; i < N_OF(ok); i++) expect_found(DET_API_KEY, ok[i]);
+  /* inside JSON, a prompt, an env file */
+  assert_int_equal(detect(DET_API_KEY, "{\"key\":\"sk_live_ReTllpYQYfIZu2Jnf2lAPFjD\"}", "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD"), 1);
+  assert_int_equal(detect(DET_API_KEY, "OPENAI_API_KEY=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\nAWS=AKIAIOSFODNN7EXAMPLE", NULL), 2);
+}
+
+static void test_api_keys_not_found(void **state) {
+  (void)state;
+  static const char *const bad[] = {
+      "sk-learn is a library", "sk-", "task-force",
+      "sk-proj-Xi8tdMjHV6pmbBbwilTeT4BlbkFJ3UDnp_x",        /* too short */
+      "akiazzzzzzzzzzzzzzzz", "AKIAZZZ",                     /* [ds] aws_key_test */
+      "AKIAZZZZZZZZZZZZZZZZ",    /* [ds] flags it; a placeholder here (no distinct characters) */
+      "AKIAIOSFODNN7EXAMPLE1", "AKIAIOSFODNN8EXAMPLE",       /* 21 chars; 8 is not base32 */
+      "foo_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx",            /* [ds] */
+      "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",            /* [gl] placeholder */
+      "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Y",           /* 37 */
+      "pk_live_j5krY8XTgIcDaHDb3YrsAfCl", "sk_live_",        /* [ds] stripe */
+      "task_test_abcdefghij0123456789",                      /* [gl] stripe fps */
+      "glpat-hellOWorld380 testin", "glpat_hellOworld380_testin", /* [ds] gitlab */
+      "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",               /* [gl] */
+      "pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", /* [gl] */
+      "AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",             /* [gl] gcp fps */
+      "xoxb-xoxb-my-bot-token",                              /* [gl] slack fps */
+      /* [ds] jwt_test negatives */
+      "{\"alg\":\"HS256\",\"typ\":\"JWT\"}.{\"name\":\"Jon Doe\"}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+      "bm90X3ZhbGlkX2pzb25fYXRfYWxs.bm90X3ZhbGlkX2pzb25fYXRfYWxs.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", "eyJAAAA.eyJBBB", "eyJBB.eyJCC.eyJDDDD",
+      "eyJhbasdGciOiJIUaddasdasfsasdasdzI1NiIasdsInR5cCI6IkpXVCasdJasd9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+  };
+  for (size_t i = 0; i < N_OF(bad); i++) expect_none(DET_API_KEY, bad[i]);
+  /* a key glued to a longer token is not reported */
+  expect_none(DET_API_KEY, "x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");
+  expect_none(DET_API_KEY, "my-sk_live_ReTllpYQYfIZu2Jnf2lAPFjD");
+}
+
+/* ---------------------------------------------------------- private keys */
+
+static void test_private_keys(void **state) {
+  (void)state;
+  /* [ds] private_key_test (body is base64 of a phrase, not a real key) */
+  static const char rsa[] =
+      "-----BEGIN RSA PRIVATE KEY-----\n"
+      "c3VwZXIgZHVwZXIgc2VjcmV0IHBhc3N3b3JkLCBzdXBlciBkdXBlciBzZ\n"
+      "WNyZXQgcGFzc3dvcmQhMTIzNCMkJQpzdXBlciBkdXBlciBzZWNyZXQgcGFzc3"
+      "dvcmQsIHN1cGVyIGR1cGVyIHNlY3JldCBwYXNzd29yZCExMjM0IyQlCgo=\n"
+      "-----END RSA PRIVATE KEY-----";
+  assert_int_equal(detect(DET_PRIVATE_KEY, rsa, rsa), 1);
+  char t[1024];
+  snprintf(t, sizeof t, "some text here\n%s\nmore text", rsa);
+  assert_int_equal(detect(DET_PRIVATE_KEY, t, rsa), 1);
+  static const char *const ok[] = {
+      "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----",
+      "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC PRIVATE KEY-----",
+      "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB\n-----END OPENSSH PRIVATE KEY-----",
+      "-----BEGIN ENCRYPTED PRIVATE KEY-----\r\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\r\n-----END ENCRYPTED PRIVATE KEY-----",
+      "-----BEGIN DSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,2A3F\n\nMIIBuwIBAAKBgQ\n-----END DSA PRIVATE KEY-----",
+      "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF0AAAAB\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----",
+      /* flattened onto one line by a chat box */
+      "-----BEGIN PRIVATE KEY----- MIIEvQIBADANBgkqhkiG9w0BAQEFAASC BKcwggSjAgEAAoIBAQ -----END PRIVATE KEY-----",
+  };
+  for (size_t i = 0; i < N_OF(ok); i++) assert_int_equal(detect(DET_PRIVATE_KEY, ok[i], ok[i]), 1);
+  /* cut before its END line: the span covers the body, not the prose after */
+  assert_int_equal(detect(DET_PRIVATE_KEY,
+                          "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nc3VwZXIgZHVwZXI=\n\nMerci de ne pas partager.",
+                          "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nc3VwZXIgZHVwZXI="),
+                   1);
+  assert_int_equal(detect(DET_PRIVATE_KEY, "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nvoici la suite",
+                          "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA"),
+                   1);
+  expect_none(DET_PRIVATE_KEY, "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----");
+  expect_none(DET_PRIVATE_KEY, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----");
+  expect_none(DET_PRIVATE_KEY, "-----BEGIN PRIVATE KEY");
+  expect_none(DET_PRIVATE_KEY, "what is a -----BEGIN RSA PUBLIC KEY----- block?");
+  /* two blocks: two spans */
+  assert_int_equal(detect(DET_PRIVATE_KEY,
+                          "-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----\n"
+                          "-----BEGIN EC PRIVATE KEY-----\nMHcD\n-----END EC PRIVATE KEY-----",
+                          NULL),
+                   2);
+}
+
+/* ------------------------------------------------------------- passwords */
+
+static void test_passwords(void **state) {
+  (void)state;
+  static const char hope[] = "{{h}o)p${e]nob(ody[finds>-_$#thisone}}";
+  /* [ds] keyword_test positives (quoted, or assignments) */
+  static const char *const ds[] = {
+      "the_password= \"{{h}o)p${e]nob(ody[finds>-_$#thisone}}\"\n",
+      "the_password='{{h}o)p${e]nob(ody[finds>-_$#thisone}}'\n",
+      "\"password\": \"{{h}o)p${e]nob(ody[finds>-_$#thisone}}\"",
+      "my_password = \"{{h}o)p${e]nob(ody[finds>-_$#thisone}}\"",
+  };
+  for (size_t i = 0; i < N_OF(ds); i++) assert_int_equal(detect(DET_PASSWORD, ds[i], hope), 1);
+  static const struct {
+    const char *text, *value;
+  } ok[] = {
+      {"password=Tr0ub4dor&3x", "Tr0ub4dor&3x"},
+      {"mot de passe : Soleil2024!", "Soleil2024!"},
+      {"Mot de passe\xc2\xa0: Soleil2024!", "Soleil2024!"},
+      {"mdp: azerty123", "azerty123"},
+      {"MDP = hunter2", "hunter2"},
+      {"password is hunter2.", "hunter2"},
+      {"mon mot de passe est Soleil2024", "Soleil2024"},
+      {"DB_PASSWORD=s3cr3t-Value", "s3cr3t-Value"},
+      {"spring.datasource.password: P4ssw0rd", "P4ssw0rd"},
+      {"pwd := \"correct horse battery staple\"", "correct horse battery staple"},
+      {"passwd=azerty", "azerty"},
+      {"pass=azerty12", "azerty12"},
+      {"Passwort: Geheim123", "Geheim123"},
+      {"mot de passe : \xc2\xab Soleil2024 \xc2\xbb", NULL},
+  };
+  for (size_t i = 0; i < N_OF(ok); i++) assert_int_equal(detect(DET_PASSWORD, ok[i].text, ok[i].value), 1);
+  static const char *const bad[] = {
+      "mot de passe oubli\xc3\xa9",          /* no assignment */
+      "mot de passe : oubli\xc3\xa9",        /* an ordinary word */
+      "password: voir",
+      "password is incorrect",
+      "Mot de passe : Demander",
+      "my_password = \"\"",                  /* [ds] negatives */
+      "my_password = ''",
+      "my_password = foo(hey)you",
+      "my_password = request.json_body['hey']",
+      "my_password = True",
+      "password: ${link}",
+      "password=********",
+      "password: <password>",
+      "pass Navigo : 86 euros",              /* "pass" only as pass= */
+      "passwords: 12345678",                 /* not the keyword */
+      "password = \"unterminated",
+      "mdp: n/a",
+  };
+  for (size_t i = 0; i < N_OF(bad); i++) expect_none(DET_PASSWORD, bad[i]);
+}
+
+/* Texts built at random from keywords, key prefixes, labels, values and
+ * separators in many cases and glued in every way: a detector with
+ * triggers finds the same spans at its triggers as over the whole text. */
+static void test_triggers_on_generated_text(void **state) {
+  (void)state;
+  static const char *const parts[] = {
+      "password", "PASSWORD", "Passwd", "pass", "PASS", "passphrase", "pwd", "mot de passe", "Mot-de-passe",
+      "motdepasse", "MDP", "mdp", "kennwort", "Passwort", "contrase\xc3\xb1" "a", "CONTRASE\xc3\x91" "A", "pass\xc3\xa9",
+      "sk-", "sk-proj-", "sk_live_", "rk_test_", "AKIA", "akia", "ASIA", "ghp_", "GHP_", "github_pat_", "glpat-", "AIza",
+      "xoxb-", "xapp-", "pplx-", "hf_", "api_org_", "eyJ", "eyj", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+      "INE", "ine", "Ine", "identifiant national", "IDENTIFIANT NATIONAL", "routine", "mine",
+      "Xi8tcNiHV9awbCcvilTeT3BlbkFJ3UDnpdEwNNm6wVBpYM0o", "IOSFODNN7EXAMPLE", "wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx",
+      "ReTllpYQYfIZu2Jnf2lAPFjD", "hZEmnoOEYISjraJtbySaKCNnSuYAvukaTt", "1234567890A", "123456789AB", "1234A12345F",
+      "Soleil2024!", "hunter2", "azerty123", "oubli\xc3\xa9", "\"s3cr3t\"", "'x9y8z7'",
+      "=", " = ", ": ", " : ", " is ", " est ", " c'est ", ":=", "=>", " ", " ", "  ", "\n", "\t", ".", ",", "-", "_",
+      "\"", "'", "\xc2\xa0", "\xc3\xa9", "\xe2\x80\x99", "n\xc2\xb0 ", "le ", "voici ", "42", "x",
+      /* digit runs that cannot start an identifier, and other '+' */
+      "0", "06", "12", "0612345678", "x2021", "2021x", "+", "+44 ", "+33 ", "(0)", "4970101234567890", "732829320",
+      /* PEM blocks cut and nested anywhere */
+      "-----BEGIN ", "-----BEGIN RSA PRIVATE KEY-----\n", "PRIVATE KEY-----", "RSA ", "OPENSSH ", "-----END ",
+      "-----", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "Proc-Type: 4,ENCRYPTED\n", "-----begin ",
+  };
+  char t[1024];
+  uint32_t seed = 12345;
+  for (int it = 0; it < 4000; it++) {
+    size_t n = 0;
+    int k = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 12;
+    for (int j = 0; j < k; j++) {
+      const char *p = parts[((seed = seed * 1103515245u + 12345u) >> 16) % N_OF(parts)];
+      size_t l = strlen(p);
+      if (n + l >= sizeof t) break;
+      memcpy(t + n, p, l);
+      n += l;
+    }
+    same_at_triggers(DET_PASSWORD, t, n);
+    same_at_triggers(DET_API_KEY, t, n);
+    same_at_triggers(DET_INE, t, n);
+    same_at_triggers(DET_PRIVATE_KEY, t, n);
+    for (int id = 0; id < DET_COUNT_; id++) same_with_bits(id, t, n);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_ine),
+      cmocka_unit_test(test_api_keys_found),
+      cmocka_unit_test(test_api_keys_not_found),
+      cmocka_unit_test(test_private_keys),
+      cmocka_unit_test(test_passwords),
+      cmocka_unit_test(test_triggers_on_generated_text),
+  };
+  return cmocka_run_group_tests_name("keyword detectors", tests, NULL, NULL);
+}
