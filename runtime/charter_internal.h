@@ -110,6 +110,8 @@ typedef struct rt_pf {
 typedef struct rt_pfbuf {
   unsigned char *fb;
   uint32_t *org;
+  int clean; /* after pf_run: 1 when the input was clean (norm_is_clean), 0
+              * when not, -1 when pf_run did not read it all */
 } rt_pfbuf;
 
 /* A hit of atom `at` at input offsets [start, end); prev and next are the
@@ -273,7 +275,10 @@ ch_status rt_verify_code(const ch_charter *c, const rt_rule *r, char *err, size_
 ch_status pf_build(ch_charter *c);
 void pf_free(ch_charter *c);
 ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, size_t n, pf_hit_fn fn, void *ud);
-/* patterns.c: the pattern phase (prefilter pass, regexes, detectors) */
+/* patterns.c: the pattern phase, in two steps: the prefilter's pass over
+ * the input (word matches, candidates, places; it also learns whether the
+ * input is clean), then, on the clean view, regexes and detectors */
+ch_status rt_prefilter_phase(ch_scanner *s);
 ch_status rt_pattern_phase(ch_scanner *s, ch_report *rep);
 /* scan.c: grow *p of *cap elements of sz bytes to hold need (doubling;
  * *cap may be 0 with *p NULL) */

@@ -273,10 +273,14 @@ ch_status rt_build_candidates(ch_charter *c) {
 /* The pattern phase: the prefilter pass, then every candidate regex (at
  * its places or over the text) and detector (at its triggers, or over the
  * text when its trigger character is there). */
+ch_status rt_prefilter_phase(ch_scanner *s) {
+  memcpy(s->pat_candidate, s->c->cand0, s->c->npatterns);
+  return pf_run(s->c, &s->pfbuf, (const unsigned char *)s->text, s->text_len, hit, s);
+}
+
 ch_status rt_pattern_phase(ch_scanner *s, ch_report *rep) {
   const ch_charter *c = s->c;
-  memcpy(s->pat_candidate, c->cand0, c->npatterns);
-  ch_status st = pf_run(c, &s->pfbuf, (const unsigned char *)s->text, s->text_len, hit, s);
+  ch_status st = CH_OK;
   int has_digit = -1;
   for (uint32_t i = 0; st == CH_OK && i < c->npatterns; i++) {
     if (i + 8 <= c->npatterns) { /* most patterns are not candidates: skip 8 at once */

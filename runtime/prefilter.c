@@ -202,7 +202,7 @@ static size_t cp_len(const unsigned char *t, size_t n, size_t i) {
  * eight bytes at a time (upper case found by two carries per byte, as in
  * detect.c's digit_mask), any other code point by norm_fold_at. */
 static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_t n, size_t *pi,
-                         unsigned char *restrict fb, uint32_t *restrict org, size_t len, size_t want) {
+                         unsigned char *restrict fb, uint32_t *restrict org, size_t len, size_t want, int *clean) {
   size_t i = *pi;
   while (len < want && i < n) {
     if (i + 8 <= n) { /* len + 8 < want + PF_SLACK */
@@ -243,6 +243,8 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
       i += 2;
       continue;
     }
+    /* neither ASCII nor U+00C0..U+00FF: what norm_is_clean tests */
+    if (*clean && !norm_cp_is_clean(t + i, n - i)) *clean = 0;
     char out[4];
     size_t adv, l = norm_fold_at(t, n, i, out, &adv);
     for (size_t q = 0; q < l; q++) {
@@ -323,7 +325,9 @@ static inline pf_win win_or(pf_win a, pf_win b) { return (pf_win){a.lo | b.lo, a
 
 ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, size_t n, pf_hit_fn fn, void *ud) {
   const rt_pf *pf = &c->pf;
+  buf->clean = n ? -1 : 1;
   if (!pf->sc || !n) return CH_OK;
+  int clean = 1;
   unsigned char *fb = buf->fb;
   uint32_t *org = buf->org;
   const uint64_t *sc = pf->sc;
@@ -332,7 +336,7 @@ ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, siz
   size_t len = 0; /* folded bytes in the buffer */
   size_t ps = 0;  /* next position to test; fb[ps - 1] is the byte before */
   for (;;) {
-    len = fold_chunk(pf, t, n, &i, fb, org, len, PF_CHUNK);
+    len = fold_chunk(pf, t, n, &i, fb, org, len, PF_CHUNK, &clean);
     int done = i >= n;
     /* the last steps read up to 16 bytes past the last start */
     memset(fb + len, 0, 24);
@@ -362,7 +366,10 @@ ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, siz
       }
       if (s >= pe) break;
     }
-    if (done) return CH_OK;
+    if (done) {
+      buf->clean = clean;
+      return CH_OK;
+    }
     /* keep the untested bytes and the one before them (pe >= 1: a chunk
      * is far longer than an atom) */
     memmove(fb, fb + pe - 1, len - pe + 1);

@@ -647,9 +647,11 @@ static ch_status rules(ch_scanner *s) {
 
 /* The clean view regexes and detectors read: the input itself when
  * cleaning would change nothing (most texts), else a built view with its
- * offset map, in a buffer kept for the next scans. */
-static ch_status clean_view(ch_scanner *s, const char *text, size_t len) {
-  if (norm_is_clean(text, len)) {
+ * offset map, in a buffer kept for the next scans.  clean: what the
+ * prefilter's pass learnt (1, 0, or -1 when it did not read the input). */
+static ch_status clean_view(ch_scanner *s, const char *text, size_t len, int clean) {
+  if (clean < 0) clean = norm_is_clean(text, len);
+  if (clean) {
     s->ct = text;
     s->ctlen = len;
     s->cmap = NULL;
@@ -674,11 +676,6 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
   }
   if (!text) text = "";
   const ch_charter *c = s->c;
-  ch_status st = clean_view(s, text, len);
-  if (st) {
-    snprintf(s->errmsg, sizeof s->errmsg, "out of memory for a %zu-byte input", len);
-    return st;
-  }
   s->digits_ok = 0;
   s->text = text;
   s->text_len = len;
@@ -691,7 +688,14 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
   memset(s->place_last, 0, c->npatterns * sizeof *s->place_last);
   memset(s->place_all, 0, c->npatterns);
   s->place_len = 0;
-  st = rt_pattern_phase(s, rep);
+  /* the prefilter reads the input before anything else, and tells
+   * whether it needs cleaning: no pass of its own for that */
+  ch_status st = rt_prefilter_phase(s);
+  if (st == CH_OK && (st = clean_view(s, text, len, s->pfbuf.clean)) != CH_OK) {
+    snprintf(s->errmsg, sizeof s->errmsg, "out of memory for a %zu-byte input", len);
+    return st;
+  }
+  if (st == CH_OK) st = rt_pattern_phase(s, rep);
   if (st == CH_OK) st = facts(s);
   if (st == CH_OK) st = sections(s);
   if (st == CH_OK) {

@@ -185,7 +185,7 @@ static void pf_reference(const ch_charter *c, const unsigned char *t, size_t n, 
 }
 
 static void pf_compare(const ch_charter *c, const char *const *parts, size_t nparts, int rounds) {
-  rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc((PF_CHUNK + PF_SLACK) * sizeof(uint32_t))};
+  rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc((PF_CHUNK + PF_SLACK) * sizeof(uint32_t)), 0};
   assert_true(b.fb && b.org);
   static char t[60000];
   uint32_t seed = 7;
@@ -200,6 +200,8 @@ static void pf_compare(const ch_charter *c, const char *const *parts, size_t npa
     }
     pf_list got = {NULL, 0, 0, c}, want_l = {NULL, 0, 0, c};
     assert_int_equal(pf_run(c, &b, (const unsigned char *)t, n, pf_record, &got), CH_OK);
+    /* what the pass learnt of the input, as the scanner then uses it */
+    if (b.clean != norm_is_clean(t, n)) fail_msg("text %d (%zu bytes): clean %d, norm_is_clean %d", it, n, b.clean, norm_is_clean(t, n));
     pf_reference(c, (const unsigned char *)t, n, &want_l);
     if (got.n) qsort(got.v, got.n, sizeof *got.v, pf_cmp);
     if (want_l.n) qsort(want_l.v, want_l.n, sizeof *want_l.v, pf_cmp);
