@@ -235,10 +235,8 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
     }
     if (t[i] == 0xc3 && i + 1 < n && (t[i + 1] & 0xc0) == 0x80) { /* à, é, ç... */
       const unsigned char *f = pf->latin1[t[i + 1] - 0x80];
-      for (unsigned q = 0; q < f[0]; q++) {
-        fb[len + q] = f[1 + q];
-        org[len + q] = (uint32_t)i;
-      }
+      memcpy(fb + len, f + 1, 4); /* up to 4 bytes, the rest rewritten next */
+      for (unsigned q = 0; q < 4; q++) org[len + q] = (uint32_t)i;
       len += f[0];
       i += 2;
       continue;
