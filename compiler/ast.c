@@ -78,3 +78,18 @@ ast_node *ast_override(ast_node *n) {
   if (n) n->override_ = 1;
   return n;
 }
+
+ast_node *ast_set_num(ast_node *n, int64_t num) {
+  if (n) n->num = num;
+  return n;
+}
+
+ast_node *ast_set_flag(ast_node *n, int flag) {
+  if (n) n->flag = flag;
+  return n;
+}
+
+ast_node *ast_set_end(ast_node *n, ch_loc closing_brace) {
+  if (n) n->end_line = (uint32_t)closing_brace.last_line;
+  return n;
+}

@@ -88,6 +88,7 @@ struct ast_node {
   ast_node *a, *b;
   ast_node *next;
   ast_node *tail; /* last element, valid on a list's head only */
+  uint32_t end_line; /* a block's closing brace (fmt keeps its last comments in it) */
 };
 
 struct ch_cc; /* the compilation context (compiler/cc.h) */
@@ -99,6 +100,11 @@ ast_node *ast_append(ast_node *list, ast_node *item);
 ast_node *ast_n(struct ch_cc *cc, ast_kind kind, ch_loc loc, const char *s1,
                 const char *s2, const char *s3, ast_node *a, ast_node *b);
 ast_node *ast_num(struct ch_cc *cc, ast_kind kind, ch_loc loc, int64_t num);
+/* Setters for grammar actions: each takes a node that may be NULL (an
+ * allocation failed; the arena has recorded it) and returns it. */
+ast_node *ast_set_num(ast_node *n, int64_t num);
+ast_node *ast_set_flag(ast_node *n, int flag);
+ast_node *ast_set_end(ast_node *n, ch_loc closing_brace);
 ast_node *ast_flag(struct ch_cc *cc, ast_kind kind, ch_loc loc, int flag,
                    const char *s1, ast_node *a);
 ast_node *ast_expr(struct ch_cc *cc, ast_kind kind, ch_loc loc, int flag,

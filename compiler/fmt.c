@@ -246,13 +246,14 @@ static void item(fm *f, ast_node *it, int ind) {
     qstr(f, it->s2);
     out(f, " {\n");
     source_items(f, it->a, ind + 1);
-    comments_before(f, it->loc.last_line + 1, ind + 1);
+    comments_before(f, it->end_line, ind + 1);
     indent(f, ind);
     out(f, "}");
     break;
   case N_DISCLOSURE:
     out(f, "disclosure {\n");
     source_items(f, it->a, ind + 1);
+    comments_before(f, it->end_line, ind + 1); /* the block's last comments stay in it */
     indent(f, ind);
     out(f, "}");
     break;
@@ -321,6 +322,7 @@ static void item(fm *f, ast_node *it, int ind) {
       }
       out(f, "\n");
     }
+    comments_before(f, it->end_line, ind + 1);
     indent(f, ind);
     out(f, "}");
     break;
@@ -348,6 +350,7 @@ static void item(fm *f, ast_node *it, int ind) {
       }
       out(f, "\n");
     }
+    comments_before(f, it->end_line, ind + 1);
     indent(f, ind);
     out(f, "}");
     break;

@@ -161,14 +161,14 @@ param: T_PARAM name ':' name { $$ = ast_n(cc, N_PARAM, @2, $2, $4, NULL, NULL, N
 def: T_PRINCIPLE name T_STRING T_STRING { $$ = ast_n(cc, N_PRINCIPLE, @2, $2, $3, $4, NULL, NULL); }
   | T_TOOL T_CLASS name T_STRING { $$ = ast_n(cc, N_TOOLCLASS, @3, $3, $4, NULL, NULL, NULL); }
   | T_TOOL name T_STRING T_CLASS name aliases { $$ = ast_n(cc, N_TOOL, @2, $2, $3, $5, $6, NULL); }
-  | T_DATA name T_STRING '{' data_items '}' { $$ = ast_n(cc, N_DATA, @2, $2, $3, NULL, $5, NULL); }
-  | T_MARKER name T_STRING '{' data_items '}' { $$ = ast_n(cc, N_MARKER, @2, $2, $3, NULL, $5, NULL); }
-  | T_DISCLOSURE_BLOCK '{' disc_items '}' { $$ = ast_n(cc, N_DISCLOSURE, @1, NULL, NULL, NULL, $3, NULL); }
-  | T_LEVEL name T_NUMBER T_STRING disc_opt { $$ = ast_n(cc, N_LEVEL, @2, $2, $4, NULL, NULL, NULL); $$->num = $3; $$->flag = $5; }
+  | T_DATA name T_STRING '{' data_items '}' { $$ = ast_set_end(ast_n(cc, N_DATA, @2, $2, $3, NULL, $5, NULL), @6); }
+  | T_MARKER name T_STRING '{' data_items '}' { $$ = ast_set_end(ast_n(cc, N_MARKER, @2, $2, $3, NULL, $5, NULL), @6); }
+  | T_DISCLOSURE_BLOCK '{' disc_items '}' { $$ = ast_set_end(ast_n(cc, N_DISCLOSURE, @1, NULL, NULL, NULL, $3, NULL), @4); }
+  | T_LEVEL name T_NUMBER T_STRING disc_opt { $$ = ast_set_flag(ast_set_num(ast_n(cc, N_LEVEL, @2, $2, $4, NULL, NULL, NULL), $3), $5); }
   | T_UE T_DEFAULT T_LEVEL level_ref ue_props { $$ = ast_n(cc, N_UE, @2, NULL, NULL, $4, $5, NULL); }
   | T_UE T_STRING opt_title T_LEVEL level_ref ue_props { $$ = ast_n(cc, N_UE, @2, $2, $3, $5, $6, NULL); }
-  | T_RULE name name T_STRING '{' rule_items '}' { $$ = ast_n(cc, N_RULE, @2, $2, $4, $3, $6, NULL); }
-  | T_EXAMPLE T_STRING '{' ex_items '}' { $$ = ast_n(cc, N_EXAMPLE, @2, $2, NULL, NULL, $4, NULL); }
+  | T_RULE name name T_STRING '{' rule_items '}' { $$ = ast_set_end(ast_n(cc, N_RULE, @2, $2, $4, $3, $6, NULL), @7); }
+  | T_EXAMPLE T_STRING '{' ex_items '}' { $$ = ast_set_end(ast_n(cc, N_EXAMPLE, @2, $2, NULL, NULL, $4, NULL), @5); }
   ;
 
 aliases: %empty { $$ = NULL; } | T_ALIASES alias_list { $$ = $2; } ;
@@ -197,7 +197,7 @@ data_item: T_DETECT names { $$ = ast_n(cc, N_DETECT, @1, NULL, NULL, NULL, $2, N
   | error { $$ = NULL; }
   ;
 near_opt: %empty { $$ = NULL; }
-  | T_NEAR name T_WITHIN T_NUMBER { $$ = ast_n(cc, N_NEAR, @2, $2, NULL, NULL, NULL, NULL); $$->num = $4; }
+  | T_NEAR name T_WITHIN T_NUMBER { $$ = ast_set_num(ast_n(cc, N_NEAR, @2, $2, NULL, NULL, NULL, NULL), $4); }
   ;
 
 disc_items: %empty { $$ = NULL; }
@@ -230,7 +230,7 @@ ue_props: %empty { $$ = NULL; }
   | ue_props ue_prop { $$ = ast_append($1, $2); }
   ;
 ue_prop: T_TOOLS names { $$ = ast_flag(cc, N_UEPROP, @1, UP_TOOLS, NULL, $2); }
-  | T_DISCLOSURE req_opt { $$ = ast_flag(cc, N_UEPROP, @1, UP_DISCLOSURE, NULL, NULL); $$->num = $2; }
+  | T_DISCLOSURE req_opt { $$ = ast_set_num(ast_flag(cc, N_UEPROP, @1, UP_DISCLOSURE, NULL, NULL), $2); }
   ;
 level_ref: name { $$ = $1; }
   | T_NUMBER { $$ = arena_printf(&cc->arena, "%lld", (long long)$1); }

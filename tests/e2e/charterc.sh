@@ -29,6 +29,47 @@ for f in charters/*.charter; do
   contains "$TMP/$n.html" "CC-BY-SA-4.0" "html render of $n shows the licence"
 done
 
+# fmt keeps a block's last comments inside the block (they used to move
+# after its closing brace, into the next block's place)
+cat > "$TMP/comments.charter" <<'EOF'
+template t "T" {
+  license "CC-BY-4.0"
+  tool class public "P"
+  tool x "X" class public aliases "X"
+  data d "D" {
+    words "secret"
+    # ends data
+  }
+  disclosure {
+    heading words "IA"
+    # ends disclosure
+  }
+  rule r error "s" {
+    scope prompt
+    when d
+    deny
+    # ends rule
+  }
+  example "e" {
+    prompt "a secret"
+    tool x
+    expect deny r
+    # ends example
+  }
+  # ends template
+}
+EOF
+expect_rc 0 "fmt a charter with block-ending comments" $C fmt "$TMP/comments.charter"
+cp "$TMP/out" "$TMP/comments.fmt.charter"
+for w in data disclosure rule example; do
+  after=$(grep -A1 "# ends $w\$" "$TMP/comments.fmt.charter" | tail -n 1)
+  if [ "$after" = "  }" ]; then ok; else ko "fmt moved the comment that ends the $w block (followed by '$after')"; fi
+done
+after=$(grep -A1 "# ends template" "$TMP/comments.fmt.charter" | tail -n 1)
+if [ "$after" = "}" ]; then ok; else ko "fmt moved the comment that ends the template (followed by '$after')"; fi
+expect_rc 0 "fmt of that output changes nothing" $C fmt --check "$TMP/comments.fmt.charter"
+expect_rc 0 "the formatted charter still compiles" $C check "$TMP/comments.fmt.charter"
+
 # the compiled-charter summary counts tests as the README promises
 expect_rc 0 "test prints N passed" $C test charters/demoes.charter
 contains "$TMP/out" "passed, 0 failed" "test summary line"
