@@ -80,9 +80,7 @@ static unsigned char *find_op(unsigned char *p, int op) {
 
 static void test_valid_image_loads(void **state) {
   (void)state;
-  ch_charter *c;
-  char err[256];
-  assert_int_equal(ch_charter_load_memory(img, img_len, NULL, &c, err, sizeof err), CH_OK);
+  ch_charter *c = load_demoes();
   assert_string_equal(ch_charter_id(c), "demoes");
   assert_string_equal(ch_charter_license(c), "CC-BY-SA-4.0");
   assert_int_equal(ch_charter_count(c, CH_ITEM_TOOL), 12);
@@ -397,9 +395,7 @@ static void *thread_main(void *p) {
 
 static void test_threads_share_one_charter(void **state) {
   (void)state;
-  ch_charter *c;
-  char err[256];
-  assert_int_equal(ch_charter_load_memory(img, img_len, NULL, &c, err, sizeof err), CH_OK);
+  ch_charter *c = load_demoes();
   pthread_t th[4];
   tharg args[4];
   for (int i = 0; i < 4; i++) {
@@ -424,9 +420,7 @@ typedef struct pcase {
 } pcase;
 
 static void run_cases(const pcase *cs, size_t n) {
-  ch_charter *c;
-  char err[256];
-  assert_int_equal(ch_charter_load_memory(img, img_len, NULL, &c, err, sizeof err), CH_OK);
+  ch_charter *c = load_demoes();
   ch_scanner *s;
   assert_int_equal(ch_scanner_create(c, &s), CH_OK);
   for (size_t i = 0; i < n; i++) {
@@ -510,9 +504,7 @@ static void test_demoes_prompt_table(void **state) {
 
 static void test_redaction_keeps_every_other_byte(void **state) {
   (void)state;
-  ch_charter *c;
-  char err[256];
-  assert_int_equal(ch_charter_load_memory(img, img_len, NULL, &c, err, sizeof err), CH_OK);
+  ch_charter *c = load_demoes();
   ch_scanner *s;
   assert_int_equal(ch_scanner_create(c, &s), CH_OK);
   ch_scanner_set_tool(s, "lechat");
@@ -533,16 +525,7 @@ static void test_fail_closed_on_pattern_limit(void **state) {
                     "  tool x \"X\" class public aliases \"X\"\n"
                     "  data d \"D\" { pattern /zz(a|aa)+$/ }\n"
                     "  rule r error \"s\" {\n    scope prompt\n    when d\n    deny\n  }\n}\n";
-  ch_compiler *cc;
-  assert_int_equal(ch_compiler_create(NULL, &cc), CH_OK);
-  unsigned char *im;
-  size_t n;
-  assert_int_equal(ch_compiler_compile_source(cc, "t.charter", src, strlen(src), &im, &n), CH_OK);
-  ch_compiler_destroy(cc);
-  ch_charter *c;
-  char err[256];
-  assert_int_equal(ch_charter_load_memory(im, n, NULL, &c, err, sizeof err), CH_OK);
-  free(im);
+  ch_charter *c = load_source(src);
   ch_scanner *s;
   assert_int_equal(ch_scanner_create(c, &s), CH_OK);
   char text[4096];
@@ -560,9 +543,7 @@ static void test_fail_closed_on_pattern_limit(void **state) {
 
 static void test_context_errors(void **state) {
   (void)state;
-  ch_charter *c;
-  char err[256];
-  assert_int_equal(ch_charter_load_memory(img, img_len, NULL, &c, err, sizeof err), CH_OK);
+  ch_charter *c = load_demoes();
   ch_scanner *s;
   assert_int_equal(ch_scanner_create(c, &s), CH_OK);
   assert_int_equal(ch_scanner_set_tool(s, "chatgtp"), CH_E_NOTFOUND);

@@ -86,9 +86,7 @@ static void test_places_change_nothing(void **state) {
       "confidentiel", "diagnostic", "d\xc3\xa9pression", ". ", ", ", " ", " ", " ", "\n", "\xe2\x80\x99", "\xc2\xa0",
       "\xe2\x80\x8b", "e\xcc\x81", "le ", "la ", "et ", "de ", "the ", "of ", "pour ", "avec ", "!", "?",
   };
-  ch_charter *c;
-  char err[256];
-  assert_int_equal(ch_charter_load_memory(img, img_len, NULL, &c, err, sizeof err), CH_OK);
+  ch_charter *c = load_demoes();
   ch_scanner *a, *b;
   assert_int_equal(ch_scanner_create(c, &a), CH_OK);
   assert_int_equal(ch_scanner_create(c, &b), CH_OK);
@@ -227,9 +225,7 @@ static void test_prefilter_finds_every_atom(void **state) {
       "e\xcc\x81", "\xcc\x81", "\xe2\x80\x99", "\xc2\xa0", "\xe2\x80\x8b", " ", " ", "\n", ". ", "l'", "l\xe2\x80\x99",
       "intelligence artificielle g\xc3\xa9n\xc3\xa9rative", "abcdefgh", "abcdefghi", "\xc3\x89TUDIANT",
   };
-  ch_charter *c;
-  char err[256];
-  assert_int_equal(ch_charter_load_memory(img, img_len, NULL, &c, err, sizeof err), CH_OK);
+  ch_charter *c = load_demoes();
   pf_compare(c, parts, sizeof parts / sizeof *parts, 300);
   ch_charter_destroy(c);
   /* atoms of 1 and 2 bytes, one that folds from "ß", long ones */
@@ -238,14 +234,7 @@ static void test_prefilter_finds_every_atom(void **state) {
                     "  data d \"D\" { words \"x\", \"IA\", \"stras\", \"stra\xc3\x9f" "e\", \"abcdefgh\", \"abcdefghi\","
                     " \"intelligence artificielle g\xc3\xa9n\xc3\xa9rative\", \"l'\" }\n"
                     "  rule r error \"s\" {\n    scope prompt\n    when d\n    deny\n  }\n}\n";
-  ch_compiler *cc;
-  assert_int_equal(ch_compiler_create(NULL, &cc), CH_OK);
-  unsigned char *im;
-  size_t n;
-  assert_int_equal(ch_compiler_compile_source(cc, "t.charter", src, strlen(src), &im, &n), CH_OK);
-  ch_compiler_destroy(cc);
-  assert_int_equal(ch_charter_load_memory(im, n, NULL, &c, err, sizeof err), CH_OK);
-  free(im);
+  c = load_source(src);
   uint32_t nshort = 0; /* the atoms of 1 or 2 bytes, compared apart */
   for (uint32_t a = 0; a < c->natoms; a++) nshort += c->atoms[a].len < 3;
   assert_int_equal(nshort, 4); /* the tool alias "x", and "x", "ia", "l'" */
@@ -267,9 +256,7 @@ static int raw_cmp(const void *a, const void *b) {
  * start, and a single match; short ones as well as long. */
 static void test_sort_raw_matches_qsort(void **state) {
   (void)state;
-  ch_charter *c;
-  char err[256];
-  assert_int_equal(ch_charter_load_memory(img, img_len, NULL, &c, err, sizeof err), CH_OK);
+  ch_charter *c = load_demoes();
   ch_scanner *s;
   assert_int_equal(ch_scanner_create(c, &s), CH_OK);
   uint32_t seed = 11, np = c->npatterns;
@@ -314,16 +301,7 @@ static void test_near_matches_pairwise(void **state) {
                     "  data a \"A\" { words \"alpha\", \"alpha beta\" }\n"
                     "  data b \"B\" { words \"beta\" near a within 12 }\n"
                     "  rule r error \"s\" {\n    scope prompt\n    when b\n    deny\n  }\n}\n";
-  ch_compiler *cc;
-  assert_int_equal(ch_compiler_create(NULL, &cc), CH_OK);
-  unsigned char *im;
-  size_t n;
-  assert_int_equal(ch_compiler_compile_source(cc, "t.charter", src, strlen(src), &im, &n), CH_OK);
-  ch_compiler_destroy(cc);
-  ch_charter *c;
-  char err[256];
-  assert_int_equal(ch_charter_load_memory(im, n, NULL, &c, err, sizeof err), CH_OK);
-  free(im);
+  ch_charter *c = load_source(src);
   uint32_t fb = CHB_NONE;
   for (uint32_t f = 0; f < c->nfacts; f++)
     if (!strcmp(c->facts[f].id.s, "b")) fb = f;
