@@ -156,6 +156,17 @@ static void request_id(gw_req *r, struct MHD_Connection *c) {
   snprintf(r->id, sizeof r->id, "%s-%llx", r->s->id_prefix, n);
 }
 
+/* 413 for a body over max_body, announced (Content-Length) or found while
+ * reading it. */
+static enum MHD_Result too_large(gw_req *r, struct MHD_Connection *c) {
+  atomic_fetch_add(&r->s->metrics.rejects[GW_REJ_TOO_LARGE], 1);
+  char msg[128];
+  snprintf(msg, sizeof msg, "request body larger than the %zu-byte limit",
+           r->s->cfg->max_body);
+  return gw_http_error(r, c, 413, "invalid_request_error",
+                       "request_too_large", msg);
+}
+
 static enum MHD_Result healthz(gw_req *r, struct MHD_Connection *c) {
   gw_server *s = r->s;
   gw_charter *ch = gw_holder_acquire(&s->holder);
@@ -247,12 +258,7 @@ static enum MHD_Result begin(gw_req *r, struct MHD_Connection *c,
     errno = 0;
     unsigned long long n = strtoull(cl, &end, 10);
     if (errno || *end || n > s->cfg->max_body) {
-      atomic_fetch_add(&s->metrics.rejects[GW_REJ_TOO_LARGE], 1);
-      char msg[128];
-      snprintf(msg, sizeof msg, "request body larger than the %zu-byte limit",
-               s->cfg->max_body);
-      return gw_http_error(r, c, 413, "invalid_request_error",
-                           "request_too_large", msg);
+      return too_large(r, c);
     }
   }
   /* The upload may idle as long as it may take in total; the deadline
@@ -299,12 +305,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   if (r->route == GW_R_METRICS) return metrics(r, c);
   if (r->route == GW_R_MODELS) return gw_proxy_passthrough(r, c);
   if (r->too_large) {
-    atomic_fetch_add(&s->metrics.rejects[GW_REJ_TOO_LARGE], 1);
-    char msg[128];
-    snprintf(msg, sizeof msg, "request body larger than the %zu-byte limit",
-             s->cfg->max_body);
-    return gw_http_error(r, c, 413, "invalid_request_error",
-                         "request_too_large", msg);
+    return too_large(r, c);
   }
   return gw_proxy_screened(r, c);
 }

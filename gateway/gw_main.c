@@ -29,6 +29,15 @@
 
 #include "gw_server.h"
 
+/* The signals the gateway handles itself: reload, reopen, stop. */
+static void control_signals(sigset_t *set) {
+  sigemptyset(set);
+  sigaddset(set, SIGHUP);
+  sigaddset(set, SIGUSR1);
+  sigaddset(set, SIGTERM);
+  sigaddset(set, SIGINT);
+}
+
 static void log_charter(gw_server *s, const char *what) {
   gw_charter *c = gw_holder_acquire(&s->holder);
   char path[512];
@@ -190,11 +199,7 @@ static int run(gw_server *s, const gw_cli *cli) {
          (int)cfg->fail_mode, cfg->audit_log);
 
   sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGUSR1);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
+  control_signals(&set);
   for (;;) {
     int sig = sigwaitinfo(&set, NULL);
     if (sig < 0) {
@@ -277,11 +282,7 @@ int main(int argc, char **argv) {
   /* Before any thread exists, so that every thread inherits the mask and
    * only sigwaitinfo in run() ever sees these signals. */
   sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGUSR1);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
+  control_signals(&set);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN); /* a vanished peer is an error code, not death */
 
