@@ -109,10 +109,10 @@ static ch_status build_filter(ch_charter *c) {
    * a common letter pair. */
   uint32_t nshort = 0;
   while (nshort < c->natoms && key[nshort].len < 3) nshort++;
-  uint32_t first = nshort && nshort < c->natoms ? 1 : 0, rest = c->natoms - (first ? nshort : 0);
+  unsigned first = nshort && nshort < c->natoms; /* groups of short atoms: 0 or 1 */
+  uint32_t skip = first ? nshort : 0, rest = c->natoms - skip;
   for (uint32_t k = 0; k < c->natoms; k++) {
-    unsigned g = first && k < nshort ? 0
-                                     : first + (unsigned)((uint64_t)(k - (first ? nshort : 0)) * (PF_GROUPS - first) / rest);
+    unsigned g = k < skip ? 0 : first + (unsigned)((uint64_t)(k - skip) * (PF_GROUPS - first) / rest);
     const pf_key *at = &key[k];
     uint32_t w = at->len < PF_WIDTH ? at->len : PF_WIDTH;
     if (w < open[g]) open[g] = w;
