@@ -343,7 +343,8 @@ ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, siz
     size_t pe = done ? len : len - maxlen;
     pf_win w = WIN_ZERO();
     for (size_t s = ps;; s += 8) {
-      /* positions s+1 .. s+8 go to window bytes from (position - 7) - (s - 8) */
+      /* the window's byte 0 is the start s - 8; position s + k stands for
+       * the starts s + k - 7 .. s + k, so its entry goes k + 1 bytes in */
       pf_win a = WIN_OR(WIN_AT(sc, fb, s, 1), WIN_AT(sc, fb, s + 1, 2));
       pf_win b = WIN_OR(WIN_AT(sc, fb, s + 2, 3), WIN_AT(sc, fb, s + 3, 4));
       pf_win d = WIN_OR(WIN_AT(sc, fb, s + 4, 5), WIN_AT(sc, fb, s + 5, 6));
