@@ -431,17 +431,17 @@ int norm_is_clean(const char *in, size_t n) {
       i += 2;
       continue;
     }
-    if (!norm_cp_is_clean(p + i, n - i)) return 0;
-    uint32_t cp;
-    i += norm_decode(p + i, n - i, &cp);
+    size_t k = norm_clean_cp_len(p + i, n - i);
+    if (!k) return 0;
+    i += k;
   }
   return 1;
 }
 
-int norm_cp_is_clean(const unsigned char *p, size_t n) {
+size_t norm_clean_cp_len(const unsigned char *p, size_t n) {
   uint32_t cp;
   size_t k = norm_decode(p, n, &cp);
-  return k != 0 && clean_class(cp) == 0 && !(cp >= 0x300 && cp <= 0x36f);
+  return k && clean_class(cp) == 0 && !(cp >= 0x300 && cp <= 0x36f) ? k : 0;
 }
 
 void norm_clean(const char *in, size_t n, norm_view *out) {

@@ -60,10 +60,11 @@ size_t norm_fold_str(const char *in, size_t n, char *out);
 int norm_is_clean(const char *in, size_t n);
 /* norm_is_clean's test of one code point at p[0] (n > 0 bytes left),
  * for one that is neither ASCII nor a letter U+00C0..U+00FF (those are
- * always clean): valid UTF-8, nothing to drop or replace, no combining
- * mark.  The prefilter applies it as it folds, so that a scan can learn
- * whether its input is clean without a pass of its own. */
-int norm_cp_is_clean(const unsigned char *p, size_t n);
+ * always clean): its length when it is valid UTF-8 with nothing to drop
+ * or replace and no combining mark, else 0.  The prefilter applies it as
+ * it folds, so that a scan can learn whether its input is clean without
+ * a pass of its own. */
+size_t norm_clean_cp_len(const unsigned char *p, size_t n);
 
 /* The folded bytes of the code point that starts at p[i] (i < n), exactly
  * as norm_fold(norm_clean(...)) would produce them there: clean and fold

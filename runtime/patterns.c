@@ -270,14 +270,16 @@ ch_status rt_build_candidates(ch_charter *c) {
   return CH_OK;
 }
 
-/* The pattern phase: the prefilter pass, then every candidate regex (at
- * its places or over the text) and detector (at its triggers, or over the
- * text when its trigger character is there). */
+/* The pattern phase, first step: the prefilter pass over the input (word
+ * matches, candidates and places, and whether the input is clean). */
 ch_status rt_prefilter_phase(ch_scanner *s) {
   memcpy(s->pat_candidate, s->c->cand0, s->c->npatterns);
   return pf_run(s->c, &s->pfbuf, (const unsigned char *)s->text, s->text_len, hit, s);
 }
 
+/* Second step, on the clean view: every candidate regex (at its places or
+ * over the text) and detector (at its triggers, or over the text when its
+ * trigger character is there). */
 ch_status rt_pattern_phase(ch_scanner *s, ch_report *rep) {
   const ch_charter *c = s->c;
   ch_status st = CH_OK;

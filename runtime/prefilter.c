@@ -242,7 +242,7 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
       continue;
     }
     /* neither ASCII nor U+00C0..U+00FF: what norm_is_clean tests */
-    if (*clean && !norm_cp_is_clean(t + i, n - i)) *clean = 0;
+    if (*clean && !norm_clean_cp_len(t + i, n - i)) *clean = 0;
     char out[4];
     size_t adv, l = norm_fold_at(t, n, i, out, &adv);
     for (size_t q = 0; q < l; q++) {
