@@ -75,6 +75,8 @@ endif
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
+# Header-only fixtures and references the suites include (a change rebuilds them).
+TEST_HEADERS := $(wildcard tests/*.h)
 
 # Component fragments (mk/*.mk) append to these and add their own targets.
 BENCH_TARGETS :=
@@ -155,15 +157,15 @@ $(BUILD)/charter.pc: scripts/charter.pc.in
 # the runtime, every other runner links everything.
 TEST_CFLAGS = $(ALL_CFLAGS) -Wno-missing-prototypes $(call pc,$(PKGS_RT) $(PKGS_EXTRACT) $(PKGS_TEST))
 
-$(BUILD)/tests/test_rt_%: tests/test_rt_%.c $(TEST_SUPPORT) $(LIB_RT)
+$(BUILD)/tests/test_rt_%: tests/test_rt_%.c $(TEST_SUPPORT) $(LIB_RT) $(TEST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB_RT) $(ALL_LDFLAGS) $(LIBS_RT) $(LIBS_TEST)
 
-$(BUILD)/tests/test_ex_%: tests/test_ex_%.c $(TEST_SUPPORT) $(LIB_EX) $(LIB_RT)
+$(BUILD)/tests/test_ex_%: tests/test_ex_%.c $(TEST_SUPPORT) $(LIB_EX) $(LIB_RT) $(TEST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB_EX) $(LIB_RT) $(ALL_LDFLAGS) $(LIBS_EX) $(LIBS_RT) $(LIBS_TEST)
 
-$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(LIB_CC) $(LIB_EX) $(LIB_RT)
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(LIB_CC) $(LIB_EX) $(LIB_RT) $(TEST_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_SUPPORT) \
 	  $(LIB_CC) $(LIB_EX) $(LIB_RT) $(ALL_LDFLAGS) $(LIBS_EX) $(LIBS_RT) $(LIBS_TEST)
@@ -239,7 +241,7 @@ build-fuzz/libs.stamp: $(FUZZ_DEPS)
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 CFLAGS="$(FUZZ_CFLAGS)" \
 	  build-fuzz/libcharter.a build-fuzz/libcharterc.a build-fuzz/libchextract.a
 	@touch $@
-build-fuzz/%: fuzz/%.c build-fuzz/libs.stamp
+build-fuzz/%: fuzz/%.c build-fuzz/libs.stamp $(TEST_HEADERS)
 	clang -std=c11 -g -O1 -Iinclude -I. -D_DEFAULT_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	  $(call pc,$(PKGS_RT) $(PKGS_EXTRACT) jansson) -o $@ $< $(FUZZ_EXTRA_$(notdir $@)) build-fuzz/libcharterc.a \
 	  build-fuzz/libchextract.a build-fuzz/libcharter.a $(LIBS_EX) $(LIBS_RT) -pthread

@@ -19,6 +19,7 @@
 #include "charter.h"
 #include "charter_compile.h"
 #include "runtime/charter_internal.h"
+#include "tests/pf_reference.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -84,15 +85,13 @@ static void scan_both(const uint8_t *data, size_t size, ch_scope scope, const ch
 
 /* ------------------------------------------------- prefilter, naively */
 
-typedef struct hitrec {
-  uint32_t atom, start, end, prev, next;
-} hitrec;
 typedef struct hitlist {
-  hitrec *v;
+  pf_rec *v;
   size_t n, cap;
 } hitlist;
 
-static void push(hitlist *l, hitrec r) {
+static void push(void *ud, pf_rec r) {
+  hitlist *l = ud;
   if (l->n == l->cap) {
     l->cap = l->cap ? 2 * l->cap : 64;
     l->v = realloc(l->v, l->cap * sizeof *l->v);
@@ -102,14 +101,8 @@ static void push(hitlist *l, hitrec r) {
 }
 
 static ch_status record(void *ud, const rt_atom *at, uint32_t start, uint32_t end, unsigned prev, unsigned next) {
-  push(ud, (hitrec){(uint32_t)(at - charter->atoms), start, end, prev, next});
+  push(ud, (pf_rec){(uint32_t)(at - charter->atoms), start, end, prev, next});
   return CH_OK;
-}
-
-static int cmp_hit(const void *x, const void *y) {
-  const hitrec *a = x, *b = y;
-  if (a->start != b->start) return a->start < b->start ? -1 : 1;
-  return (a->atom > b->atom) - (a->atom < b->atom);
 }
 
 static void prefilter_as_naive(const uint8_t *t, size_t n) {
@@ -124,27 +117,11 @@ static void prefilter_as_naive(const uint8_t *t, size_t n) {
   if (pf_run(charter, &b, t, n, record, &got) != CH_OK) abort();
   /* the scanner skips norm_is_clean on what the pass learnt */
   if (b.clean != norm_is_clean((const char *)t, n)) abort();
-  size_t m = 0;
-  for (size_t i = 0; i < n;) {
-    char o[4];
-    size_t adv, l = norm_fold_at(t, n, i, o, &adv);
-    for (size_t j = 0; j < l; j++, m++) {
-      f[m] = (unsigned char)o[j];
-      org[m] = (uint32_t)i;
-      end[m] = (uint32_t)(j + 1 < l ? i : i + adv);
-    }
-    i += adv;
-  }
-  for (size_t p = 0; p < m; p++)
-    for (uint32_t a = 0; a < charter->natoms; a++) {
-      const rt_atom *at = &charter->atoms[a];
-      if (p + at->len <= m && !memcmp(f + p, at->text, at->len))
-        push(&want, (hitrec){a, org[p], end[p + at->len - 1], p ? f[p - 1] : 0, p + at->len < m ? f[p + at->len] : 0});
-    }
+  pf_reference(charter, t, n, f, org, end, push, &want);
   if (got.n != want.n) abort();
   if (!got.n) return;
-  qsort(got.v, got.n, sizeof *got.v, cmp_hit);
-  qsort(want.v, want.n, sizeof *want.v, cmp_hit);
+  qsort(got.v, got.n, sizeof *got.v, pf_rec_cmp);
+  qsort(want.v, want.n, sizeof *want.v, pf_rec_cmp);
   if (memcmp(got.v, want.v, got.n * sizeof *got.v)) abort();
 }
 

@@ -20,6 +20,7 @@
 #include "runtime/charter_internal.h"
 #include "runtime/normalize.h"
 #include "tests/demoes_fixture.h"
+#include "tests/pf_reference.h"
 
 /* The places (regexes tried only near their atoms' hits, detectors only at
  * their triggers) change nothing: every fact's matches, the decision, the
@@ -128,9 +129,6 @@ static void test_places_change_nothing(void **state) {
  * boundaries), with invalid bytes, zero-width characters, combining marks
  * and folds that grow ("ß"), for the DemoES atoms and for a charter with
  * atoms of 1 and 2 bytes (another filter width) and long ones. */
-typedef struct pf_rec {
-  uint32_t atom, start, end, prev, next;
-} pf_rec;
 typedef struct pf_list {
   pf_rec *v;
   size_t n, cap;
@@ -152,40 +150,14 @@ static ch_status pf_record(void *ud, const rt_atom *at, uint32_t start, uint32_t
   return CH_OK;
 }
 
-static int pf_cmp(const void *x, const void *y) {
-  const pf_rec *a = x, *b = y;
-  if (a->start != b->start) return a->start < b->start ? -1 : 1;
-  return (a->atom > b->atom) - (a->atom < b->atom);
-}
-
-static void pf_reference(const ch_charter *c, const unsigned char *t, size_t n, pf_list *out) {
-  unsigned char *f = malloc(4 * n + 1);
-  uint32_t *org = malloc((4 * n + 1) * sizeof *org), *end = malloc((4 * n + 1) * sizeof *end);
-  assert_true(f && org && end);
-  size_t m = 0;
-  for (size_t i = 0; i < n;) {
-    char o[4];
-    size_t adv, l = norm_fold_at(t, n, i, o, &adv);
-    for (size_t j = 0; j < l; j++, m++) {
-      f[m] = (unsigned char)o[j];
-      org[m] = (uint32_t)i;
-      end[m] = (uint32_t)(j + 1 < l ? i : i + adv);
-    }
-    i += adv;
-  }
-  for (size_t p = 0; p < m; p++)
-    for (uint32_t a = 0; a < c->natoms; a++) {
-      const rt_atom *at = &c->atoms[a];
-      if (p + at->len <= m && !memcmp(f + p, at->text, at->len))
-        pf_push(out, (pf_rec){a, org[p], end[p + at->len - 1], p ? f[p - 1] : 0, p + at->len < m ? f[p + at->len] : 0});
-    }
-  free(f), free(org), free(end);
-}
+static void pf_push_to(void *ud, pf_rec r) { pf_push(ud, r); }
 
 static void pf_compare(const ch_charter *c, const char *const *parts, size_t nparts, int rounds) {
   rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc((PF_CHUNK + PF_SLACK) * sizeof(uint32_t)), 0};
   assert_true(b.fb && b.org);
   static char t[60000];
+  static unsigned char f[4 * sizeof t + 1]; /* pf_reference's scratch */
+  static uint32_t org[4 * sizeof t + 1], end[4 * sizeof t + 1];
   uint32_t seed = 7;
   for (int it = 0; it < rounds; it++) {
     size_t n = 0, want = it % 20 == 0 ? sizeof t - 64 : 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % 3000;
@@ -200,9 +172,9 @@ static void pf_compare(const ch_charter *c, const char *const *parts, size_t npa
     assert_int_equal(pf_run(c, &b, (const unsigned char *)t, n, pf_record, &got), CH_OK);
     /* what the pass learnt of the input, as the scanner then uses it */
     if (b.clean != norm_is_clean(t, n)) fail_msg("text %d (%zu bytes): clean %d, norm_is_clean %d", it, n, b.clean, norm_is_clean(t, n));
-    pf_reference(c, (const unsigned char *)t, n, &want_l);
-    if (got.n) qsort(got.v, got.n, sizeof *got.v, pf_cmp);
-    if (want_l.n) qsort(want_l.v, want_l.n, sizeof *want_l.v, pf_cmp);
+    pf_reference(c, (const unsigned char *)t, n, f, org, end, pf_push_to, &want_l);
+    if (got.n) qsort(got.v, got.n, sizeof *got.v, pf_rec_cmp);
+    if (want_l.n) qsort(want_l.v, want_l.n, sizeof *want_l.v, pf_rec_cmp);
     if (got.n != want_l.n) fail_msg("text %d (%zu bytes): %zu hits, want %zu", it, n, got.n, want_l.n);
     for (size_t k = 0; k < got.n; k++)
       if (memcmp(&got.v[k], &want_l.v[k], sizeof got.v[k]))
