@@ -337,9 +337,14 @@ static int card_ok(const chain *c) {
  * catch every 10-digit figure. */
 #define PAIRS_NATIONAL ((1u << 2) | (1u << 4) | (1u << 6) | (1u << 8))
 #define PAIRS_NSN ((1u << 1) | (1u << 3) | (1u << 5) | (1u << 7))
+/* Special-rate numbers (08) are also written "0 800 12 34 56", as
+ * libphonenumber formats them and ARCEP's plan prints them. */
+#define GROUPS_SPECIAL ((1u << 1) | (1u << 4) | (1u << 6) | (1u << 8))
 
 static int fr_national_ok(const chain *c, size_t off) {
-  return c->k == off + 10 && c->sig[off] == '0' && c->sig[off + 1] >= '1' && (c->seps >> off & ~PAIRS_NATIONAL) == 0;
+  if (c->k != off + 10 || c->sig[off] != '0' || c->sig[off + 1] < '1') return 0;
+  uint32_t seps = c->seps >> off;
+  return (seps & ~PAIRS_NATIONAL) == 0 || (c->sig[off + 1] == '8' && (seps & ~GROUPS_SPECIAL) == 0);
 }
 static int fr_nsn_ok(const chain *c, size_t off) {
   /* bit 0 after the shift: the separator after "0033" */

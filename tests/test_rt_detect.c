@@ -21,6 +21,10 @@
  *             321 025 30"); NIR examples with their keys from French maths
  *             teaching pages (trabucaire.free.fr, mathweb.fr).
  *   [paris8]  "+33(0)1 49 40 72 00", a university's published phone number.
+ *   [ibancom] the example IBANs IBAN.com publishes for the countries whose
+ *             banks issue IBANs outside the SWIFT registry (Algeria,
+ *             Morocco, Iran, Senegal...), also listed in globalcitizen/php-iban
+ *             registry.txt; "SN15A123..." is php-iban's own example.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -100,6 +104,17 @@ static const char *const iban_valid[] = {
     "TR33 0006 1005 1978 6457 8413 26", "TR330006100519786457841326", "VG96VPVG0000012345678901",
     "XK051212012345678906",
 };
+/* [ibancom] outside the SWIFT registry, as written by their banks */
+static const char *const iban_valid_outside_registry[] = {
+    "DZ58 0002 1000 0111 3000 0005 70", "AO06 0044 0000 6729 5030 1010 2", "BJ66 BJ06 1010 0100 1443 9000 0769",
+    "BF42 BF08 4010 1300 4635 7400 0390", "CM21 1000 3001 0005 0000 0605 306", "CV64 0003 0000 4547 0691 1017 6",
+    "CF42 2000 1000 0101 2006 9700 160", "TD89 6000 3000 2037 1025 3860 174", "KM46 0000 5000 0100 1090 4400 137",
+    "CG39 3001 3020 0037 1072 1836 132", "CI93 CI00 8011 1301 1342 9120 0589", "GQ70 5000 2001 0037 1522 8190 196",
+    "GA21 4200 1007 3415 2000 0106 963", "GW04 GW14 3001 0181 8006 3760 1", "IR71 0570 0299 7160 1460 6410 01",
+    "MG46 0000 5030 0712 8942 1016 045", "ML13 ML01 6012 0102 6001 0066 8497", "MA64 0115 1900 0001 2050 0053 4921",
+    "MZ59 0003 0108 0016 3671 0237 1", "NE58 NE03 8010 0100 1303 0500 0268", "SN08 SN01 0015 2000 0485 0000 3035",
+    "TG53 TG00 9060 4310 3465 0040 0070", "SN15A12312341234123412341234",
+};
 static const char *const iban_bad_checksum[] = {
     "AL48212110090000000235698741", "AD1210012030200359100100", "AT611804300234573201", "BE68530907547034",
     "BA391290709401028494", "BG80BNBG99611020345678", "HR1210010052863000160", "CY17002001281000001200527600",
@@ -144,6 +159,21 @@ static void test_iban_registry_and_online_examples(void **state) {
     if (!det_iban_valid(c, strlen(c))) fail_msg("det_iban_valid rejects %s", iban_valid[i]);
     snprintf(t, sizeof t, "IBAN : %s.", iban_valid[i]);
     if (detect(DET_IBAN, t, iban_valid[i]) != 1) fail_msg("IBAN not found in \"%s\"", t);
+  }
+  /* the countries outside the registry: found, and not with a check
+   * digit changed or a character more or less */
+  for (size_t i = 0; i < N_OF(iban_valid_outside_registry); i++) {
+    const char *v = iban_valid_outside_registry[i];
+    compact(v, c);
+    if (!det_iban_valid(c, strlen(c))) fail_msg("det_iban_valid rejects %s", v);
+    snprintf(t, sizeof t, "Mon RIB : %s, merci.", v);
+    if (detect(DET_IBAN, t, v) != 1) fail_msg("IBAN not found in \"%s\"", t);
+    size_t n = strlen(c);
+    c[3] = c[3] == '9' ? '0' : (char)(c[3] + 1);
+    if (det_iban_valid(c, n)) fail_msg("det_iban_valid accepts %s with a check digit changed", v);
+    compact(v, c);
+    c[n - 1] = 0;
+    if (det_iban_valid(c, n - 1)) fail_msg("det_iban_valid accepts %s one character short", v);
   }
 }
 
@@ -336,8 +366,12 @@ static void test_phone_fr(void **state) {
       "06 12 34 56 78", "06.12.34.56.78", "06-12-34-56-78", "0612345678",  "01 49 40 72 00",
       "+33 6 12 34 56 78", "+33612345678", "+33 (0)6 12 34 56 78", "+33(0)1 49 40 72 00", /* [paris8] */
       "0033 6 12 34 56 78", "0033612345678", "+33 06 12 34 56 78", "06 1234 5678",
+      /* [lpn] PhoneNumberUtil's national format of French special-rate
+       * numbers (example numbers of its FR metadata) */
+      "0 801 23 45 67", "0 891 12 34 56", "0 884 01 23 45", "0 806 12 34 56",
   };
   for (size_t i = 0; i < N_OF(ok); i++) expect_found(DET_PHONE_FR, ok[i]);
+  expect_none(DET_PHONE_FR, "0 612 34 56 78");        /* that grouping is for 08 numbers only */
   assert_int_equal(detect(DET_PHONE_FR, "(+33) 6 12 34 56 78", "+33) 6 12 34 56 78"), 1);
   expect_none(DET_PHONE_FR, "06 123 456 78");         /* not paired */
   expect_none(DET_PHONE_FR, "0012345678");            /* 00 is no French number */
