@@ -317,6 +317,7 @@ static int card_brand_ok(const char *d, size_t n) {
   if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) return n >= 14;     /* Diners */
   if (p2 == 62 || p2 == 81) return n >= 16;                                             /* UnionPay */
   if (p4 >= 2200 && p4 <= 2204) return n >= 16;                                         /* Mir */
+  if (p4 == 5019) return n == 16;                                                       /* Dankort */
   if (p4 == 5018 || p4 == 5020 || p4 == 5038 || p4 == 5893 || p4 == 6304 || p4 == 6759 ||
       (p4 >= 6761 && p4 <= 6763))
     return n >= 13;                                                                     /* Maestro */
