@@ -212,27 +212,38 @@ int main(int argc, char **argv) {
   /* latency; beside it, the p99 of a loop that only computes for as long
    * as the scan's p50: on a shared or virtualised machine, timer ticks and
    * steal time put a floor under any p99, and this shows where it is */
-  printf("\n%-10s %10s %10s %10s %18s\n", "prompt", "p50 us", "p99 us", "MB/s(p50)", "floor p99 us (*)");
+  printf("\n%-10s %10s %10s %10s %18s %14s\n", "prompt", "p50 us", "p99 us", "MB/s(p50)", "floor p99 us (*)",
+         "best-of-2 p99");
   size_t sizes[] = {200, 2000, 20000};
   for (int k = 0; k < 3; k++) {
     int iters = k == 2 ? 2000 : 20000;
-    double *lat = malloc(sizeof(double) * (size_t)iters);
-    for (int i = 0; i < iters; i++) {
-      /* a prompt is whole UTF-8 (a gateway gets it from a JSON string):
-       * it starts and ends on a character boundary */
-      size_t off = ((size_t)i * 7919) % (tl - sizes[k] - 8), len = sizes[k];
-      while (off > 0 && ((unsigned char)text[off] & 0xc0) == 0x80) off++;
-      while (len > 0 && ((unsigned char)text[off + len] & 0xc0) == 0x80) len--;
-      double a = now();
-      ch_scanner_scan(s, text + off, len, &r);
-      lat[i] = (now() - a) * 1e6;
-    }
+    double *lat = malloc(sizeof(double) * (size_t)iters), *best = malloc(sizeof(double) * (size_t)iters);
+    /* the same prompts twice: the first pass gives p50 and p99; each
+     * prompt's faster run of the two gives a p99 without the host's
+     * interruptions, which seldom hit the same prompt twice */
+    for (int pass = 0; pass < 2; pass++)
+      for (int i = 0; i < iters; i++) {
+        /* a prompt is whole UTF-8 (a gateway gets it from a JSON string):
+         * it starts and ends on a character boundary */
+        size_t off = ((size_t)i * 7919) % (tl - sizes[k] - 8), len = sizes[k];
+        while (off > 0 && ((unsigned char)text[off] & 0xc0) == 0x80) off++;
+        while (len > 0 && ((unsigned char)text[off + len] & 0xc0) == 0x80) len--;
+        double a = now();
+        ch_scanner_scan(s, text + off, len, &r);
+        double us = (now() - a) * 1e6;
+        if (!pass) lat[i] = best[i] = us;
+        else if (us < best[i]) best[i] = us;
+      }
     qsort(lat, (size_t)iters, sizeof *lat, cmpd);
-    double p50 = lat[iters / 2], p99 = lat[iters * 99 / 100];
-    printf("%-10zu %10.1f %10.1f %10.1f %18.1f\n", sizes[k], p50, p99, sizes[k] / p50, spin_p99(p50, iters, lat));
+    qsort(best, (size_t)iters, sizeof *best, cmpd);
+    double p50 = lat[iters / 2], p99 = lat[iters * 99 / 100], bp99 = best[iters * 99 / 100];
+    printf("%-10zu %10.1f %10.1f %10.1f %18.1f %14.1f\n", sizes[k], p50, p99, sizes[k] / p50, spin_p99(p50, iters, lat),
+           bp99);
     free(lat);
+    free(best);
   }
   printf("(*) p99 of a pure CPU loop lasting the scan's p50, %s\n", "timed the same way: the machine's floor");
+  printf("best-of-2 p99: each prompt scanned twice, its faster run kept: the scan's own tail\n");
 
   /* allocations per scan after warm-up */
   long before = cnt.allocs;
