@@ -36,6 +36,7 @@ typedef struct cc_comment {
   uint32_t file, line, column;
   const char *text;    /* without the leading marker, trimmed */
   int block;           /* from a slash-star comment */
+  int trailing;        /* written after code on its line: fmt keeps it there */
 } cc_comment;
 
 struct model;
@@ -53,6 +54,7 @@ typedef struct ch_cc {
   cc_comment *comments;
   size_t ncomments, capcomments;
   int keep_comments;
+  uint32_t tok_file, tok_line; /* where the lexer's last token of code ended */
   /* lexer state of the file being parsed */
   char lex_error[256];
   int paren_depth;

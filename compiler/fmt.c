@@ -59,10 +59,14 @@ static void qstr(fm *f, const char *s) {
   out(f, "\"");
 }
 
-/* Comments of the root file whose line is before `line`. */
+/* Comments of the root file before the code that starts line `line`: on
+ * earlier lines, or on that line but before any code (a comment after
+ * code is that code's: see trailing()). */
+static int before(const cc_comment *c, uint32_t line) { return c->line < line || (c->line == line && !c->trailing); }
+
 static int comments_before(fm *f, uint32_t line, int ind) {
   int any = 0;
-  while (f->next_comment < f->cc->ncomments && f->cc->comments[f->next_comment].line < line) {
+  while (f->next_comment < f->cc->ncomments && before(&f->cc->comments[f->next_comment], line)) {
     const cc_comment *c = &f->cc->comments[f->next_comment++];
     any = 1;
     indent(f, ind);
@@ -71,6 +75,33 @@ static int comments_before(fm *f, uint32_t line, int ind) {
   }
   return any;
 }
+
+/* A comment written after code on its line (`tool x "X" class public  #
+ * approved`) belongs to that code: the comments that follow code on the
+ * lines before `bound` (where the next item starts) stay at the end of
+ * the line just printed, the first one there and any other on a line of
+ * its own, instead of moving before the next item.  Called just before the
+ * line's newline. */
+static void trailing(fm *f, uint32_t bound, int ind) {
+  int first = 1;
+  while (f->next_comment < f->cc->ncomments) {
+    const cc_comment *c = &f->cc->comments[f->next_comment];
+    if (!c->trailing || c->line >= bound) break;
+    f->next_comment++;
+    if (!first) {
+      out(f, "\n");
+      indent(f, ind);
+    } else {
+      out(f, " ");
+    }
+    out(f, c->text);
+    first = 0;
+  }
+}
+
+/* The line where what follows node x starts: its next sibling, or the
+ * closing brace of the block that holds it. */
+static uint32_t next_line(const ast_node *x, uint32_t end) { return x->next ? x->next->loc.first_line : end; }
 
 static void regex(fm *f, const char *src, const char *flags) {
   out(f, "/");
@@ -160,7 +191,7 @@ static void near(fm *f, const ast_node *n, int ind) {
   out(f, b);
 }
 
-static void source_items(fm *f, ast_node *items, int ind) {
+static void source_items(fm *f, ast_node *items, int ind, uint32_t end) {
   for (ast_node *x = items; x; x = x->next) {
     comments_before(f, x->loc.first_line, ind);
     indent(f, ind);
@@ -191,8 +222,17 @@ static void source_items(fm *f, ast_node *items, int ind) {
       break;
     default: break;
     }
+    trailing(f, next_line(x, end), ind);
     out(f, "\n");
   }
+}
+
+/* The header line of block `it`, from its " {" (the comments after it on
+ * that line stay there). */
+static void open_block(fm *f, const ast_node *it, int ind) {
+  out(f, " {");
+  trailing(f, it->a ? it->a->loc.first_line : it->end_line, ind + 1);
+  out(f, "\n");
 }
 
 static int is_block(const ast_node *n) {
@@ -200,7 +240,8 @@ static int is_block(const ast_node *n) {
          n->kind == N_EXAMPLE || n->kind == N_PRINCIPLE;
 }
 
-static void item(fm *f, ast_node *it, int ind) {
+/* Item `it`; what follows it starts on line `bound`. */
+static void item(fm *f, ast_node *it, int ind, uint32_t bound) {
   if (it->override_) out(f, "override ");
   switch (it->kind) {
   case N_META: {
@@ -244,15 +285,16 @@ static void item(fm *f, ast_node *it, int ind) {
   case N_MARKER:
     outf(f, it->kind == N_DATA ? "data %s " : "marker %s ", it->s1);
     qstr(f, it->s2);
-    out(f, " {\n");
-    source_items(f, it->a, ind + 1);
+    open_block(f, it, ind);
+    source_items(f, it->a, ind + 1, it->end_line);
     comments_before(f, it->end_line, ind + 1);
     indent(f, ind);
     out(f, "}");
     break;
   case N_DISCLOSURE:
-    out(f, "disclosure {\n");
-    source_items(f, it->a, ind + 1);
+    out(f, "disclosure");
+    open_block(f, it, ind);
+    source_items(f, it->a, ind + 1, it->end_line);
     comments_before(f, it->end_line, ind + 1); /* the block's last comments stay in it */
     indent(f, ind);
     out(f, "}");
@@ -306,7 +348,7 @@ static void item(fm *f, ast_node *it, int ind) {
     out(f, "\n");
     indent(f, ind + 1);
     qstr(f, it->s2);
-    out(f, " {\n");
+    open_block(f, it, ind);
     for (ast_node *x = it->a; x; x = x->next) {
       comments_before(f, x->loc.first_line, ind + 1);
       indent(f, ind + 1);
@@ -320,6 +362,7 @@ static void item(fm *f, ast_node *it, int ind) {
       case N_MESSAGE: out(f, "message "); qstr(f, x->s1); break;
       default: break;
       }
+      trailing(f, next_line(x, it->end_line), ind + 1);
       out(f, "\n");
     }
     comments_before(f, it->end_line, ind + 1);
@@ -329,7 +372,7 @@ static void item(fm *f, ast_node *it, int ind) {
   case N_EXAMPLE:
     out(f, "example ");
     qstr(f, it->s1);
-    out(f, " {\n");
+    open_block(f, it, ind);
     for (ast_node *x = it->a; x; x = x->next) {
       comments_before(f, x->loc.first_line, ind + 1);
       indent(f, ind + 1);
@@ -348,6 +391,7 @@ static void item(fm *f, ast_node *it, int ind) {
         if (x->flag == EX_PROMPT || x->flag == EX_DOCUMENT || x->flag == EX_UE || x->flag == EX_REDACTED) qstr(f, x->s1);
         else out(f, x->s1);
       }
+      trailing(f, next_line(x, it->end_line), ind + 1);
       out(f, "\n");
     }
     comments_before(f, it->end_line, ind + 1);
@@ -357,6 +401,7 @@ static void item(fm *f, ast_node *it, int ind) {
   default:
     break;
   }
+  trailing(f, bound, ind);
   out(f, "\n");
 }
 
@@ -372,6 +417,7 @@ int fmt_file(ch_cc *cc, const char *path, FILE *o) {
     if (d->kind == N_INCLUDE) {
       out(&f, "include ");
       qstr(&f, d->s1);
+      trailing(&f, d->next ? d->next->loc.first_line : 0xffffffffu, 0);
       out(&f, "\n");
       continue;
     }
@@ -393,19 +439,23 @@ int fmt_file(ch_cc *cc, const char *path, FILE *o) {
         out(&f, ")");
       }
     }
-    out(&f, " {\n");
+    out(&f, " {");
+    trailing(&f, d->b ? d->b->loc.first_line : d->end_line, 1);
+    out(&f, "\n");
     ast_kind prev = 0;
     for (ast_node *it = d->b; it; it = it->next) {
       int blank = prev && (is_block(it) || it->kind != prev ||
-                           (f.next_comment < cc->ncomments && cc->comments[f.next_comment].line < it->loc.first_line));
+                           (f.next_comment < cc->ncomments && before(&cc->comments[f.next_comment], it->loc.first_line)));
       if (blank) out(&f, "\n");
       comments_before(&f, it->loc.first_line, 1);
       indent(&f, 1);
-      item(&f, it, 1);
+      item(&f, it, 1, next_line(it, d->end_line));
       prev = it->kind;
     }
-    comments_before(&f, d->next ? d->next->loc.first_line : 0xffffffffu, 1);
-    out(&f, "}\n");
+    comments_before(&f, d->end_line, 1); /* the last comments inside the braces stay there */
+    out(&f, "}");
+    trailing(&f, d->next ? d->next->loc.first_line : 0xffffffffu, 0);
+    out(&f, "\n");
   }
   comments_before(&f, 0xffffffffu, 0);
   return ferror(o) ? -1 : 0;

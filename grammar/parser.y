@@ -109,8 +109,8 @@ decls: %empty { $$ = NULL; }
   ;
 
 decl: T_INCLUDE T_STRING { $$ = ast_n(cc, N_INCLUDE, @$, $2, NULL, NULL, NULL, NULL); }
-  | T_TEMPLATE name opt_title extends '{' body '}' { $$ = ast_n(cc, N_TEMPLATE, @2, $2, $3, NULL, $4, $6); }
-  | T_CHARTER name opt_title extends '{' body '}' { $$ = ast_n(cc, N_CHARTER, @2, $2, $3, NULL, $4, $6); }
+  | T_TEMPLATE name opt_title extends '{' body '}' { $$ = ast_set_end(ast_n(cc, N_TEMPLATE, @2, $2, $3, NULL, $4, $6), @7); }
+  | T_CHARTER name opt_title extends '{' body '}' { $$ = ast_set_end(ast_n(cc, N_CHARTER, @2, $2, $3, NULL, $4, $6), @7); }
   | error '}' { $$ = NULL; }
   ;
 

@@ -70,6 +70,41 @@ if [ "$after" = "}" ]; then ok; else ko "fmt moved the comment that ends the tem
 expect_rc 0 "fmt of that output changes nothing" $C fmt --check "$TMP/comments.fmt.charter"
 expect_rc 0 "the formatted charter still compiles" $C check "$TMP/comments.fmt.charter"
 
+# fmt keeps a comment written after code at the end of that code's line
+# (it used to go on a line of its own before the next item, describing it)
+cat > "$TMP/trailing.charter" <<'EOF'
+/* a charter */ template t "T" { # c10
+  license "CC-BY-4.0"
+  tool class public "P"
+  tool chatgpt "ChatGPT" class public   # c1
+  tool lechat "Le Chat" class public # c2
+  # about d
+  data d "D" { # c3
+    words "x", "y" # c4
+  } # c5
+  rule r error "s" { # c6
+    scope prompt # c7
+    when d
+    deny
+  } # c8
+} # c9
+EOF
+expect_rc 0 "fmt a charter with end-of-line comments" $C fmt "$TMP/trailing.charter"
+cp "$TMP/out" "$TMP/trailing.fmt.charter"
+for pair in 'tool chatgpt:c1' 'tool lechat:c2' 'data d:c3' 'words:c4' \
+            '  }:c5' '"s" {:c6' 'scope prompt:c7' '  }:c8' \
+            '}:c9' 'template t:c10'; do
+  code=${pair%%:*} note=${pair#*:}
+  line=$(grep -E -- "# $note\$" "$TMP/trailing.fmt.charter" | head -n 1)
+  case "$line" in
+    *"$code"*) ok ;;
+    *) ko "fmt moved '# $note' away from '$code' (line: '$line')" ;;
+  esac
+done
+contains "$TMP/trailing.fmt.charter" "# about d" "fmt keeps a comment on a line of its own"
+expect_rc 0 "fmt of that output changes nothing" $C fmt --check "$TMP/trailing.fmt.charter"
+expect_rc 0 "the formatted charter still compiles" $C check "$TMP/trailing.fmt.charter"
+
 # the compiled-charter summary counts tests as the README promises
 expect_rc 0 "test prints N passed" $C test charters/demoes.charter
 contains "$TMP/out" "passed, 0 failed" "test summary line"
