@@ -17,17 +17,11 @@
 
 #include "compiler/cc.h"
 #include "compiler/model.h"
+#include "compiler/resolve_internal.h"
 #include "runtime/chb.h"
 #include "runtime/limits.h"
 
-#define VPUSH(cc, vec)                                                       \
-  ((vec).n == (vec).cap ? vgrow(cc, (void **)&(vec).v, &(vec).cap, (vec).n, \
-                                sizeof *(vec).v)                            \
-                        : 0,                                                \
-   (vec).n < (vec).cap ? memset(&(vec).v[(vec).n], 0, sizeof *(vec).v),     \
-   &(vec).v[(vec).n++] : NULL)
-
-static int vgrow(ch_cc *cc, void **v, size_t *cap, size_t n, size_t sz) {
+int rs_vgrow(ch_cc *cc, void **v, size_t *cap, size_t n, size_t sz) {
   size_t nc = *cap ? *cap * 2 : 8;
   void *nv = arena_alloc(&cc->arena, nc * sz);
   if (!nv) return -1;
@@ -36,14 +30,6 @@ static int vgrow(ch_cc *cc, void **v, size_t *cap, size_t n, size_t sz) {
   *cap = nc;
   return 0;
 }
-
-typedef struct rs {
-  ch_cc *cc;
-  model *m;
-  ast_node **chain; /* [0] = compiled decl, then parents */
-  size_t nchain;
-  int cur;          /* lineage index of the body being applied */
-} rs;
 
 /* ------------------------------------------------------------- parameters */
 
@@ -258,7 +244,7 @@ static int add_sources(rs *r, m_srclist *l, ast_node *items, int allow_near) {
   return 0;
 }
 
-static int find_by(const void *base, size_t n, size_t sz, size_t off, const char *id) {
+int rs_find_by(const void *base, size_t n, size_t sz, size_t off, const char *id) {
   if (!id) return -1;
   for (size_t k = 0; k < n; k++) {
     const char *v = *(const char *const *)((const char *)base + k * sz + off);
@@ -266,7 +252,6 @@ static int find_by(const void *base, size_t n, size_t sz, size_t off, const char
   }
   return -1;
 }
-#define FIND(vec, T, field, id) find_by((vec).v, (vec).n, sizeof(T), offsetof(T, field), id)
 
 int model_class(const model *m, const char *id) { return FIND(m->classes, m_class, id, id); }
 int model_tool(const model *m, const char *id) { return FIND(m->tools, m_tool, id, id); }
@@ -312,7 +297,6 @@ static int apply_ue_props(rs *r, m_ue *u, ast_node *props) {
   return 0;
 }
 
-static int resolve_csv(rs *r, const char *path, ch_loc loc);
 
 static int apply_item(rs *r, ast_node *it) {
   ch_cc *cc = r->cc;
@@ -403,7 +387,7 @@ static int apply_item(rs *r, ast_node *it) {
           cc_error(cc, x->loc, "disclosure field '%s' is defined twice", x->s1);
           continue;
         }
-        if (d->nfields == d->capfields && vgrow(cc, (void **)&d->fields, &d->capfields, d->nfields, sizeof *d->fields))
+        if (d->nfields == d->capfields && rs_vgrow(cc, (void **)&d->fields, &d->capfields, d->nfields, sizeof *d->fields))
           return -1;
         m_field *f = &d->fields[d->nfields++];
         memset(f, 0, sizeof *f);
@@ -664,156 +648,4 @@ int resolve_model(ch_cc *cc, model *m) {
       if (apply_item(&r, it)) return -1;
   }
   return cc->errors ? -1 : 0;
-}
-
-/* -------------------------------------------------------------------- CSV */
-
-/* `ue import "file.csv"`: an MCCC table.  The first line names the columns
- * (any order): code (required), level (required), title, tools (class ids
- * separated by ';' or '|'), disclosure (required|optional|empty).  Fields
- * may be double-quoted with "" for a quote; ',' or ';' separates fields
- * (the separator is taken from the header line, since French spreadsheets
- * export with ';').  A bad row is an error at file:line. */
-static int resolve_csv(rs *r, const char *path, ch_loc loc) {
-  ch_cc *cc = r->cc;
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
-    cc_error(cc, loc, "cannot read UE table '%s'", path);
-    return 0;
-  }
-  char line[8192];
-  unsigned lineno = 0;
-  int col_code = -1, col_level = -1, col_title = -1, col_tools = -1, col_disc = -1;
-  char sep = ',';
-  while (fgets(line, sizeof line, fp)) {
-    lineno++;
-    size_t len = strlen(line);
-    if (len == sizeof line - 1 && line[len - 1] != '\n') {
-      cc_error_at(cc, path, lineno, 1, "line longer than %zu bytes", sizeof line - 2);
-      int ch;
-      while ((ch = fgetc(fp)) != EOF && ch != '\n') {}
-      continue;
-    }
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
-    char *p = line;
-    if (lineno == 1 && (unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb && (unsigned char)p[2] == 0xbf) p += 3;
-    if (!*p || *p == '#') continue;
-    if (col_code < 0 && lineno >= 1 && col_level < 0) {
-      if (strchr(p, ';') && !strchr(p, ',')) sep = ';';
-    }
-    /* split */
-    char *fields[16];
-    unsigned fcol[16];
-    int nf = 0, bad = 0;
-    char *o = p;
-    char *q = p;
-    while (nf < 16) {
-      fields[nf] = o;
-      fcol[nf] = (unsigned)(q - line) + 1;
-      if (*q == '"') {
-        q++;
-        for (;;) {
-          if (!*q) { bad = 1; break; }
-          if (*q == '"' && q[1] == '"') { *o++ = '"'; q += 2; continue; }
-          if (*q == '"') { q++; break; }
-          *o++ = *q++;
-        }
-      } else {
-        while (*q && *q != sep) *o++ = *q++;
-      }
-      char *end = o;
-      nf++;
-      if (*q == sep) { q++; *end = 0; o = q; continue; }
-      if (*q) bad = 2;
-      *end = 0;
-      break;
-    }
-    if (bad) {
-      cc_error_at(cc, path, lineno, 1, bad == 1 ? "unterminated quoted field" : "text after a closing quote");
-      continue;
-    }
-    for (int i = 0; i < nf; i++) {
-      char *f = fields[i];
-      while (*f == ' ') f++;
-      size_t fl = strlen(f);
-      while (fl && f[fl - 1] == ' ') f[--fl] = 0;
-      fields[i] = f;
-    }
-    if (col_code < 0 && col_level < 0) {
-      for (int i = 0; i < nf; i++) {
-        const char *h = fields[i];
-        if (!strcmp(h, "code")) col_code = i;
-        else if (!strcmp(h, "level")) col_level = i;
-        else if (!strcmp(h, "title")) col_title = i;
-        else if (!strcmp(h, "tools")) col_tools = i;
-        else if (!strcmp(h, "disclosure")) col_disc = i;
-        else cc_error_at(cc, path, lineno, fcol[i], "unknown column '%s' (expected code, title, level, tools, disclosure)", h);
-      }
-      if (col_code < 0 || col_level < 0) {
-        cc_error_at(cc, path, lineno, 1, "the header line must name at least the columns 'code' and 'level'");
-        fclose(fp);
-        return 0;
-      }
-      continue;
-    }
-    int maxc = col_code;
-    if (col_level > maxc) maxc = col_level;
-    if (col_title > maxc) maxc = col_title;
-    if (col_tools > maxc) maxc = col_tools;
-    if (col_disc > maxc) maxc = col_disc;
-    if (nf <= maxc) {
-      cc_error_at(cc, path, lineno, 1, "row has %d fields, the header has %d", nf, maxc + 1);
-      continue;
-    }
-    const char *code = fields[col_code];
-    if (!*code) {
-      cc_error_at(cc, path, lineno, fcol[col_code], "empty UE code");
-      continue;
-    }
-    for (const char *c = code; *c; c++)
-      if ((unsigned char)*c < 0x20) {
-        cc_error_at(cc, path, lineno, fcol[col_code], "control character in UE code");
-        code = NULL;
-        break;
-      }
-    if (!code) continue;
-    if (FIND(r->m->ues, m_ue, code, code) >= 0) {
-      cc_error_at(cc, path, lineno, fcol[col_code], "UE '%s' is defined twice", code);
-      continue;
-    }
-    m_ue *u = VPUSH(cc, r->m->ues);
-    if (!u) {
-      fclose(fp);
-      return -1;
-    }
-    u->code = arena_strdup(&cc->arena, code);
-    u->title = col_title >= 0 && *fields[col_title] ? arena_strdup(&cc->arena, fields[col_title]) : NULL;
-    u->level = arena_strdup(&cc->arena, fields[col_level]);
-    u->loc = loc;
-    u->owner = r->cur;
-    u->from_file = arena_strdup(&cc->arena, path);
-    u->from_line = lineno;
-    if (!u->code || !u->level) {
-      fclose(fp);
-      return -1;
-    }
-    if (col_disc >= 0) {
-      const char *d = fields[col_disc];
-      if (!strcmp(d, "required") || !strcmp(d, "obligatoire")) u->disclosure = CHB_DISC_REQUIRED;
-      else if (!strcmp(d, "optional") || !strcmp(d, "facultative")) u->disclosure = CHB_DISC_OPTIONAL;
-      else if (*d) cc_error_at(cc, path, lineno, fcol[col_disc], "disclosure must be 'required', 'optional' or empty, not '%s'", d);
-    }
-    if (col_tools >= 0 && *fields[col_tools]) {
-      char *t = arena_strdup(&cc->arena, fields[col_tools]);
-      if (!t) { fclose(fp); return -1; }
-      size_t cnt = 1;
-      for (char *c = t; *c; c++) if (*c == ';' || *c == '|' || *c == ' ') cnt++;
-      u->classes = arena_alloc(&cc->arena, cnt * sizeof *u->classes);
-      if (!u->classes) { fclose(fp); return -1; }
-      char *save = NULL;
-      for (char *tok = strtok_r(t, ";| ", &save); tok; tok = strtok_r(NULL, ";| ", &save)) u->classes[u->nclasses++] = tok;
-    }
-  }
-  fclose(fp);
-  return 0;
 }

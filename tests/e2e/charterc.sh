@@ -105,6 +105,25 @@ contains "$TMP/trailing.fmt.charter" "# about d" "fmt keeps a comment on a line 
 expect_rc 0 "fmt of that output changes nothing" $C fmt --check "$TMP/trailing.fmt.charter"
 expect_rc 0 "the formatted charter still compiles" $C check "$TMP/trailing.fmt.charter"
 
+# an MCCC table saved by a French spreadsheet (Windows-1252) is converted:
+# the rendered charter shows its accents, dash and apostrophe in UTF-8
+printf 'code;title;level;tools;disclosure\r\nINF101;Programmation \351l\351mentaire \226 TD;some;sovereign;obligatoire\r\nINF102;Syst\350mes d\222exploitation;none;;\r\n' > "$TMP/mccc-cp1252.csv"
+cat > "$TMP/cp1252.charter" <<'EOF'
+template t "T" {
+  license "CC-BY-4.0"
+  tool class sovereign "S"
+  level none 1 "none"
+  level some 2 "some" disclosure required
+  ue default level none
+  ue import "mccc-cp1252.csv"
+}
+EOF
+expect_rc 0 "a Windows-1252 UE table compiles" $C check "$TMP/cp1252.charter"
+contains "$TMP/err" "read as Windows-1252" "the Windows-1252 table gets a warning"
+expect_rc 0 "render the charter with that table" $C render "$TMP/cp1252.charter"
+contains "$TMP/out" "Programmation élémentaire – TD" "the table's accents and dash read as UTF-8"
+contains "$TMP/out" "Systèmes d’exploitation" "the table's apostrophe read as UTF-8"
+
 # the compiled-charter summary counts tests as the README promises
 expect_rc 0 "test prints N passed" $C test charters/demoes.charter
 contains "$TMP/out" "passed, 0 failed" "test summary line"
