@@ -249,7 +249,8 @@ static void free_result(chk_result *r) {
 
 static void usage(FILE *f) {
   fputs("usage: charter check --charter FILE [--ue CODE | --level NAME|NUMBER] [--format text|json|sarif|csv|html]\n"
-        "                     [-j N] [-o FILE] [--max-file-size BYTES] [--max-unzipped BYTES] PATH...\n"
+        "                     [-j N] [-o FILE] [--max-file-size BYTES] [--max-unzipped BYTES] [--pdf-timeout SECONDS]\n"
+        "                     PATH...\n"
         "  PATH: documents (.docx .odt .pdf .html .md .txt .tex), folders, or zip exports (Moodle)\n"
         "exit status: 0 no error-level finding, 1 at least one, 2 an input could not be read\n",
         f);
@@ -270,6 +271,7 @@ int cmd_check(int argc, char **argv) {
   int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), progress = isatty(2);
   chx_limits lim;
   chx_limits_default(&lim);
+  lim.pdf_helper = cli_pdf_helper();
   const char **paths = calloc((size_t)argc + 1, sizeof *paths);
   size_t np = 0;
   if (!paths) return 2;
@@ -292,7 +294,15 @@ int cmd_check(int argc, char **argv) {
     else if (!strcmp(a, "-o")) out = argv[++i];
     else if (!strcmp(a, "-j")) jobs = (int)strtol(argv[++i], NULL, 10);
     else if (!strcmp(a, "--no-progress")) progress = 0;
-    else if (!strcmp(a, "--max-file-size") || !strcmp(a, "--max-unzipped")) {
+    else if (!strcmp(a, "--pdf-timeout")) {
+      long s = strtol(argv[++i], NULL, 10);
+      if (s <= 0 || s > 86400) {
+        fprintf(stderr, "charter check: bad --pdf-timeout '%s' (seconds, 1 to 86400)\n", argv[i]);
+        free(paths);
+        return 2;
+      }
+      lim.pdf_seconds = (unsigned)s;
+    } else if (!strcmp(a, "--max-file-size") || !strcmp(a, "--max-unzipped")) {
       long sz = parse_size(argv[++i]);
       if (sz <= 0) {
         fprintf(stderr, "charter check: bad size '%s'\n", argv[i]);
@@ -440,6 +450,7 @@ int cmd_extract(int argc, char **argv) {
   chx_init();
   chx_limits lim;
   chx_limits_default(&lim);
+  lim.pdf_helper = cli_pdf_helper();
   x.lim = &lim;
   int n = 0;
   for (int i = 1; i < argc; i++) {

@@ -10,5 +10,9 @@
 int cmd_screen(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+/* The program that reads PDFs in a process of its own (this one, run as
+ * `charter __pdf-text`), or NULL when it cannot be found: then in this
+ * process. */
+const char *cli_pdf_helper(void);
 
 #endif

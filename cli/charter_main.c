@@ -4,9 +4,13 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "charter.h"
 #include "cli/charter_cmds.h"
+#include "extract/extract.h"
+
+const char *cli_pdf_helper(void) { return access("/proc/self/exe", X_OK) == 0 ? "/proc/self/exe" : NULL; }
 
 static void usage(FILE *f) {
   fputs("usage: charter <command> [options]\n"
@@ -24,6 +28,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *cmd = argv[1];
+  /* internal: PDF text for check and extract, in a process they limit */
+  if (!strcmp(cmd, "__pdf-text")) return chx_pdf_helper_main(argc - 1, argv + 1);
   if (!strcmp(cmd, "screen")) return cmd_screen(argc - 1, argv + 1);
   if (!strcmp(cmd, "check")) return cmd_check(argc - 1, argv + 1);
   if (!strcmp(cmd, "extract")) return cmd_extract(argc - 1, argv + 1);

@@ -27,6 +27,9 @@ void chx_limits_default(chx_limits *l) {
   l->max_depth = 256;
   l->max_pages = 2000;
   l->max_text = (size_t)64 << 20;
+  l->pdf_helper = NULL;
+  l->pdf_seconds = 60;
+  l->pdf_memory = (size_t)2 << 30;
 }
 
 const char *chx_part_name(int part) {
@@ -198,6 +201,10 @@ ch_status chx_extract_memory(const void *data, size_t len, const char *name, con
   ch_status st = CH_OK;
   int is_zip = len >= 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4;
   int is_pdf = len >= 5 && !memcmp(p, "%PDF-", 5);
+  /* a .pdf may have bytes before its header (a byte-order mark, a
+   * printer's job ticket): readers look for it in the first 1024 bytes */
+  if (!is_pdf && !strcasecmp(e, "pdf"))
+    for (size_t k = 1; !is_pdf && k + 5 <= len && k < 1024; k++) is_pdf = !memcmp(p + k, "%PDF-", 5);
   if (!strcasecmp(e, "docx") || !strcasecmp(e, "odt") || (is_zip && strcasecmp(e, "pdf"))) {
     if (!is_zip) {
       snprintf(err, errlen, "%s: not a zip container (a .%s must be one): corrupt or mislabelled file", name, e);
@@ -206,11 +213,12 @@ ch_status chx_extract_memory(const void *data, size_t len, const char *name, con
     st = extract_office(d, data, len, name, err, errlen);
   } else if (!strcasecmp(e, "pdf") || is_pdf) {
     if (!is_pdf) {
-      snprintf(err, errlen, "%s: does not start with %%PDF-: not a PDF", name);
+      snprintf(err, errlen, "%s: no %%PDF- header in its first 1024 bytes: not a PDF", name);
       return CH_E_CORRUPT;
     }
     d->format = "pdf";
-    st = extract_pdf(d, data, len, name, err, errlen);
+    st = lim->pdf_helper ? extract_pdf_isolated(d, data, len, name, err, errlen)
+                         : extract_pdf(d, data, len, name, err, errlen);
   } else if (!strcasecmp(e, "html") || !strcasecmp(e, "htm") || !strcasecmp(e, "xhtml")) {
     d->format = "html";
     st = extract_html(d, data, len, name, err, errlen);

@@ -31,6 +31,12 @@ typedef struct chx_limits {
   unsigned max_depth;   /* XML / HTML element nesting (256) */
   unsigned max_pages;   /* PDF pages (2000) */
   size_t max_text;      /* extracted text per document (64 MB) */
+  /* PDFs are read by this program in a process of its own (pdf_helper.c:
+   * the CLI passes its own executable), or in this process when NULL
+   * (the default). */
+  const char *pdf_helper;
+  unsigned pdf_seconds; /* CPU and wall-clock seconds to read one PDF (60) */
+  size_t pdf_memory;    /* the helper's address space (2 GB; 0: no limit) */
 } chx_limits;
 
 void chx_limits_default(chx_limits *l);
@@ -88,6 +94,11 @@ void chx_locate(const chx_doc *doc, size_t off, chx_seg *seg, unsigned *line);
 typedef int (*chx_walk_fn)(void *ud, const char *name, const char *student, const char *student_id,
                            const void *data, size_t len, const char *error);
 int chx_walk(const char *path, const chx_limits *lim, chx_walk_fn fn, void *ud);
+
+/* The PDF helper's main (pdf_helper.c): argv[1..4] are max_pages,
+ * max_text, pdf_seconds and pdf_memory; the PDF on stdin, the extracted
+ * document on stdout.  The CLI runs it for `__pdf-text`. */
+int chx_pdf_helper_main(int argc, char **argv);
 
 /* Does `name` look like a document this library reads (by extension)? */
 int chx_supported(const char *name);

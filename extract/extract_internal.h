@@ -15,6 +15,9 @@ void doc_start(chx_doc *d, int heading);
 ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
 ch_status extract_html(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
 ch_status extract_pdf(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
+/* extract_pdf in the helper process named by d->lim->pdf_helper. */
+ch_status extract_pdf_isolated(chx_doc *d, const void *data, size_t len, const char *name, char *err,
+                               size_t errlen);
 
 /* Read one zip entry fully, checking declared and actual sizes against the
  * limits.  *out is from malloc (ch_malloc(NULL)). */

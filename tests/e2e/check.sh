@@ -128,6 +128,21 @@ if grep -q "root:" "$TMP/xxe.txt"; then ko "external entity was loaded"; else ok
 expect_rc 1 "invalid UTF-8 text is checked (no disclosure at level 3)" $CH check --charter charters/demoes.charter --level 3 --format json "$H/invalid-utf8.txt" "$D/negative.md"
 check "invalid UTF-8 still produces valid JSON" python3 -c "
 import json; [json.loads(l) for l in open('$TMP/out')]"
+# a PDF that would keep poppler busy for minutes: stopped at --pdf-timeout,
+# an error naming it, and the documents before and after it still reported
+t0=$(date +%s)
+expect_rc 2 "a PDF over its time limit is an input error" $CH check --charter charters/demoes.charter --level 3 \
+  --pdf-timeout 2 "$D/approved.md" "$H/slow.pdf" "$H/ok.docx"
+t1=$(date +%s)
+if [ $((t1 - t0)) -lt $(slow 30) ]; then ok; else ko "the slow PDF took $((t1 - t0)) s with --pdf-timeout 2"; fi
+contains "$TMP/out" "slow.pdf: reading this PDF took more than 2 s" "the error names the slow PDF and the limit"
+contains "$TMP/out" "approved.md: ok" "the document before the slow PDF is reported"
+contains "$TMP/out" "ok.docx: ok" "the document after the slow PDF is reported"
+expect_rc 2 "--pdf-timeout must be a number of seconds" $CH check --charter charters/demoes.charter --pdf-timeout 0 "$H/ok.docx"
+# bytes before %PDF- (readers look in the first 1024 bytes)
+expect_rc 1 "a PDF with a byte-order mark before its header is read" $CH check --charter charters/demoes.charter --level 1 "$H/bom.pdf"
+contains "$TMP/out" "undisclosed-ai" "the text of that PDF is checked"
+
 expect_rc 2 "missing path" $CH check --charter charters/demoes.charter "$TMP/nope.docx"
 contains "$TMP/out" "nope.docx" "missing file named"
 

@@ -131,6 +131,37 @@ with zipfile.ZipFile(os.path.join(h, "zip-bomb.docx"), "w", zipfile.ZIP_DEFLATED
         for _ in range(300):
             f.write(chunk)
 
+# a PDF that keeps any reader busy for minutes in 19 KB: a page that draws
+# a form that draws a form 1000 times that draws one 1000 times that saves
+# and restores the state 1000 times (10^9 operations)
+def pdf_objs(objs):
+    o = b"%PDF-1.4\n"
+    offs = []
+    for i, ob in enumerate(objs):
+        offs.append(len(o))
+        o += b"%d 0 obj\n" % (i + 1) + ob + b"\nendobj\n"
+    x = len(o)
+    o += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for f in offs:
+        o += b"%010d 00000 n \n" % f
+    return o + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+
+def stream(extra, body):
+    return b"<< %s /Length %d >>\nstream\n" % (extra, len(body)) + body + b"\nendstream"
+
+form = b"/Type /XObject /Subtype /Form /BBox [0 0 1 1]"
+open(os.path.join(h, "slow.pdf"), "wb").write(pdf_objs([
+    b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /X1 5 0 R >> >> >>",
+    stream(b"", b"/X1 Do"),
+    stream(form + b" /Resources << /XObject << /X2 6 0 R >> >>", b"/X2 Do\n" * 1000),
+    stream(form + b" /Resources << /XObject << /X3 7 0 R >> >>", b"/X3 Do\n" * 1000),
+    stream(form, b"q Q\n" * 1000)]))
+# a PDF with bytes before its header (a byte-order mark, as some tools write)
+pdf(os.path.join(h, "bom.pdf"), ROWS["artefact"])
+data_bom = b"\xef\xbb\xbf" + open(os.path.join(h, "bom.pdf"), "rb").read()
+open(os.path.join(h, "bom.pdf"), "wb").write(data_bom)
+
 # a Moodle export: folders Name_ID_assignsubmission_file_
 with zipfile.ZipFile(os.path.join(out, "moodle-export.zip"), "w", zipfile.ZIP_DEFLATED) as z:
     for i, (name, rows) in enumerate(ROWS.items()):
