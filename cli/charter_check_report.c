@@ -30,7 +30,11 @@ static void out_text(FILE *o, const chk_result *r, size_t n, int color) {
   for (size_t i = 0; i < n; i++) {
     const chk_result *s = &r[i];
     if (s->error) {
-      fprintf(o, "%s: error: %s\n", s->name, s->error);
+      /* the message names the file already (JSON and SARIF keep it whole) */
+      const char *msg = s->error;
+      size_t nl = strlen(s->name);
+      if (!strncmp(msg, s->name, nl) && msg[nl] == ':' && msg[nl + 1] == ' ') msg += nl + 2;
+      fprintf(o, "%s: error: %s\n", s->name, msg);
       continue;
     }
     for (size_t j = 0; j < s->nfindings; j++) {

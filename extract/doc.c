@@ -182,6 +182,33 @@ int chx_supported(const char *name) {
   return 0;
 }
 
+const char *chx_unreadable(const char *name) {
+  static const struct {
+    const char *ext, *why;
+  } formats[] = {
+      {"doc", "a Word 97-2003 document (.doc), which this tool does not read: save it as .docx or PDF"},
+      {"dot", "a Word 97-2003 template (.dot), which this tool does not read: save it as .docx or PDF"},
+      {"rtf", "an RTF document, which this tool does not read: save it as .docx, .odt or PDF"},
+      {"wps", "a Works document, which this tool does not read: save it as .docx or PDF"},
+      {"pages", "an Apple Pages document, which this tool does not read: export it as .docx or PDF"},
+      {"ppt", "a presentation (.ppt), which this tool does not read: export it as PDF"},
+      {"pptx", "a presentation (.pptx), which this tool does not read: export it as PDF"},
+      {"pps", "a presentation (.pps), which this tool does not read: export it as PDF"},
+      {"ppsx", "a presentation (.ppsx), which this tool does not read: export it as PDF"},
+      {"odp", "a presentation (.odp), which this tool does not read: export it as PDF"},
+      {"key", "a Keynote presentation, which this tool does not read: export it as PDF"},
+      {"xls", "a spreadsheet (.xls), which this tool does not read: export it as PDF"},
+      {"xlsx", "a spreadsheet (.xlsx), which this tool does not read: export it as PDF"},
+      {"ods", "a spreadsheet (.ods), which this tool does not read: export it as PDF"},
+      {"numbers", "an Apple Numbers spreadsheet, which this tool does not read: export it as PDF"},
+      {"epub", "an EPUB book, which this tool does not read: export it as PDF"},
+  };
+  const char *e = ext_of(name);
+  for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
+    if (!strcasecmp(e, formats[i].ext)) return formats[i].why;
+  return NULL;
+}
+
 ch_status chx_extract_memory(const void *data, size_t len, const char *name, const chx_limits *lim, chx_doc *d,
                              char *err, size_t errlen) {
   chx_limits def;
@@ -199,6 +226,11 @@ ch_status chx_extract_memory(const void *data, size_t len, const char *name, con
   const unsigned char *p = data;
   const char *e = ext_of(name);
   ch_status st = CH_OK;
+  const char *why = chx_unreadable(name);
+  if (why) { /* checked as text, it would pass as "ok" whatever it says */
+    snprintf(err, errlen, "%s: %s", name, why);
+    return CH_E_IO;
+  }
   int is_zip = len >= 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4;
   int is_pdf = len >= 5 && !memcmp(p, "%PDF-", 5);
   /* a .pdf may have bytes before its header (a byte-order mark, a
@@ -223,6 +255,13 @@ ch_status chx_extract_memory(const void *data, size_t len, const char *name, con
     d->format = "html";
     st = extract_html(d, data, len, name, err, errlen);
   } else {
+    /* an unknown extension is read as text (code, notes), unless the
+     * content is binary (an image, an archive of another kind) */
+    if (!chx_supported(name) && memchr(p, 0, len < 8192 ? len : 8192)) {
+      snprintf(err, errlen, "%s: a binary file of a format this tool does not read (%s%s): not checked", name,
+               *e ? "." : "no extension", e);
+      return CH_E_IO;
+    }
     int md = !strcasecmp(e, "md") || !strcasecmp(e, "markdown");
     d->format = md ? "md" : !strcasecmp(e, "tex") ? "tex" : "txt";
     extract_plain(d, data, len, md);

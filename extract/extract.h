@@ -102,5 +102,10 @@ int chx_pdf_helper_main(int argc, char **argv);
 
 /* Does `name` look like a document this library reads (by extension)? */
 int chx_supported(const char *name);
+/* For a document format this library does not read (.doc, .rtf, .pptx,
+ * .xlsx, .pages...), why and what to do instead; NULL for others.  Such a
+ * file is an error, never "ok": read as text it would always pass.  A walk
+ * reports them too (a student's .doc in an export is an error row). */
+const char *chx_unreadable(const char *name);
 
 #endif

@@ -91,7 +91,7 @@ static int walk_zip_bytes(const char *name, const void *data, size_t len, const 
   for (size_t i = 0; i < n && !rc; i++) {
     const char *en = names[i];
     int nested = is_zip_name(en);
-    if (!nested && !chx_supported(en)) continue;
+    if (!nested && !chx_supported(en) && !chx_unreadable(en)) continue;
     char full[1024];
     snprintf(full, sizeof full, "%s!%s", name, en);
     char *buf;
@@ -210,7 +210,8 @@ static int walk_path(const char *path, const chx_limits *lim, chx_walk_fn fn, vo
     for (size_t i = 0; i < n; i++) {
       if (!rc) {
         struct stat cs;
-        if (lstat(names[i], &cs) == 0 && (S_ISDIR(cs.st_mode) || chx_supported(names[i]) || is_zip_name(names[i])))
+        if (lstat(names[i], &cs) == 0 && (S_ISDIR(cs.st_mode) || chx_supported(names[i]) || chx_unreadable(names[i]) ||
+                                           is_zip_name(names[i])))
           rc = walk_path(names[i], lim, fn, ud, 0, depth + 1);
       }
       ch_free(NULL, names[i]);
@@ -232,11 +233,33 @@ static int walk_path(const char *path, const chx_limits *lim, chx_walk_fn fn, vo
   return rc;
 }
 
+/* Counts what a walk passes on: a folder or an archive that holds no
+ * document is an error, not a silent success. */
+typedef struct counted {
+  chx_walk_fn fn;
+  void *ud;
+  size_t n;
+} counted;
+
+static int count_one(void *ud, const char *name, const char *student, const char *student_id, const void *data,
+                     size_t len, const char *error) {
+  counted *c = ud;
+  c->n++;
+  return c->fn(c->ud, name, student, student_id, data, len, error);
+}
+
 int chx_walk(const char *path, const chx_limits *lim, chx_walk_fn fn, void *ud) {
   chx_limits def;
   if (!lim) {
     chx_limits_default(&def);
     lim = &def;
   }
-  return walk_path(path, lim, fn, ud, 1, 0);
+  counted c = {fn, ud, 0};
+  int rc = walk_path(path, lim, count_one, &c, 1, 0);
+  if (!rc && !c.n) {
+    char err[600];
+    snprintf(err, sizeof err, "%s: no document to check in it (.docx .odt .pdf .html .md .txt .tex)", path);
+    rc = call(fn, ud, path, NULL, 0, err);
+  }
+  return rc;
 }

@@ -135,13 +135,30 @@ expect_rc 2 "a PDF over its time limit is an input error" $CH check --charter ch
   --pdf-timeout 2 "$D/approved.md" "$H/slow.pdf" "$H/ok.docx"
 t1=$(date +%s)
 if [ $((t1 - t0)) -lt $(slow 30) ]; then ok; else ko "the slow PDF took $((t1 - t0)) s with --pdf-timeout 2"; fi
-contains "$TMP/out" "slow.pdf: reading this PDF took more than 2 s" "the error names the slow PDF and the limit"
+contains "$TMP/out" "slow.pdf: error: reading this PDF took more than 2 s" "the error names the slow PDF and the limit"
 contains "$TMP/out" "approved.md: ok" "the document before the slow PDF is reported"
 contains "$TMP/out" "ok.docx: ok" "the document after the slow PDF is reported"
 expect_rc 2 "--pdf-timeout must be a number of seconds" $CH check --charter charters/demoes.charter --pdf-timeout 0 "$H/ok.docx"
 # bytes before %PDF- (readers look in the first 1024 bytes)
 expect_rc 1 "a PDF with a byte-order mark before its header is read" $CH check --charter charters/demoes.charter --level 1 "$H/bom.pdf"
 contains "$TMP/out" "undisclosed-ai" "the text of that PDF is checked"
+
+# formats the checker does not read are errors that say what to do, never "ok"
+U="$TMP/docs/unsupported"
+for f in rapport.doc rapport.rtf slides.pptx; do
+  expect_rc 2 "$f is not read but reported" $CH check --charter charters/demoes.charter --level 3 "$U/$f"
+  contains "$TMP/out" "$f: error: .*does not read: .* as" "the error names $f and says how to save it"
+done
+expect_rc 2 "a binary file of an unknown format is an error" $CH check --charter charters/demoes.charter "$U/figure.png"
+contains "$TMP/out" "figure.png: error: a binary file" "the binary file is named"
+expect_rc 1 "a file of code is checked as text" $CH check --charter charters/demoes.charter --level 1 "$U/script.py"
+contains "$TMP/out" "undisclosed-ai" "the code's comment is checked"
+expect_rc 2 "a .doc in a Moodle export is an error row for its student" $CH check --charter charters/demoes.charter \
+  --format csv "$U/moodle-doc.zip"
+contains "$TMP/out" "Alice Durand,101,.*Word 97-2003" "the .doc student's row says why"
+contains "$TMP/out" "Denis Leroy,104," "the other student is checked"
+expect_rc 2 "an archive with no document is an error" $CH check --charter charters/demoes.charter "$U/nothing.zip"
+contains "$TMP/out" "nothing.zip: error: no document to check" "the empty archive is named"
 
 expect_rc 2 "missing path" $CH check --charter charters/demoes.charter "$TMP/nope.docx"
 contains "$TMP/out" "nope.docx" "missing file named"

@@ -162,6 +162,24 @@ pdf(os.path.join(h, "bom.pdf"), ROWS["artefact"])
 data_bom = b"\xef\xbb\xbf" + open(os.path.join(h, "bom.pdf"), "rb").read()
 open(os.path.join(h, "bom.pdf"), "wb").write(data_bom)
 
+# formats the checker does not read: each must be an error, never "ok"
+# (read as text they would pass whatever they say)
+u = os.path.join(out, "unsupported")
+os.makedirs(u, exist_ok=True)
+ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+open(os.path.join(u, "rapport.doc"), "wb").write(ole + "En tant que modèle de langage".encode("utf-16-le"))
+open(os.path.join(u, "rapport.rtf"), "wb").write(b"{\\rtf1\\ansi En tant que mod\\'e8le de langage}")
+with zipfile.ZipFile(os.path.join(u, "slides.pptx"), "w") as z:
+    z.writestr("[Content_Types].xml", CT)
+    z.writestr("ppt/slides/slide1.xml", "<p:sld/>")
+open(os.path.join(u, "figure.png"), "wb").write(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * 64)
+open(os.path.join(u, "script.py"), "w").write('print("bonjour")\n# En tant que modèle de langage, je ne peux pas\n')
+with zipfile.ZipFile(os.path.join(u, "moodle-doc.zip"), "w") as z:
+    z.writestr("Alice Durand_101_assignsubmission_file_/rapport.doc", ole)
+    z.writestr("Denis Leroy_104_assignsubmission_file_/rapport.txt", "Un rapport.\n")
+with zipfile.ZipFile(os.path.join(u, "nothing.zip"), "w") as z:
+    z.writestr("photo.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 64)
+
 # a Moodle export: folders Name_ID_assignsubmission_file_
 with zipfile.ZipFile(os.path.join(out, "moodle-export.zip"), "w", zipfile.ZIP_DEFLATED) as z:
     for i, (name, rows) in enumerate(ROWS.items()):
