@@ -111,6 +111,13 @@ typedef struct xw {
   int notes_pass;    /* odt: 0 = body without notes, 1 = only notes */
   int in_note;       /* odt: depth inside note bodies / annotations */
   int all_text;      /* embedded objects (formulas): every text node */
+  /* paragraphs nest (a text box or a caption inside a paragraph): the
+   * state of the enclosing ones, so that their text after the inner one
+   * is kept, as a paragraph of its own */
+  struct {
+    int pending, heading;
+  } outer[16];
+  int nouter;
 } xw;
 
 static int lname(xw *x, const char *n) { return !strcmp((const char *)xmlTextReaderConstLocalName(x->r), n); }
@@ -119,6 +126,28 @@ static void para_begin(xw *x) {
   x->pending = 1;
   x->heading = 0;
   x->started = 0;
+}
+
+/* A paragraph element begins (not an empty one): remember the enclosing
+ * paragraph's state. */
+static void para_enter(xw *x) {
+  if (x->nouter < 16) {
+    x->outer[x->nouter].pending = x->pending;
+    x->outer[x->nouter].heading = x->heading;
+  }
+  x->nouter++;
+}
+
+/* A paragraph element ends (after its text was closed): the enclosing
+ * paragraph, if any, goes on in a new segment. */
+static void para_leave(xw *x) {
+  if (!x->nouter) return;
+  x->nouter--;
+  if (x->nouter < 16 && x->outer[x->nouter].pending) {
+    x->pending = 1;
+    x->heading = x->outer[x->nouter].heading;
+    x->started = 0;
+  }
 }
 
 static void ensure_started(xw *x) {
@@ -213,7 +242,11 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           }
         }
         if (lname(&x, "p")) {
-          if (!empty) para_begin(&x);
+          if (!empty) {
+            if (x.pending && x.started && x.join_next != 1) doc_para(d); /* text before a text box */
+            para_enter(&x);
+            para_begin(&x);
+          }
         } else if (lname(&x, "pStyle")) {
           char *v = attr(&x, "val");
           int h = heading_of_style(v);
@@ -264,6 +297,7 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           /* a note's paragraph inside the body pass: ignored here */
         } else if (lname(&x, "p") || lname(&x, "h")) {
           if (x.pending && x.started) doc_para(d);
+          if (!empty) para_enter(&x);
           para_begin(&x);
           if (lname(&x, "h")) {
             char *v = attr(&x, "outline-level");
@@ -302,6 +336,7 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           if (x.join_next == 2) x.join_next = 1; /* drop cap: no paragraph break */
           else if (x.started) doc_para(d);
           x.pending = 0;
+          para_leave(&x);
         } else if (lname(&x, "tbl")) {
           if (x.table) x.table--;
         } else if (lname(&x, "txbxContent")) {
@@ -313,6 +348,7 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
         } else if (lname(&x, "p") || lname(&x, "h")) {
           if (x.started) doc_para(d);
           x.pending = 0;
+          para_leave(&x);
         } else if (lname(&x, "table")) {
           if (x.table) x.table--;
         } else if (lname(&x, "note-body") || lname(&x, "annotation")) {

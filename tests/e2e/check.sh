@@ -143,6 +143,16 @@ expect_rc 2 "--pdf-timeout must be a number of seconds" $CH check --charter char
 expect_rc 1 "a PDF with a byte-order mark before its header is read" $CH check --charter charters/demoes.charter --level 1 "$H/bom.pdf"
 contains "$TMP/out" "undisclosed-ai" "the text of that PDF is checked"
 
+# the text after a text box in the same paragraph is read, as body text
+for f in frame.odt frame.docx; do
+  expect_rc 0 "extract $f" $CH extract --positions "$TMP/docs/textbox/$f"
+  after=$(grep -B1 "Après la figure" "$TMP/out" | head -n 1)
+  case "$after" in *body*) ok ;; *) ko "$f: the text after the text box is missing or not body text ('$after')" ;; esac
+  contains "$TMP/out" "Figure 1 : légende" "$f: the text box itself is read"
+  expect_rc 1 "the text after the text box is checked ($f)" $CH check --charter charters/demoes.charter --level 1 "$TMP/docs/textbox/$f"
+  contains "$TMP/out" "undisclosed-ai" "$f: the AI phrase after the text box is found"
+done
+
 # formats the checker does not read are errors that say what to do, never "ok"
 U="$TMP/docs/unsupported"
 for f in rapport.doc rapport.rtf slides.pptx; do

@@ -56,13 +56,14 @@ def docx(path, rows, body=None):
         z.writestr("[Content_Types].xml", CT)
         z.writestr("word/document.xml", body if body is not None else docx_xml(rows))
 
-def odt(path, rows):
+def odt(path, rows, body=None):
     b = '<text:h text:outline-level="1">Rapport</text:h>'
-    for k, t in rows:
+    for k, t in rows or []:
         b += ('<text:h text:outline-level="2">%s</text:h>' if k == "h" else '<text:p>%s</text:p>') % esc(t)
-    b += '<text:tracked-changes><text:changed-region><text:deletion><text:p>ChatGPT supprimé</text:p></text:deletion></text:changed-region></text:tracked-changes>'
+    b = body if body is not None else b + '<text:tracked-changes><text:changed-region><text:deletion><text:p>ChatGPT supprimé</text:p></text:deletion></text:changed-region></text:tracked-changes>'
     xml = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>%s'
            '</office:text></office:body></office:document-content>' % b)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -161,6 +162,19 @@ open(os.path.join(h, "slow.pdf"), "wb").write(pdf_objs([
 pdf(os.path.join(h, "bom.pdf"), ROWS["artefact"])
 data_bom = b"\xef\xbb\xbf" + open(os.path.join(h, "bom.pdf"), "rb").read()
 open(os.path.join(h, "bom.pdf"), "wb").write(data_bom)
+
+# a text box (a captioned figure) in the middle of a paragraph: the text
+# after it is the paragraph's, and must be read
+tb = os.path.join(out, "textbox")
+os.makedirs(tb, exist_ok=True)
+odt(os.path.join(tb, "frame.odt"), None,
+    '<text:p>Avant la figure.<draw:frame><draw:text-box><text:p>Figure 1 : légende</text:p></draw:text-box>'
+    '</draw:frame>Après la figure : en tant que modèle de langage, je ne peux pas.</text:p><text:p>Fin.</text:p>')
+docx(os.path.join(tb, "frame.docx"), None,
+     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document %s><w:body>'
+     '<w:p><w:r><w:t>Avant la figure.</w:t></w:r><w:r><w:pict><w:txbxContent><w:p><w:r><w:t>Figure 1 : légende</w:t>'
+     '</w:r></w:p></w:txbxContent></w:pict></w:r><w:r><w:t xml:space="preserve">Après la figure : en tant que modèle de '
+     'langage, je ne peux pas.</w:t></w:r></w:p><w:p><w:r><w:t>Fin.</w:t></w:r></w:p></w:body></w:document>' % W)
 
 # formats the checker does not read: each must be an error, never "ok"
 # (read as text they would pass whatever they say)
