@@ -5,6 +5,17 @@
  * aria-hidden="true", inline display:none or visibility:hidden).  Block
  * elements make paragraphs, h1-h6 headings; a link's URL follows its text
  * in parentheses, because URLs count as text (utm_source=chatgpt.com).
+ *
+ * The encoding is decided here, not left to the parser's meta handling,
+ * which let a Latin-1 meta override a UTF-8 byte-order mark and read an
+ * ASCII page declared "charset=unicode" as UTF-16: a byte-order mark wins;
+ * then a text that is valid UTF-8 is UTF-8 whatever its meta says (pages
+ * saved in UTF-8 under an old iso-8859-1 declaration are common, the
+ * reverse cannot be valid UTF-8 but by accident); then UTF-16 without a
+ * mark, recognised by its zero bytes; then the meta charset, looked for in
+ * the first 64 KB (a long head pushes it past the parser's window), as
+ * long as it is not a UTF-16 or UTF-32 one, which the HTML standard says
+ * to read as UTF-8.
  */
 #include <libxml/HTMLparser.h>
 #include <stdio.h>
@@ -87,14 +98,87 @@ static int walk(chx_doc *d, xmlNodePtr n, unsigned depth) {
   return 0;
 }
 
+static int valid_utf8(const unsigned char *p, size_t n) {
+  for (size_t i = 0; i < n;) {
+    unsigned c = p[i];
+    size_t k = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (!k || i + k > n) return 0;
+    for (size_t j = 1; j < k; j++)
+      if ((p[i + j] & 0xc0) != 0x80) return 0;
+    if ((c == 0xe0 && p[i + 1] < 0xa0) || (c == 0xed && p[i + 1] > 0x9f) || (c == 0xf0 && p[i + 1] < 0x90) ||
+        (c == 0xf4 && p[i + 1] > 0x8f))
+      return 0;
+    i += k;
+  }
+  return 1;
+}
+
+/* The charset named by a meta element in the first 64 KB (charset="x" or
+ * content="text/html; charset=x"), into out; 0 when none. */
+static int meta_charset(const unsigned char *p, size_t n, char *out, size_t outlen) {
+  if (n > 65536) n = 65536;
+  for (size_t i = 0; i + 8 < n; i++) {
+    if (strncasecmp((const char *)p + i, "charset", 7)) continue;
+    /* inside a meta tag: "<meta" before it with no '>' between */
+    size_t b = i;
+    while (b > 0 && p[b - 1] != '<' && p[b - 1] != '>' && i - b < 512) b--;
+    if (b == 0 || p[b - 1] != '<' || strncasecmp((const char *)p + b, "meta", 4)) continue;
+    size_t j = i + 7;
+    while (j < n && (p[j] == ' ' || p[j] == '\t')) j++;
+    if (j >= n || p[j] != '=') continue;
+    j++;
+    while (j < n && (p[j] == ' ' || p[j] == '\t' || p[j] == '"' || p[j] == '\'')) j++;
+    size_t k = 0;
+    while (j < n && k + 1 < outlen && (p[j] == '-' || p[j] == '_' || p[j] == ':' || p[j] == '.' ||
+                                       (p[j] >= '0' && p[j] <= '9') || ((p[j] | 32) >= 'a' && (p[j] | 32) <= 'z')))
+      out[k++] = (char)p[j++];
+    out[k] = 0;
+    if (k) return 1;
+  }
+  return 0;
+}
+
+/* The encoding to read the page in (see the top of the file), or NULL for
+ * the parser's own choice; *skip receives the length of a byte-order mark. */
+static const char *html_encoding(const unsigned char *p, size_t n, char *meta, size_t metalen, size_t *skip) {
+  *skip = 0;
+  if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+    *skip = 3;
+    return "UTF-8";
+  }
+  if (n >= 2 && p[0] == 0xff && p[1] == 0xfe) {
+    *skip = 2;
+    return "UTF-16LE";
+  }
+  if (n >= 2 && p[0] == 0xfe && p[1] == 0xff) {
+    *skip = 2;
+    return "UTF-16BE";
+  }
+  if (valid_utf8(p, n)) return "UTF-8";
+  if (n >= 4 && p[0] && !p[1] && p[2] && !p[3]) return "UTF-16LE";
+  if (n >= 4 && !p[0] && p[1] && !p[2] && p[3]) return "UTF-16BE";
+  if (meta_charset(p, n, meta, metalen)) {
+    if (!strncasecmp(meta, "utf-16", 6) || !strncasecmp(meta, "utf-32", 6) || !strcasecmp(meta, "unicode") ||
+        !strncasecmp(meta, "ucs-2", 5) || !strcasecmp(meta, "utf-8") || !strcasecmp(meta, "utf8"))
+      return NULL; /* not valid UTF-8 and no zero bytes: the parser's guess */
+    return meta;
+  }
+  return NULL;
+}
+
 ch_status extract_html(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen) {
   if (len > 0x7fffffff) {
     snprintf(err, errlen, "%s: too large for the HTML parser", name);
     return CH_E_LIMIT;
   }
-  htmlDocPtr doc = htmlReadMemory(data, (int)len, NULL, NULL,
-                                  HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                      HTML_PARSE_COMPACT);
+  char meta[64];
+  size_t skip;
+  const char *enc = html_encoding(data, len, meta, sizeof meta, &skip);
+  const int opts =
+      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+  htmlDocPtr doc = htmlReadMemory((const char *)data + skip, (int)(len - skip), NULL, enc, opts);
+  if (!doc && enc && enc == meta) /* a charset name the converter does not know */
+    doc = htmlReadMemory((const char *)data + skip, (int)(len - skip), NULL, NULL, opts);
   if (!doc) {
     snprintf(err, errlen, "%s: cannot parse as HTML", name);
     return CH_E_CORRUPT;

@@ -153,6 +153,19 @@ for f in frame.odt frame.docx; do
   contains "$TMP/out" "undisclosed-ai" "$f: the AI phrase after the text box is found"
 done
 
+# HTML encodings: a byte-order mark wins over the meta, valid UTF-8 is
+# UTF-8, a UTF-16 meta on an ASCII page is not believed, UTF-16 without a
+# mark and a meta past the first KB are honoured
+HE="$TMP/docs/htmlenc"
+for f in bom-wins.html utf8-under-latin1-meta.html latin1.html utf16-no-bom.html; do
+  expect_rc 1 "$f is read in its real encoding" $CH check --charter charters/demoes.charter --level 1 "$HE/$f"
+  contains "$TMP/out" "undisclosed-ai" "$f: the accented AI phrase is found"
+done
+expect_rc 0 "a page declared charset=unicode" $CH extract "$HE/unicode-meta.html"
+contains "$TMP/out" "utm_source=chatgpt.com" "the ASCII page declared UTF-16 is read as text"
+expect_rc 0 "a page whose meta charset comes after 3 KB" $CH extract "$HE/late-meta.html"
+contains "$TMP/out" "Квартира в Москве" "the windows-1251 page is decoded"
+
 # formats the checker does not read are errors that say what to do, never "ok"
 U="$TMP/docs/unsupported"
 for f in rapport.doc rapport.rtf slides.pptx; do

@@ -176,6 +176,21 @@ docx(os.path.join(tb, "frame.docx"), None,
      '</w:r></w:p></w:txbxContent></w:pict></w:r><w:r><w:t xml:space="preserve">Après la figure : en tant que modèle de '
      'langage, je ne peux pas.</w:t></w:r></w:p><w:p><w:r><w:t>Fin.</w:t></w:r></w:p></w:body></w:document>' % W)
 
+# HTML whose encoding the parser's meta handling got wrong
+he = os.path.join(out, "htmlenc")
+os.makedirs(he, exist_ok=True)
+page = '<html><head><meta charset="iso-8859-1"><title>Rapport</title></head><body><p>En tant que modèle de langage, je ne peux pas.</p></body></html>'
+open(os.path.join(he, "bom-wins.html"), "wb").write(b"\xef\xbb\xbf" + page.encode("utf-8"))
+open(os.path.join(he, "utf8-under-latin1-meta.html"), "wb").write(page.encode("utf-8"))
+open(os.path.join(he, "latin1.html"), "wb").write(page.encode("latin-1"))
+open(os.path.join(he, "unicode-meta.html"), "wb").write(
+    b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=unicode"></head>'
+    b'<body><p>Source: https://example.org/?utm_source=chatgpt.com</p></body></html>')
+open(os.path.join(he, "utf16-no-bom.html"), "wb").write(page.replace("iso-8859-1", "utf-16").encode("utf-16-le"))
+open(os.path.join(he, "late-meta.html"), "wb").write(
+    ('<html><head><!-- %s --><meta http-equiv="Content-Type" content="text/html; charset=windows-1251"></head>'
+     '<body><p>Квартира в Москве</p></body></html>' % ("x" * 3000)).encode("cp1251"))
+
 # formats the checker does not read: each must be an error, never "ok"
 # (read as text they would pass whatever they say)
 u = os.path.join(out, "unsupported")
