@@ -239,7 +239,15 @@ ch_status chx_extract_memory(const void *data, size_t len, const char *name, con
     for (size_t k = 1; !is_pdf && k + 5 <= len && k < 1024; k++) is_pdf = !memcmp(p + k, "%PDF-", 5);
   if (!strcasecmp(e, "docx") || !strcasecmp(e, "odt") || (is_zip && strcasecmp(e, "pdf"))) {
     if (!is_zip) {
-      snprintf(err, errlen, "%s: not a zip container (a .%s must be one): corrupt or mislabelled file", name, e);
+      /* an Office document with a password is an OLE container, as is a
+       * Word 97-2003 file renamed */
+      if (len >= 8 && !memcmp(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8))
+        snprintf(err, errlen,
+                 "%s: a password-protected document (or a Word 97-2003 file named .%s): save it as .%s without a "
+                 "password to have it checked",
+                 name, e, e);
+      else
+        snprintf(err, errlen, "%s: not a zip container (a .%s must be one): corrupt or mislabelled file", name, e);
       return CH_E_CORRUPT;
     }
     st = extract_office(d, data, len, name, err, errlen);

@@ -428,6 +428,14 @@ static int main_part(zip_t *z, const chx_limits *lim, char *out, size_t outn) {
   return out[0] && zip_name_locate(z, out, 0) >= 0;
 }
 
+/* Does b[0..n) hold the string s? */
+static int holds(const char *b, size_t n, const char *s) {
+  size_t k = strlen(s);
+  for (size_t i = 0; i + k <= n; i++)
+    if (b[i] == s[0] && !memcmp(b + i, s, k)) return 1;
+  return 0;
+}
+
 ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen) {
   char main[256] = "";
   zip_error_t ze;
@@ -464,7 +472,18 @@ ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *n
     if (st == CH_OK) st = part_of(d, z, "word/comments.xml", 0, CHX_COMMENT, &total, name, err, errlen, 0);
   } else if (zip_name_locate(z, "content.xml", 0) >= 0) {
     d->format = "odt";
-    st = part_of(d, z, "content.xml", 1, CHX_BODY, &total, name, err, errlen, 1);
+    /* a password-protected document: its parts are encrypted, and the
+     * manifest says so (ODF 1.2, 3.8 "encryption-data") */
+    char *man = NULL;
+    size_t mn = 0;
+    if (zip_name_locate(z, "META-INF/manifest.xml", 0) >= 0 &&
+        zip_read_entry(z, "META-INF/manifest.xml", d->lim, &total, &man, &mn, name, err, errlen) == CH_OK &&
+        holds(man, mn, "encryption-data")) {
+      snprintf(err, errlen, "%s: a password-protected document: save it without a password to have it checked", name);
+      st = CH_E_IO;
+    }
+    ch_free(NULL, man);
+    if (st == CH_OK) st = part_of(d, z, "content.xml", 1, CHX_BODY, &total, name, err, errlen, 1);
     /* embedded objects (formulas, charts): "Object 1/content.xml" */
     for (zip_int64_t i = 0; st == CH_OK && i < ne; i++) {
       const char *en = zip_get_name(z, (zip_uint64_t)i, 0);

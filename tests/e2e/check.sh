@@ -166,6 +166,12 @@ contains "$TMP/out" "utm_source=chatgpt.com" "the ASCII page declared UTF-16 is 
 expect_rc 0 "a page whose meta charset comes after 3 KB" $CH extract "$HE/late-meta.html"
 contains "$TMP/out" "Квартира в Москве" "the windows-1251 page is decoded"
 
+# password-protected documents are named as such
+for f in protected.odt protected.docx; do
+  expect_rc 2 "$f is an input error" $CH check --charter charters/demoes.charter "$H/$f"
+  contains "$TMP/out" "$f: error: a password-protected document" "$f: the error says it is password-protected"
+done
+
 # formats the checker does not read are errors that say what to do, never "ok"
 U="$TMP/docs/unsupported"
 for f in rapport.doc rapport.rtf slides.pptx; do

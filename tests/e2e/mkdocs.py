@@ -191,6 +191,16 @@ open(os.path.join(he, "late-meta.html"), "wb").write(
     ('<html><head><!-- %s --><meta http-equiv="Content-Type" content="text/html; charset=windows-1251"></head>'
      '<body><p>Квартира в Москве</p></body></html>' % ("x" * 3000)).encode("cp1251"))
 
+# password-protected documents: an .odt whose manifest lists encrypted
+# parts, a .docx that is an OLE container (how Office stores encryption)
+with zipfile.ZipFile(os.path.join(h, "protected.odt"), "w") as z:
+    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+    z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+               '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+               '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/></manifest:file-entry></manifest:manifest>')
+    z.writestr("content.xml", bytes(range(256)) * 4)
+open(os.path.join(h, "protected.docx"), "wb").write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+
 # formats the checker does not read: each must be an error, never "ok"
 # (read as text they would pass whatever they say)
 u = os.path.join(out, "unsupported")
