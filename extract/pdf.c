@@ -1,14 +1,56 @@
 /*
  * pdf.c — PDF text through poppler-glib, page by page, so every finding
  * can give its page.  Paragraphs are the blocks poppler separates with a
- * blank line.  A file that only claims to be a PDF, an encrypted one, or
- * one with more pages than max_pages is an error naming the file.
+ * blank line.  Then, per page, what a student may have typed outside the
+ * page's content: the text of form fields (a disclosure form filled in a
+ * PDF reader) as body text, and the contents of annotations (the "add
+ * text" tool's free text, sticky notes) as comments; poppler's page text
+ * leaves both out.  A file that only claims to be a PDF, an encrypted one,
+ * or one with more pages than max_pages is an error naming the file.
  */
 #include <poppler.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "extract/extract_internal.h"
+
+static void add_para(chx_doc *d, const char *s, int part) {
+  if (!s) return;
+  int blank = 1;
+  for (const char *c = s; *c; c++)
+    if (*c != ' ' && *c != '\n' && *c != '\t' && *c != '\r') blank = 0;
+  if (blank) return;
+  int saved = d->part;
+  d->part = part;
+  doc_start(d, 0);
+  doc_str(d, s);
+  doc_para(d);
+  d->part = saved;
+}
+
+/* Form fields' text and annotations' contents of page pg. */
+static void page_extras(chx_doc *d, PopplerPage *pg) {
+  GList *fields = poppler_page_get_form_field_mapping(pg);
+  for (GList *l = fields; l && !d->over && !d->oom; l = l->next) {
+    PopplerFormFieldMapping *m = l->data;
+    if (!m || !m->field || poppler_form_field_get_field_type(m->field) != POPPLER_FORM_FIELD_TEXT) continue;
+    gchar *t = poppler_form_field_text_get_text(m->field);
+    add_para(d, t, CHX_BODY);
+    g_free(t);
+  }
+  poppler_page_free_form_field_mapping(fields);
+  GList *annots = poppler_page_get_annot_mapping(pg);
+  for (GList *l = annots; l && !d->over && !d->oom; l = l->next) {
+    PopplerAnnotMapping *m = l->data;
+    if (!m || !m->annot) continue;
+    PopplerAnnotType ty = poppler_annot_get_annot_type(m->annot);
+    if (ty == POPPLER_ANNOT_WIDGET || ty == POPPLER_ANNOT_LINK) continue; /* fields above; links have none */
+    gchar *t = poppler_annot_get_contents(m->annot);
+    add_para(d, t, CHX_COMMENT);
+    g_free(t);
+  }
+  poppler_page_free_annot_mapping(annots);
+}
 
 ch_status extract_pdf(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen) {
   GError *ge = NULL;
@@ -50,6 +92,7 @@ ch_status extract_pdf(chx_doc *d, const void *data, size_t len, const char *name
       }
       g_free(t);
     }
+    page_extras(d, pg);
     g_object_unref(pg);
   }
   g_object_unref(doc);

@@ -139,6 +139,13 @@ contains "$TMP/out" "slow.pdf: error: reading this PDF took more than 2 s" "the 
 contains "$TMP/out" "approved.md: ok" "the document before the slow PDF is reported"
 contains "$TMP/out" "ok.docx: ok" "the document after the slow PDF is reported"
 expect_rc 2 "--pdf-timeout must be a number of seconds" $CH check --charter charters/demoes.charter --pdf-timeout 0 "$H/ok.docx"
+# form fields and annotations hold typed text too
+expect_rc 0 "extract a PDF with a form field and a FreeText annotation" $CH extract --positions "$H/form.pdf"
+contains "$TMP/out" "Champ : En tant que modèle de langage" "the form field's text is read"
+contains "$TMP/out" "utm_source=chatgpt.com" "the annotation's text is read"
+contains "$TMP/out" "page 1 para 3 comment" "the annotation is a comment on its page"
+expect_rc 1 "the form field is checked" $CH check --charter charters/demoes.charter --level 1 "$H/form.pdf"
+contains "$TMP/out" "undisclosed-ai" "the AI phrase typed in the form is found"
 # bytes before %PDF- (readers look in the first 1024 bytes)
 expect_rc 1 "a PDF with a byte-order mark before its header is read" $CH check --charter charters/demoes.charter --level 1 "$H/bom.pdf"
 contains "$TMP/out" "undisclosed-ai" "the text of that PDF is checked"

@@ -158,6 +158,22 @@ open(os.path.join(h, "slow.pdf"), "wb").write(pdf_objs([
     stream(form + b" /Resources << /XObject << /X2 6 0 R >> >>", b"/X2 Do\n" * 1000),
     stream(form + b" /Resources << /XObject << /X3 7 0 R >> >>", b"/X3 Do\n" * 1000),
     stream(form, b"q Q\n" * 1000)]))
+# a PDF whose text a student typed in a form field and with the "add text"
+# tool (a FreeText annotation): outside the page content, read all the same
+def pdf_utf16(s):
+    return b"<FEFF" + s.encode("utf-16-be").hex().upper().encode() + b">"
+open(os.path.join(h, "form.pdf"), "wb").write(pdf_objs([
+    b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] >> >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [6 0 R 7 0 R] "
+    b"/Resources << /Font << /F1 5 0 R >> >> >>",
+    stream(b"", b"BT /F1 11 Tf 50 780 Td (Rapport de stage) Tj ET"),
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (usage) /Rect [50 700 400 720] /P 3 0 R /V "
+    + pdf_utf16("Champ : En tant que modèle de langage, je ne peux pas.") + b" >>",
+    b"<< /Type /Annot /Subtype /FreeText /Rect [50 600 400 620] /DA (/Helv 12 Tf 0 g) /Contents "
+    + pdf_utf16("Note : https://example.org/?utm_source=chatgpt.com") + b" >>"]))
+
 # a PDF with bytes before its header (a byte-order mark, as some tools write)
 pdf(os.path.join(h, "bom.pdf"), ROWS["artefact"])
 data_bom = b"\xef\xbb\xbf" + open(os.path.join(h, "bom.pdf"), "rb").read()
