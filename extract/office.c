@@ -94,6 +94,14 @@ ch_status zip_read_entry(zip_t *z, const char *entry, const chx_limits *lim, siz
 
 /* --------------------------------------------------------------- xml walk */
 
+/* A Word body may import whole documents (w:altChunk: HTML, text, MHT),
+ * each named by a relationship of the main part. */
+#define MAX_ALT_CHUNKS 64
+typedef struct alt_chunks {
+  char id[MAX_ALT_CHUNKS][64];
+  size_t n;
+} alt_chunks;
+
 typedef struct xw {
   chx_doc *d;
   xmlTextReaderPtr r;
@@ -118,6 +126,7 @@ typedef struct xw {
     int pending, heading;
   } outer[16];
   int nouter;
+  struct alt_chunks *chunks; /* docx main part: the altChunk ids met */
 } xw;
 
 static int lname(xw *x, const char *n) { return !strcmp((const char *)xmlTextReaderConstLocalName(x->r), n); }
@@ -190,7 +199,7 @@ static char *attr(xw *x, const char *local) {
 }
 
 static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int part, const char *name,
-                          const char *entry, char *err, size_t errlen, int notes_pass) {
+                          const char *entry, char *err, size_t errlen, int notes_pass, alt_chunks *chunks) {
   xmlTextReaderPtr r = xmlReaderForMemory(xml, (int)n, NULL, NULL,
                                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
   if (!r) {
@@ -206,6 +215,7 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
   x.skip = -1;
   x.notes_pass = notes_pass;
   x.all_text = notes_pass == 2;
+  x.chunks = chunks;
   if (x.all_text) para_begin(&x);
   ch_status st = CH_OK;
   int ret;
@@ -282,6 +292,10 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
         } else if (lname(&x, "txbxContent")) {
           if (x.psp < 16) x.part_stack[x.psp++] = x.body_part;
           x.body_part = CHX_TEXTBOX;
+        } else if (lname(&x, "altChunk") && x.chunks && x.chunks->n < MAX_ALT_CHUNKS) {
+          char *v = attr(&x, "id");
+          if (v && strlen(v) < sizeof x.chunks->id[0]) strcpy(x.chunks->id[x.chunks->n++], v);
+          xmlFree(v);
         }
       } else {
         if (x.all_text && lname(&x, "annotation") && !empty) {
@@ -382,7 +396,7 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
 /* --------------------------------------------------------------- formats */
 
 static ch_status part_of(chx_doc *d, zip_t *z, const char *entry, int odt, int part, size_t *total, const char *name,
-                         char *err, size_t errlen, int required) {
+                         char *err, size_t errlen, int required, alt_chunks *chunks) {
   char *xml;
   size_t n;
   ch_status st = zip_read_entry(z, entry, d->lim, total, &xml, &n, name, err, errlen);
@@ -392,10 +406,11 @@ static ch_status part_of(chx_doc *d, zip_t *z, const char *entry, int odt, int p
     return CH_E_CORRUPT;
   }
   if (st) return st;
-  st = walk_xml(d, xml, n, odt, part, name, entry, err, errlen, 0);
+  st = walk_xml(d, xml, n, odt, part, name, entry, err, errlen, 0, chunks);
   /* OpenDocument notes sit inside their paragraph: read them in a second
    * pass, after the body, like Word's footnotes */
-  if (st == CH_OK && odt && !strcmp(entry, "content.xml")) st = walk_xml(d, xml, n, odt, CHX_FOOTNOTE, name, entry, err, errlen, 1);
+  if (st == CH_OK && odt && !strcmp(entry, "content.xml"))
+    st = walk_xml(d, xml, n, odt, CHX_FOOTNOTE, name, entry, err, errlen, 1, NULL);
   ch_free(NULL, xml);
   return st;
 }
@@ -428,6 +443,64 @@ static int main_part(zip_t *z, const chx_limits *lim, char *out, size_t outn) {
   return out[0] && zip_name_locate(z, out, 0) >= 0;
 }
 
+/* The altChunk parts of the main part `main`, in the order met, after its
+ * body: HTML through the HTML reader, plain text as is; MHT and nested
+ * Word documents are not read.  Each chunk's target is found in the main
+ * part's relationships (word/_rels/document.xml.rels). */
+static ch_status read_alt_chunks(chx_doc *d, zip_t *z, const char *main, const alt_chunks *c, size_t *total,
+                                 const char *name, char *err, size_t errlen) {
+  const char *slash = strrchr(main, '/');
+  size_t dl = slash ? (size_t)(slash - main) : 0;
+  char relp[300];
+  snprintf(relp, sizeof relp, "%.*s%s_rels/%s.rels", (int)dl, main, dl ? "/" : "", slash ? slash + 1 : main);
+  char *rels;
+  size_t rn;
+  char e2[16];
+  if (zip_read_entry(z, relp, d->lim, total, &rels, &rn, "", e2, sizeof e2)) return CH_OK;
+  ch_status st = CH_OK;
+  for (size_t i = 0; st == CH_OK && i < c->n; i++) {
+    char key[80];
+    snprintf(key, sizeof key, "Id=\"%s\"", c->id[i]);
+    const char *k = strstr(rels, key);
+    if (!k) continue;
+    const char *b = k, *e = strchr(k, '>');
+    while (b > rels && *b != '<') b--;
+    const char *t = strstr(b, "Target=\"");
+    if (!t || !e || t > e) continue;
+    t += 8;
+    const char *te = strchr(t, '"');
+    if (!te || te > e) continue;
+    char entry[300];
+    if (*t == '/') snprintf(entry, sizeof entry, "%.*s", (int)(te - t - 1), t + 1);
+    else snprintf(entry, sizeof entry, "%.*s%s%.*s", (int)dl, main, dl ? "/" : "", (int)(te - t), t);
+    const char *dot = strrchr(entry, '.');
+    int html = dot && (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm") || !strcasecmp(dot, ".xhtml"));
+    int txt = dot && !strcasecmp(dot, ".txt");
+    if (!html && !txt) continue;
+    char *buf;
+    size_t bn;
+    st = zip_read_entry(z, entry, d->lim, total, &buf, &bn, name, err, errlen);
+    if (st == CH_E_NOTFOUND) {
+      st = CH_OK;
+      continue;
+    }
+    if (st) break;
+    int saved = d->part;
+    d->part = CHX_BODY;
+    if (html) {
+      st = extract_html(d, buf, bn, name, err, errlen);
+    } else {
+      doc_start(d, 0);
+      doc_bytes(d, buf, bn);
+      doc_para(d);
+    }
+    d->part = saved;
+    ch_free(NULL, buf);
+  }
+  ch_free(NULL, rels);
+  return st;
+}
+
 /* Does b[0..n) hold the string s? */
 static int holds(const char *b, size_t n, const char *s) {
   size_t k = strlen(s);
@@ -458,18 +531,20 @@ ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *n
   } else if (zip_name_locate(z, "word/document.xml", 0) >= 0 || main_part(z, d->lim, main, sizeof main)) {
     d->format = "docx";
     if (!main[0]) snprintf(main, sizeof main, "word/document.xml");
-    st = part_of(d, z, main, 0, CHX_BODY, &total, name, err, errlen, 1);
+    alt_chunks chunks = {.n = 0};
+    st = part_of(d, z, main, 0, CHX_BODY, &total, name, err, errlen, 1, &chunks);
+    if (st == CH_OK && chunks.n) st = read_alt_chunks(d, z, main, &chunks, &total, name, err, errlen);
     static const struct { const char *e; int part; } extra[] = {
         {"word/footnotes.xml", CHX_FOOTNOTE}, {"word/endnotes.xml", CHX_ENDNOTE}};
-    for (size_t i = 0; st == CH_OK && i < 2; i++) st = part_of(d, z, extra[i].e, 0, extra[i].part, &total, name, err, errlen, 0);
+    for (size_t i = 0; st == CH_OK && i < 2; i++) st = part_of(d, z, extra[i].e, 0, extra[i].part, &total, name, err, errlen, 0, NULL);
     /* headers and footers: word/header1.xml, footer2.xml, ... in entry order */
     for (zip_int64_t i = 0; st == CH_OK && i < ne; i++) {
       const char *en = zip_get_name(z, (zip_uint64_t)i, 0);
       if (!en || strncmp(en, "word/", 5) || !strstr(en, ".xml")) continue;
-      if (!strncmp(en + 5, "header", 6)) st = part_of(d, z, en, 0, CHX_HEADER, &total, name, err, errlen, 0);
-      else if (!strncmp(en + 5, "footer", 6)) st = part_of(d, z, en, 0, CHX_FOOTER, &total, name, err, errlen, 0);
+      if (!strncmp(en + 5, "header", 6)) st = part_of(d, z, en, 0, CHX_HEADER, &total, name, err, errlen, 0, NULL);
+      else if (!strncmp(en + 5, "footer", 6)) st = part_of(d, z, en, 0, CHX_FOOTER, &total, name, err, errlen, 0, NULL);
     }
-    if (st == CH_OK) st = part_of(d, z, "word/comments.xml", 0, CHX_COMMENT, &total, name, err, errlen, 0);
+    if (st == CH_OK) st = part_of(d, z, "word/comments.xml", 0, CHX_COMMENT, &total, name, err, errlen, 0, NULL);
   } else if (zip_name_locate(z, "content.xml", 0) >= 0) {
     d->format = "odt";
     /* a password-protected document: its parts are encrypted, and the
@@ -483,7 +558,7 @@ ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *n
       st = CH_E_IO;
     }
     ch_free(NULL, man);
-    if (st == CH_OK) st = part_of(d, z, "content.xml", 1, CHX_BODY, &total, name, err, errlen, 1);
+    if (st == CH_OK) st = part_of(d, z, "content.xml", 1, CHX_BODY, &total, name, err, errlen, 1, NULL);
     /* embedded objects (formulas, charts): "Object 1/content.xml" */
     for (zip_int64_t i = 0; st == CH_OK && i < ne; i++) {
       const char *en = zip_get_name(z, (zip_uint64_t)i, 0);
@@ -493,7 +568,7 @@ ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *n
         size_t xn;
         st = zip_read_entry(z, en, d->lim, &total, &xml, &xn, name, err, errlen);
         if (st == CH_OK) {
-          st = walk_xml(d, xml, xn, 1, CHX_BODY, name, en, err, errlen, 2);
+          st = walk_xml(d, xml, xn, 1, CHX_BODY, name, en, err, errlen, 2, NULL);
           ch_free(NULL, xml);
         }
       }

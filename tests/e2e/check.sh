@@ -179,6 +179,10 @@ for f in protected.odt protected.docx; do
   contains "$TMP/out" "$f: error: a password-protected document" "$f: the error says it is password-protected"
 done
 
+# a .docx whose body is imported HTML (w:altChunk)
+expect_rc 1 "the HTML imported into a .docx is checked" $CH check --charter charters/demoes.charter --level 1 "$TMP/docs/textbox/altchunk.docx"
+contains "$TMP/out" "undisclosed-ai" "the AI phrase of the imported HTML is found"
+
 # formats the checker does not read are errors that say what to do, never "ok"
 U="$TMP/docs/unsupported"
 for f in rapport.doc rapport.rtf slides.pptx; do

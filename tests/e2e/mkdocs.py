@@ -217,6 +217,19 @@ with zipfile.ZipFile(os.path.join(h, "protected.odt"), "w") as z:
     z.writestr("content.xml", bytes(range(256)) * 4)
 open(os.path.join(h, "protected.docx"), "wb").write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
 
+# a Word document whose body is imported HTML (w:altChunk), as some
+# platforms produce it: the HTML is the text
+with zipfile.ZipFile(os.path.join(tb, "altchunk.docx"), "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", CT)
+    z.writestr("word/document.xml", '<?xml version="1.0" encoding="UTF-8"?><w:document %s '
+               'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>'
+               '<w:p><w:r><w:t>Introduction.</w:t></w:r></w:p><w:altChunk r:id="chunk1"/></w:body></w:document>' % W)
+    z.writestr("word/_rels/document.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+               'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+               'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk" '
+               'Target="/word/chunk1.html" Id="chunk1"/></Relationships>')
+    z.writestr("word/chunk1.html", "<html><body><p>En tant que modèle de langage, je ne peux pas.</p></body></html>")
+
 # formats the checker does not read: each must be an error, never "ok"
 # (read as text they would pass whatever they say)
 u = os.path.join(out, "unsupported")
