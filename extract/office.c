@@ -294,7 +294,8 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           x.body_part = CHX_TEXTBOX;
         } else if (lname(&x, "altChunk") && x.chunks && x.chunks->n < MAX_ALT_CHUNKS) {
           char *v = attr(&x, "id");
-          if (v && strlen(v) < sizeof x.chunks->id[0]) strcpy(x.chunks->id[x.chunks->n++], v);
+          if (v && strlen(v) < sizeof x.chunks->id[0])
+            snprintf(x.chunks->id[x.chunks->n++], sizeof x.chunks->id[0], "%s", v);
           xmlFree(v);
         }
       } else {
