@@ -17,6 +17,30 @@ static const char *sev_sarif(ch_severity s) {
   return s == CH_SEV_ERROR ? "error" : s == CH_SEV_WARNING ? "warning" : "note";
 }
 
+/* Text from a submission (a file or zip entry name, an excerpt, an error
+ * naming them) on a terminal: control characters (a newline in a name, an
+ * escape sequence) become '?', invalid UTF-8 becomes U+FFFD, as in the
+ * JSON output; nothing a file says can move the cursor or fake a line. */
+static void put_safe(FILE *o, const char *s) {
+  const unsigned char *p = (const unsigned char *)(s ? s : "");
+  while (*p) {
+    unsigned c = *p;
+    size_t k = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    size_t j = 1;
+    while (j < k && (p[j] & 0xc0) == 0x80) j++;
+    if (k == 0 || j < k || (c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || (c == 0xf0 && p[1] < 0x90) ||
+        (c == 0xf4 && p[1] > 0x8f)) {
+      fputs("\xef\xbf\xbd", o);
+      p += k == 0 ? 1 : j;
+      continue;
+    }
+    if (k == 1 && (c < 0x20 || c == 0x7f)) fputc('?', o);
+    else if (k == 2 && c == 0xc2 && p[1] < 0xa0) fputc('?', o); /* C1 controls */
+    else fwrite(p, 1, k, o);
+    p += k;
+  }
+}
+
 static void where_text(FILE *o, const chk_ev *e) {
   if (e->page) fprintf(o, "page %u, ", e->page);
   if (e->para) fprintf(o, "paragraph %u", e->para);
@@ -34,13 +58,17 @@ static void out_text(FILE *o, const chk_result *r, size_t n, int color) {
       const char *msg = s->error;
       size_t nl = strlen(s->name);
       if (!strncmp(msg, s->name, nl) && msg[nl] == ':' && msg[nl + 1] == ' ') msg += nl + 2;
-      fprintf(o, "%s: error: %s\n", s->name, msg);
+      put_safe(o, s->name);
+      fputs(": error: ", o);
+      put_safe(o, msg);
+      fputc('\n', o);
       continue;
     }
     for (size_t j = 0; j < s->nfindings; j++) {
       const chk_finding *f = &s->findings[j];
       const chk_ev *e = f->nev ? &f->ev[0] : NULL;
-      fprintf(o, "%s:", s->name);
+      put_safe(o, s->name);
+      fputc(':', o);
       if (e) {
         where_text(o, e);
         fputc(':', o);
@@ -49,10 +77,21 @@ static void out_text(FILE *o, const chk_result *r, size_t n, int color) {
       if (color) fprintf(o, " \033[%sm%s\033[0m: %s [%s]\n", f->severity == CH_SEV_ERROR ? "1;31" : "1;33", sev, f->message, f->rule);
       else fprintf(o, " %s: %s [%s]\n", sev, f->message, f->rule);
       for (size_t k = 0; k < f->nev && k < 3; k++)
-        if (f->ev && f->ev[k].excerpt) fprintf(o, "    > %s\n", f->ev[k].excerpt);
+        if (f->ev && f->ev[k].excerpt) {
+          fputs("    > ", o);
+          put_safe(o, f->ev[k].excerpt);
+          fputc('\n', o);
+        }
     }
-    if (s->nfindings == 0) fprintf(o, "%s: ok (level %s%s%s)\n", s->name, s->level_name ? s->level_name : "?",
-                                   s->student ? ", " : "", s->student ? s->student : "");
+    if (s->nfindings == 0) {
+      put_safe(o, s->name);
+      fprintf(o, ": ok (level %s", s->level_name ? s->level_name : "?");
+      if (s->student) {
+        fputs(", ", o);
+        put_safe(o, s->student);
+      }
+      fputs(")\n", o);
+    }
   }
 }
 

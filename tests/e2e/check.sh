@@ -197,6 +197,11 @@ expect_rc 2 "a .doc in a Moodle export is an error row for its student" $CH chec
   --format csv "$U/moodle-doc.zip"
 contains "$TMP/out" "Alice Durand,101,.*Word 97-2003" "the .doc student's row says why"
 contains "$TMP/out" "Denis Leroy,104," "the other student is checked"
+# names and excerpts cannot break the text report or drive the terminal
+expect_rc 1 "an entry name with a newline and an escape" $CH check --charter charters/demoes.charter --level 1 "$U/names.zip"
+check "no escape byte in the text report" sh -c "! grep -q \"\$(printf '\\033')\" '$TMP/out'"
+contains "$TMP/out" "names.zip!line.*break.*_6_assignsubmission" "the entry is named"
+check "one line for the finding and one for its excerpt" test "$(wc -l < "$TMP/out")" -eq 2
 expect_rc 2 "an archive with no document is an error" $CH check --charter charters/demoes.charter "$U/nothing.zip"
 contains "$TMP/out" "nothing.zip: error: no document to check" "the empty archive is named"
 

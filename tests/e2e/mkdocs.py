@@ -245,6 +245,8 @@ open(os.path.join(u, "script.py"), "w").write('print("bonjour")\n# En tant que m
 with zipfile.ZipFile(os.path.join(u, "moodle-doc.zip"), "w") as z:
     z.writestr("Alice Durand_101_assignsubmission_file_/rapport.doc", ole)
     z.writestr("Denis Leroy_104_assignsubmission_file_/rapport.txt", "Un rapport.\n")
+with zipfile.ZipFile(os.path.join(u, "names.zip"), "w") as z:
+    z.writestr("line\nbreak\x1b[31m_6_assignsubmission_file_/z.txt", b"En tant que mod\xc3\xa8le de langage \xff\xfe.\n")
 with zipfile.ZipFile(os.path.join(u, "nothing.zip"), "w") as z:
     z.writestr("photo.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 64)
 
