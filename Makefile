@@ -262,7 +262,9 @@ endef
 
 # Seeds that are generated: compiled charters, and documents of every
 # format (tests/e2e/mkdocs.py) plus the shared corpus when present, each
-# prefixed with the format byte fuzz_extract expects.
+# prefixed with the format byte fuzz_extract expects (not slow.pdf, made to
+# outlast any time limit: in process, as fuzz_extract reads PDFs, it would
+# only report a timeout).
 fuzz-seeds: all
 	@mkdir -p build-fuzz/seeds/chb build-fuzz/seeds/extract build-fuzz/seeds/gateway
 	@printf '\001{"model":"m","messages":[{"role":"user","content":"Mon NIR : 2 84 05 2A 004 017 64"}]}' > build-fuzz/seeds/gateway/chat
@@ -274,7 +276,7 @@ fuzz-seeds: all
 m={'docx':0,'odt':1,'html':2,'pdf':3,'md':4,'txt':5};\
 roots=['build-fuzz/seeds/docs','../shared/corpus/pandoc'];\
 [open('build-fuzz/seeds/extract/%d-%s'%(i,f),'wb').write(bytes([m[f.rsplit('.',1)[1]]])+open(os.path.join(d,f),'rb').read()[:1<<20])\
- for r in roots if os.path.isdir(r) for d,_,fs in os.walk(r) for i,f in enumerate(fs) if f.rsplit('.',1)[-1] in m]"
+ for r in roots if os.path.isdir(r) for d,_,fs in os.walk(r) for i,f in enumerate(fs) if f.rsplit('.',1)[-1] in m and f != 'slow.pdf']"
 
 fuzz: fuzz-build fuzz-seeds
 	$(foreach b,$(FUZZ_BINS),$(call run_fuzz,$(notdir $(b))))
