@@ -135,7 +135,7 @@ static char *to_uri(const char *path) {
   return u;
 }
 
-static void process(job *j, size_t i, ch_scanner *s) {
+static void process(job *j, size_t i, ch_scanner *s, chx_pdf_reader *rd) {
   item *x = &j->in->v[i];
   chk_result *r = &j->out[i];
   memset(r, 0, sizeof *r);
@@ -150,7 +150,7 @@ static void process(job *j, size_t i, ch_scanner *s) {
   }
   chx_doc d;
   char err[600];
-  if (chx_extract_memory(x->data, x->len, x->name, j->lim, &d, err, sizeof err)) {
+  if (chx_extract_with(rd, x->data, x->len, x->name, j->lim, &d, err, sizeof err)) {
     r->error = sdup(err);
     chx_doc_free(&d);
     return;
@@ -212,15 +212,17 @@ static void *worker(void *arg) {
   ch_scanner_set_scope(s, CH_SCOPE_DOCUMENT);
   ch_scanner_set_ue(s, j->ue);
   ch_scanner_set_level(s, j->level);
+  chx_pdf_reader *rd = chx_pdf_reader_new(); /* NULL: a PDF reader process per PDF */
   for (;;) {
     size_t i = atomic_fetch_add(&j->next, 1);
     if (i >= j->in->n) break;
-    process(j, i, s);
+    process(j, i, s, rd);
     /* the input's bytes are not needed any more */
     free(j->in->v[i].data);
     j->in->v[i].data = NULL;
     atomic_fetch_add(&j->done, 1);
   }
+  chx_pdf_reader_free(rd);
   ch_scanner_destroy(s);
   return NULL;
 }
@@ -409,6 +411,7 @@ typedef struct ex_ctx {
   int positions;
   int rc;
   const chx_limits *lim;
+  chx_pdf_reader *rd;
 } ex_ctx;
 
 static int extract_one(void *ud, const char *name, const char *student, const char *id, const void *data, size_t len,
@@ -423,7 +426,7 @@ static int extract_one(void *ud, const char *name, const char *student, const ch
   }
   chx_doc d;
   char err[600];
-  if (chx_extract_memory(data, len, name, x->lim, &d, err, sizeof err)) {
+  if (chx_extract_with(x->rd, data, len, name, x->lim, &d, err, sizeof err)) {
     fprintf(stderr, "charter extract: %s\n", err);
     x->rc = 2;
     chx_doc_free(&d);
@@ -446,17 +449,19 @@ static int extract_one(void *ud, const char *name, const char *student, const ch
 }
 
 int cmd_extract(int argc, char **argv) {
-  ex_ctx x = {0, 0, NULL};
+  ex_ctx x = {0, 0, NULL, NULL};
   chx_init();
   chx_limits lim;
   chx_limits_default(&lim);
   lim.pdf_helper = cli_pdf_helper();
   x.lim = &lim;
+  x.rd = chx_pdf_reader_new();
   int n = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--positions")) x.positions = 1;
     else if (!strcmp(argv[i], "--help")) {
       puts("usage: charter extract [--positions] FILE...\n  prints the text the checker sees (with page/paragraph markers under --positions)");
+      chx_pdf_reader_free(x.rd);
       return 0;
     }
   }
@@ -465,6 +470,7 @@ int cmd_extract(int argc, char **argv) {
     n++;
     chx_walk(argv[i], &lim, extract_one, &x);
   }
+  chx_pdf_reader_free(x.rd);
   if (!n) {
     fputs("usage: charter extract [--positions] FILE...\n", stderr);
     return 2;

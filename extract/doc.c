@@ -211,6 +211,11 @@ const char *chx_unreadable(const char *name) {
 
 ch_status chx_extract_memory(const void *data, size_t len, const char *name, const chx_limits *lim, chx_doc *d,
                              char *err, size_t errlen) {
+  return chx_extract_with(NULL, data, len, name, lim, d, err, errlen);
+}
+
+ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len, const char *name,
+                           const chx_limits *lim, chx_doc *d, char *err, size_t errlen) {
   chx_limits def;
   if (!lim) {
     chx_limits_default(&def);
@@ -218,6 +223,7 @@ ch_status chx_extract_memory(const void *data, size_t len, const char *name, con
   }
   memset(d, 0, sizeof *d);
   d->lim = lim;
+  d->reader = reader;
   if (err && errlen) err[0] = 0;
   if (len > lim->max_file) {
     snprintf(err, errlen, "%s: %zu bytes, over the %zu-byte file limit (--max-file-size)", name, len, lim->max_file);

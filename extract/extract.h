@@ -61,6 +61,12 @@ typedef struct chx_seg {
   uint8_t heading;  /* heading level 1-6, 0 for body text */
 } chx_seg;
 
+/* A process that reads PDFs for one thread (pdf_helper.c), kept from one
+ * document to the next: starting it costs about 20 ms. */
+typedef struct chx_pdf_reader chx_pdf_reader;
+chx_pdf_reader *chx_pdf_reader_new(void); /* NULL when out of memory */
+void chx_pdf_reader_free(chx_pdf_reader *r);
+
 typedef struct chx_doc {
   char *text;
   size_t len, cap;
@@ -72,6 +78,7 @@ typedef struct chx_doc {
   uint32_t para, page;
   int part;
   int oom, over;
+  chx_pdf_reader *reader; /* chx_extract_with's; NULL: one for this document */
 } chx_doc;
 
 /* Extract `len` bytes named `name` (the name's extension and the content
@@ -81,6 +88,10 @@ typedef struct chx_doc {
 ch_status chx_extract_memory(const void *data, size_t len, const char *name, const chx_limits *lim, chx_doc *doc,
                              char *err, size_t errlen);
 void chx_doc_free(chx_doc *doc);
+/* chx_extract_memory with the PDF reader process of the calling thread
+ * (used when lim->pdf_helper is set; NULL: a process for this document). */
+ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len, const char *name,
+                           const chx_limits *lim, chx_doc *doc, char *err, size_t errlen);
 
 /* Position of byte `off` of the text: its segment, and its 1-based line. */
 void chx_locate(const chx_doc *doc, size_t off, chx_seg *seg, unsigned *line);

@@ -132,11 +132,12 @@ import json; [json.loads(l) for l in open('$TMP/out')]"
 # an error naming it, and the documents before and after it still reported
 t0=$(date +%s)
 expect_rc 2 "a PDF over its time limit is an input error" $CH check --charter charters/demoes.charter --level 3 \
-  --pdf-timeout 2 "$D/approved.md" "$H/slow.pdf" "$H/ok.docx"
+  --pdf-timeout 2 "$D/approved.pdf" "$H/slow.pdf" "$D/public.pdf" "$H/ok.docx"
 t1=$(date +%s)
 if [ $((t1 - t0)) -lt $(slow 30) ]; then ok; else ko "the slow PDF took $((t1 - t0)) s with --pdf-timeout 2"; fi
 contains "$TMP/out" "slow.pdf: error: reading this PDF took more than 2 s" "the error names the slow PDF and the limit"
-contains "$TMP/out" "approved.md: ok" "the document before the slow PDF is reported"
+contains "$TMP/out" "approved.pdf: ok" "the PDF before the slow PDF is reported"
+contains "$TMP/out" "public.pdf:page 1.*tool-not-approved" "the PDF after it is read by a new reader process"
 contains "$TMP/out" "ok.docx: ok" "the document after the slow PDF is reported"
 expect_rc 2 "--pdf-timeout must be a number of seconds" $CH check --charter charters/demoes.charter --pdf-timeout 0 "$H/ok.docx"
 # form fields and annotations hold typed text too
