@@ -273,7 +273,8 @@ int cmd_check(int argc, char **argv) {
   int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), progress = isatty(2);
   chx_limits lim;
   chx_limits_default(&lim);
-  lim.pdf_helper = cli_pdf_helper();
+  char self[4096];
+  lim.pdf_helper = cli_pdf_helper(self, sizeof self);
   const char **paths = calloc((size_t)argc + 1, sizeof *paths);
   size_t np = 0;
   if (!paths) return 2;
@@ -453,7 +454,8 @@ int cmd_extract(int argc, char **argv) {
   chx_init();
   chx_limits lim;
   chx_limits_default(&lim);
-  lim.pdf_helper = cli_pdf_helper();
+  char self[4096];
+  lim.pdf_helper = cli_pdf_helper(self, sizeof self);
   x.lim = &lim;
   x.rd = chx_pdf_reader_new();
   int n = 0;

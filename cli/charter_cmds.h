@@ -7,12 +7,14 @@
 #ifndef CH_CHARTER_CMDS_H
 #define CH_CHARTER_CMDS_H
 
+#include <stddef.h>
+
 int cmd_screen(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 /* The program that reads PDFs in a process of its own (this one, run as
- * `charter __pdf-text`), or NULL when it cannot be found: then in this
- * process. */
-const char *cli_pdf_helper(void);
+ * `charter __pdf-text`), written into buf; NULL when it cannot be found:
+ * then in this process. */
+const char *cli_pdf_helper(char *buf, size_t n);
 
 #endif

@@ -10,7 +10,14 @@
 #include "cli/charter_cmds.h"
 #include "extract/extract.h"
 
-const char *cli_pdf_helper(void) { return access("/proc/self/exe", X_OK) == 0 ? "/proc/self/exe" : NULL; }
+/* The executable's own path (not "/proc/self/exe" itself, which under a
+ * tool such as valgrind names the tool). */
+const char *cli_pdf_helper(char *buf, size_t n) {
+  ssize_t k = n ? readlink("/proc/self/exe", buf, n - 1) : -1;
+  if (k <= 0 || (size_t)k >= n - 1) return NULL;
+  buf[k] = 0;
+  return access(buf, X_OK) == 0 ? buf : NULL;
+}
 
 static void usage(FILE *f) {
   fputs("usage: charter <command> [options]\n"
