@@ -70,6 +70,24 @@ def odt(path, rows, body=None):
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         z.writestr("content.xml", xml)
 
+# A PDF of these objects (object i + 1 is objs[i]; 1 is the catalog), with
+# its cross-reference table.
+def pdf_objs(objs):
+    o = b"%PDF-1.4\n"
+    offs = []
+    for i, ob in enumerate(objs):
+        offs.append(len(o))
+        o += b"%d 0 obj\n" % (i + 1) + ob + b"\nendobj\n"
+    x = len(o)
+    o += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for f in offs:
+        o += b"%010d 00000 n \n" % f
+    return o + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+
+# A stream object: its dictionary entries, then body.
+def stream(extra, body):
+    return b"<< %s/Length %d >>\nstream\n" % (extra + b" " if extra else b"", len(body)) + body + b"\nendstream"
+
 def pdf(path, rows):
     lines = ["Rapport", ""]
     for k, t in rows:
@@ -82,19 +100,9 @@ def pdf(path, rows):
     cb = content.encode("latin-1")
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length %d >>\nstream\n" % len(cb) + cb + b"\nendstream",
+            stream(b"", cb),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    o = b"%PDF-1.4\n"
-    offs = []
-    for i, ob in enumerate(objs):
-        offs.append(len(o))
-        o += b"%d 0 obj\n" % (i + 1) + ob + b"\nendobj\n"
-    x = len(o)
-    o += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for f in offs:
-        o += b"%010d 00000 n \n" % f
-    o += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-    open(path, "wb").write(o)
+    open(path, "wb").write(pdf_objs(objs))
 
 for name, rows in ROWS.items():
     d = os.path.join(out, "rows")
@@ -135,21 +143,6 @@ with zipfile.ZipFile(os.path.join(h, "zip-bomb.docx"), "w", zipfile.ZIP_DEFLATED
 # a PDF that keeps any reader busy for minutes in 19 KB: a page that draws
 # a form that draws a form 1000 times that draws one 1000 times that saves
 # and restores the state 1000 times (10^9 operations)
-def pdf_objs(objs):
-    o = b"%PDF-1.4\n"
-    offs = []
-    for i, ob in enumerate(objs):
-        offs.append(len(o))
-        o += b"%d 0 obj\n" % (i + 1) + ob + b"\nendobj\n"
-    x = len(o)
-    o += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for f in offs:
-        o += b"%010d 00000 n \n" % f
-    return o + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-
-def stream(extra, body):
-    return b"<< %s /Length %d >>\nstream\n" % (extra, len(body)) + body + b"\nendstream"
-
 form = b"/Type /XObject /Subtype /Form /BBox [0 0 1 1]"
 open(os.path.join(h, "slow.pdf"), "wb").write(pdf_objs([
     b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
