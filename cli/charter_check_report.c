@@ -12,6 +12,7 @@
 
 #include "cli/check.h"
 #include "cli/common_json.h"
+#include "runtime/normalize.h"
 
 static const char *sev_sarif(ch_severity s) {
   return s == CH_SEV_ERROR ? "error" : s == CH_SEV_WARNING ? "warning" : "note";
@@ -19,25 +20,19 @@ static const char *sev_sarif(ch_severity s) {
 
 /* Text from a submission (a file or zip entry name, an excerpt, an error
  * naming them) on a terminal: control characters (a newline in a name, an
- * escape sequence) become '?', invalid UTF-8 becomes U+FFFD, as in the
- * JSON output; nothing a file says can move the cursor or fake a line. */
+ * escape sequence, C1 controls) become '?', each byte of invalid UTF-8
+ * becomes U+FFFD, as in the JSON output; nothing a file says can move the
+ * cursor or fake a line. */
 static void put_safe(FILE *o, const char *s) {
   const unsigned char *p = (const unsigned char *)(s ? s : "");
-  while (*p) {
-    unsigned c = *p;
-    size_t k = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    size_t j = 1;
-    while (j < k && (p[j] & 0xc0) == 0x80) j++;
-    if (k == 0 || j < k || (c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || (c == 0xf0 && p[1] < 0x90) ||
-        (c == 0xf4 && p[1] > 0x8f)) {
-      fputs("\xef\xbf\xbd", o);
-      p += k == 0 ? 1 : j;
-      continue;
-    }
-    if (k == 1 && (c < 0x20 || c == 0x7f)) fputc('?', o);
-    else if (k == 2 && c == 0xc2 && p[1] < 0xa0) fputc('?', o); /* C1 controls */
-    else fwrite(p, 1, k, o);
-    p += k;
+  size_t n = strlen((const char *)p);
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    size_t k = norm_decode(p + i, n - i, &cp);
+    if (!k) fputs("\xef\xbf\xbd", o);
+    else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) fputc('?', o);
+    else fwrite(p + i, 1, k, o);
+    i += k ? k : 1;
   }
 }
 

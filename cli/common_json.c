@@ -5,7 +5,10 @@
  */
 #include "cli/common_json.h"
 
+#include <stdint.h>
 #include <stdio.h>
+
+#include "runtime/normalize.h"
 
 void json_str(FILE *o, const char *s, size_t n) {
   fputc('"', o);
@@ -28,17 +31,9 @@ void json_str(FILE *o, const char *s, size_t n) {
       fputc((int)c, o);
       i++;
     } else {
-      size_t k = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-      int ok = k && i + k <= n;
-      for (size_t j = 1; ok && j < k; j++) ok = (p[i + j] & 0xc0) == 0x80;
-      if (ok && k == 3) {
-        unsigned cp = (c & 0x0f) << 12 | (p[i + 1] & 0x3fu) << 6 | (p[i + 2] & 0x3fu);
-        ok = cp >= 0x800 && (cp < 0xd800 || cp > 0xdfff);
-      } else if (ok && k == 4) {
-        unsigned cp = (c & 0x07) << 18 | (p[i + 1] & 0x3fu) << 12 | (p[i + 2] & 0x3fu) << 6 | (p[i + 3] & 0x3fu);
-        ok = cp >= 0x10000 && cp <= 0x10ffff;
-      }
-      if (ok) {
+      uint32_t cp;
+      size_t k = norm_decode(p + i, n - i, &cp);
+      if (k) {
         fwrite(p + i, 1, k, o);
         i += k;
       } else {

@@ -21,25 +21,10 @@
 
 #include "compiler/resolve_internal.h"
 #include "runtime/chb.h"
+#include "runtime/normalize.h"
 
 /* MCCC tables hold a few thousand rows; a larger file is not one. */
 #define UE_TABLE_MAX ((size_t)16 << 20)
-
-/* Length of the UTF-8 sequence at p (n bytes left), 0 when invalid
- * (overlong forms, surrogates and code points past U+10FFFF included). */
-static size_t utf8_len(const unsigned char *p, size_t n) {
-  unsigned c = p[0];
-  if (c < 0x80) return 1;
-  size_t k = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-  if (!k || k > n) return 0;
-  for (size_t j = 1; j < k; j++)
-    if ((p[j] & 0xc0) != 0x80) return 0;
-  if (c == 0xe0 && p[1] < 0xa0) return 0;
-  if (c == 0xed && p[1] > 0x9f) return 0;
-  if (c == 0xf0 && p[1] < 0x90) return 0;
-  if (c == 0xf4 && p[1] > 0x8f) return 0;
-  return k;
-}
 
 /* Windows-1252's bytes 0x80-0x9f (0: undefined there); 0xa0-0xff are
  * U+00A0-U+00FF, as in Latin-1.  Source: the Unicode Consortium's
@@ -89,7 +74,8 @@ static char *read_table(ch_cc *cc, const char *path, ch_loc loc, size_t *len) {
   }
   size_t bad = n, multi = 0; /* the first byte that is not UTF-8; UTF-8 sequences of 2+ bytes */
   for (size_t i = 0; i < n;) {
-    size_t k = utf8_len(raw + i, n - i);
+    uint32_t cp;
+    size_t k = norm_decode(raw + i, n - i, &cp);
     if (!k && bad == n) bad = i;
     multi += k > 1;
     i += k ? k : 1;

@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "extract/extract_internal.h"
+#include "runtime/normalize.h"
 
 static int is_block(const char *n) {
   static const char *const b[] = {"p", "div", "li", "ul", "ol", "table", "tr", "td", "th", "section", "article",
@@ -99,17 +100,9 @@ static int walk(chx_doc *d, xmlNodePtr n, unsigned depth) {
 }
 
 static int valid_utf8(const unsigned char *p, size_t n) {
-  for (size_t i = 0; i < n;) {
-    unsigned c = p[i];
-    size_t k = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (!k || i + k > n) return 0;
-    for (size_t j = 1; j < k; j++)
-      if ((p[i + j] & 0xc0) != 0x80) return 0;
-    if ((c == 0xe0 && p[i + 1] < 0xa0) || (c == 0xed && p[i + 1] > 0x9f) || (c == 0xf0 && p[i + 1] < 0x90) ||
-        (c == 0xf4 && p[i + 1] > 0x8f))
-      return 0;
-    i += k;
-  }
+  uint32_t cp;
+  for (size_t i = 0, k; i < n; i += k)
+    if (!(k = norm_decode(p + i, n - i, &cp))) return 0;
   return 1;
 }
 
