@@ -206,6 +206,9 @@ check "one line for the finding and one for its excerpt" test "$(wc -l < "$TMP/o
 expect_rc 2 "an archive with no document is an error" $CH check --charter charters/demoes.charter "$U/nothing.zip"
 contains "$TMP/out" "nothing.zip: error: no document to check" "the empty archive is named"
 
+expect_rc 1 "an excerpt with bytes F5 80 80" $CH check --charter charters/demoes.charter --level 1 --format json "$H/f5.txt"
+check "JSON excerpts never carry invalid UTF-8" python3 -c "
+import json; [json.loads(l)['findings'][0]['evidence'][0]['excerpt'] for l in open('$TMP/out', encoding='utf-8')]"
 expect_rc 2 "missing path" $CH check --charter charters/demoes.charter "$TMP/nope.docx"
 contains "$TMP/out" "nope.docx" "missing file named"
 

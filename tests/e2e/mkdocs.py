@@ -122,6 +122,8 @@ data = open(os.path.join(h, "ok.docx"), "rb").read()
 open(os.path.join(h, "truncated.docx"), "wb").write(data[: len(data) // 2])
 open(os.path.join(h, "fake.pdf"), "wb").write(b"This is not a PDF at all\n" * 10)
 open(os.path.join(h, "fake.docx"), "wb").write(b"plain text pretending to be a docx")
+# bytes F5-FF never start UTF-8: next to a finding, its excerpt holds them
+open(os.path.join(h, "f5.txt"), "wb").write("En tant que modèle de langage ".encode() + b"\xf5\x80\x80 \xe2\x82 fin\n")
 open(os.path.join(h, "invalid-utf8.txt"), "wb").write(b"Rapport \xff\xfe\xc3 invalide\n\nEn tant que mod\xe8le de langage\n")
 bomb_entities = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' +
                  "".join('<!ENTITY lol%d "%s">' % (i, ("&lol%d;" % (i - 1) if i else "&lol;") * 10) for i in range(1, 10)) +
