@@ -419,27 +419,31 @@ static ch_status part_of(chx_doc *d, zip_t *z, const char *entry, int odt, int p
 /* The main part of a Word package is named by the officeDocument
  * relationship of _rels/.rels; it is usually word/document.xml but need
  * not be (ECMA-376 Part 2, 9.3). */
+/* The Target of the Relationship element of a .rels part that holds `key`
+ * (part of an attribute as written: Id="rId4", or the end of a Type), into
+ * out; 0 when there is none or it does not fit. */
+static int rel_target(const char *rels, const char *key, char *out, size_t outn) {
+  const char *k = strstr(rels, key);
+  if (!k) return 0;
+  const char *b = k, *e = strchr(k, '>');
+  while (b > rels && *b != '<') b--;
+  const char *t = strstr(b, "Target=\"");
+  if (!t || !e || t > e) return 0;
+  t += 8;
+  const char *te = strchr(t, '"');
+  if (!te || te > e || (size_t)(te - t) >= outn) return 0;
+  memcpy(out, t, (size_t)(te - t));
+  out[te - t] = 0;
+  return 1;
+}
+
 static int main_part(zip_t *z, const chx_limits *lim, char *out, size_t outn) {
   size_t total = 0, n;
   char *rels, err[16];
   out[0] = 0;
   if (zip_read_entry(z, "_rels/.rels", lim, &total, &rels, &n, "", err, sizeof err)) return 0;
-  const char *p = strstr(rels, "relationships/officeDocument\"");
-  if (p) {
-    /* find this Relationship element's Target attribute */
-    const char *start = p;
-    while (start > rels && *start != '<') start--;
-    const char *t = strstr(start, "Target=\"");
-    if (t) {
-      t += 8;
-      if (*t == '/') t++;
-      const char *e = strchr(t, '"');
-      if (e && (size_t)(e - t) < outn) {
-        memcpy(out, t, (size_t)(e - t));
-        out[e - t] = 0;
-      }
-    }
-  }
+  if (!rel_target(rels, "relationships/officeDocument\"", out, outn)) out[0] = 0;
+  else if (out[0] == '/') memmove(out, out + 1, strlen(out));
   ch_free(NULL, rels);
   return out[0] && zip_name_locate(z, out, 0) >= 0;
 }
@@ -460,20 +464,11 @@ static ch_status read_alt_chunks(chx_doc *d, zip_t *z, const char *main, const a
   if (zip_read_entry(z, relp, d->lim, total, &rels, &rn, "", e2, sizeof e2)) return CH_OK;
   ch_status st = CH_OK;
   for (size_t i = 0; st == CH_OK && i < c->n; i++) {
-    char key[80];
+    char key[80], t[256], entry[300];
     snprintf(key, sizeof key, "Id=\"%s\"", c->id[i]);
-    const char *k = strstr(rels, key);
-    if (!k) continue;
-    const char *b = k, *e = strchr(k, '>');
-    while (b > rels && *b != '<') b--;
-    const char *t = strstr(b, "Target=\"");
-    if (!t || !e || t > e) continue;
-    t += 8;
-    const char *te = strchr(t, '"');
-    if (!te || te > e) continue;
-    char entry[300];
-    if (*t == '/') snprintf(entry, sizeof entry, "%.*s", (int)(te - t - 1), t + 1);
-    else snprintf(entry, sizeof entry, "%.*s%s%.*s", (int)dl, main, dl ? "/" : "", (int)(te - t), t);
+    if (!rel_target(rels, key, t, sizeof t)) continue;
+    if (t[0] == '/') snprintf(entry, sizeof entry, "%s", t + 1);
+    else snprintf(entry, sizeof entry, "%.*s%s%s", (int)dl, main, dl ? "/" : "", t);
     const char *dot = strrchr(entry, '.');
     int html = dot && (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm") || !strcasecmp(dot, ".xhtml"));
     int txt = dot && !strcasecmp(dot, ".txt");
