@@ -184,6 +184,10 @@ done
 expect_rc 1 "the HTML imported into a .docx is checked" $CH check --charter charters/demoes.charter --level 1 "$TMP/docs/textbox/altchunk.docx"
 contains "$TMP/out" "undisclosed-ai" "the AI phrase of the imported HTML is found"
 
+# a .docx whose main part is named by _rels/.rels
+expect_rc 1 "a .docx whose main part is word/main.xml is checked" $CH check --charter charters/demoes.charter --level 1 "$TMP/docs/textbox/mainpart.docx"
+contains "$TMP/out" "undisclosed-ai" "the text of that main part is found"
+
 # formats the checker does not read are errors that say what to do, never "ok"
 U="$TMP/docs/unsupported"
 for f in rapport.doc rapport.rtf slides.pptx; do

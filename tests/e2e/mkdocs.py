@@ -225,6 +225,17 @@ with zipfile.ZipFile(os.path.join(tb, "altchunk.docx"), "w", zipfile.ZIP_DEFLATE
                'Target="/word/chunk1.html" Id="chunk1"/></Relationships>')
     z.writestr("word/chunk1.html", "<html><body><p>En tant que modèle de langage, je ne peux pas.</p></body></html>")
 
+# a Word package whose main part is not word/document.xml: _rels/.rels
+# names it (ECMA-376 Part 2, 9.3)
+with zipfile.ZipFile(os.path.join(tb, "mainpart.docx"), "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", CT)
+    z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+               'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+               'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+               'Target="/word/main.xml"/></Relationships>')
+    z.writestr("word/main.xml", '<?xml version="1.0" encoding="UTF-8"?><w:document %s><w:body><w:p><w:r>'
+               '<w:t>En tant que modèle de langage, je ne peux pas.</w:t></w:r></w:p></w:body></w:document>' % W)
+
 # formats the checker does not read: each must be an error, never "ok"
 # (read as text they would pass whatever they say)
 u = os.path.join(out, "unsupported")
