@@ -126,8 +126,9 @@ static void test_places_change_nothing(void **state) {
  * offsets and the folded bytes around it that a fold of the whole text
  * gives (the fold, per code point, that the prefilter applies chunk by
  * chunk): on texts up to 60 KB (several chunks, atoms across their
- * boundaries), with invalid bytes, zero-width characters, combining marks
- * and folds that grow ("ß"), for the DemoES atoms and for a charter with
+ * boundaries), with invalid bytes, zero-width characters, combining marks,
+ * folds that grow ("ß", "œ", "ﬁ") and folds of a code point's own length
+ * (Cyrillic, Greek, CJK), for the DemoES atoms and for a charter with
  * atoms of 1 and 2 bytes (another filter width) and long ones. */
 typedef struct pf_list {
   pf_rec *v;
@@ -152,12 +153,31 @@ static ch_status pf_record(void *ud, const rt_atom *at, uint32_t start, uint32_t
 
 static void pf_push_to(void *ud, pf_rec r) { pf_push(ud, r); }
 
+/* pf_run on t[0..n) against pf_reference, hit by hit. */
+static void pf_check(const ch_charter *c, rt_pfbuf *b, const char *t, size_t n, int it) {
+  static unsigned char f[4 * 60000 + 1]; /* pf_reference's scratch */
+  static uint32_t org[4 * 60000 + 1], end[4 * 60000 + 1];
+  assert_true(n <= 60000);
+  pf_list got = {NULL, 0, 0, c}, want_l = {NULL, 0, 0, c};
+  assert_int_equal(pf_run(c, b, (const unsigned char *)t, n, pf_record, &got), CH_OK);
+  /* what the pass learnt of the input, as the scanner then uses it */
+  if (b->clean != norm_is_clean(t, n)) fail_msg("text %d (%zu bytes): clean %d, norm_is_clean %d", it, n, b->clean, norm_is_clean(t, n));
+  pf_reference(c, (const unsigned char *)t, n, f, org, end, pf_push_to, &want_l);
+  if (got.n) qsort(got.v, got.n, sizeof *got.v, pf_rec_cmp);
+  if (want_l.n) qsort(want_l.v, want_l.n, sizeof *want_l.v, pf_rec_cmp);
+  if (got.n != want_l.n) fail_msg("text %d (%zu bytes): %zu hits, want %zu", it, n, got.n, want_l.n);
+  for (size_t k = 0; k < got.n; k++)
+    if (memcmp(&got.v[k], &want_l.v[k], sizeof got.v[k]))
+      fail_msg("text %d hit %zu: atom %u [%u, %u) prev %u next %u, want atom %u [%u, %u) prev %u next %u", it, k,
+               got.v[k].atom, got.v[k].start, got.v[k].end, got.v[k].prev, got.v[k].next, want_l.v[k].atom,
+               want_l.v[k].start, want_l.v[k].end, want_l.v[k].prev, want_l.v[k].next);
+  free(got.v), free(want_l.v);
+}
+
 static void pf_compare(const ch_charter *c, const char *const *parts, size_t nparts, int rounds) {
   rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc((PF_CHUNK + PF_SLACK) * sizeof(uint32_t)), 0};
   assert_true(b.fb && b.org);
   static char t[60000];
-  static unsigned char f[4 * sizeof t + 1]; /* pf_reference's scratch */
-  static uint32_t org[4 * sizeof t + 1], end[4 * sizeof t + 1];
   uint32_t seed = 7;
   for (int it = 0; it < rounds; it++) {
     size_t n = 0, want = it % 20 == 0 ? sizeof t - 64 : 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % 3000;
@@ -168,20 +188,7 @@ static void pf_compare(const ch_charter *c, const char *const *parts, size_t npa
       memcpy(t + n, p, l);
       n += l;
     }
-    pf_list got = {NULL, 0, 0, c}, want_l = {NULL, 0, 0, c};
-    assert_int_equal(pf_run(c, &b, (const unsigned char *)t, n, pf_record, &got), CH_OK);
-    /* what the pass learnt of the input, as the scanner then uses it */
-    if (b.clean != norm_is_clean(t, n)) fail_msg("text %d (%zu bytes): clean %d, norm_is_clean %d", it, n, b.clean, norm_is_clean(t, n));
-    pf_reference(c, (const unsigned char *)t, n, f, org, end, pf_push_to, &want_l);
-    if (got.n) qsort(got.v, got.n, sizeof *got.v, pf_rec_cmp);
-    if (want_l.n) qsort(want_l.v, want_l.n, sizeof *want_l.v, pf_rec_cmp);
-    if (got.n != want_l.n) fail_msg("text %d (%zu bytes): %zu hits, want %zu", it, n, got.n, want_l.n);
-    for (size_t k = 0; k < got.n; k++)
-      if (memcmp(&got.v[k], &want_l.v[k], sizeof got.v[k]))
-        fail_msg("text %d hit %zu: atom %u [%u, %u) prev %u next %u, want atom %u [%u, %u) prev %u next %u", it, k,
-                 got.v[k].atom, got.v[k].start, got.v[k].end, got.v[k].prev, got.v[k].next, want_l.v[k].atom,
-                 want_l.v[k].start, want_l.v[k].end, want_l.v[k].prev, want_l.v[k].next);
-    free(got.v), free(want_l.v);
+    pf_check(c, &b, t, n, it);
   }
   free(b.fb), free(b.org);
 }
@@ -196,9 +203,17 @@ static void test_prefilter_finds_every_atom(void **state) {
       "Stra\xc3\x9f" "e", "STRASSE", "ia", "IA", "x", "X", "\xef\xbc\xa9\xef\xbc\xa1", "\xff", "\xc3", "\xe2\x82",
       "e\xcc\x81", "\xcc\x81", "\xe2\x80\x99", "\xc2\xa0", "\xe2\x80\x8b", " ", " ", "\n", ". ", "l'", "l\xe2\x80\x99",
       "intelligence artificielle g\xc3\xa9n\xc3\xa9rative", "abcdefgh", "abcdefghi", "\xc3\x89TUDIANT",
+      /* folds of a code point's own length (Cyrillic, Greek, CJK), and
+       * ligatures, some of which fold to several code points */
+      "\xd0\x94\xd0\x90\xd0\x9d\xd0\x9d\xd0\xab\xd0\x95", "\xce\xa3", "\xe5\xad\xa6\xe7\x94\x9f",
+      "\xc5\x92UVRE", "\xc5\x93uvre", "\xef\xac\x81", "\xc3\x97", "\xc3\xa6",
   };
   ch_charter *c = load_demoes();
   pf_compare(c, parts, sizeof parts / sizeof *parts, 300);
+  /* text where almost every code point folds to other bytes or to none */
+  static const char *const dense[] = {"\xc3\xa9", "\xc3\x89", "\xff", "\xc3\x9f", "\xc5\x93", "\xe2\x80\x8b",
+                                      "e\xcc\x81", "MDPH", "d\xc3\xa9" "claration", "ine", "sk-"};
+  pf_compare(c, dense, sizeof dense / sizeof *dense, 60);
   ch_charter_destroy(c);
   /* atoms of 1 and 2 bytes, one that folds from "ß", long ones */
   const char *src = "template t \"T\" {\n  license \"CC-BY-4.0\"\n  tool class public \"P\"\n"
@@ -212,6 +227,19 @@ static void test_prefilter_finds_every_atom(void **state) {
   assert_int_equal(nshort, 4); /* the tool alias "x", and "x", "ia", "l'" */
   assert_int_equal(c->pf.nshort, nshort);
   pf_compare(c, parts, sizeof parts / sizeof *parts, 300);
+  /* the end of a chunk at each byte around folds that change lengths:
+   * "\xc3\x9f" to "ss" ("stras" ends inside it), "\xc5\x93" to "oe", an
+   * invalid byte to U+FFFD, with atoms right after each */
+  rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc((PF_CHUNK + PF_SLACK) * sizeof(uint32_t)), 0};
+  static char t[PF_CHUNK + 2048];
+  assert_true(b.fb && b.org);
+  for (size_t pad = PF_CHUNK - c->pf.maxlen - 24; pad < PF_CHUNK - c->pf.maxlen + 24; pad++) {
+    static const char probe[] = " stra\xc3\x9f" "e \xc5\x93x \xff" "ia ";
+    memset(t, 'a', sizeof t);
+    memcpy(t + pad, probe, sizeof probe - 1);
+    pf_check(c, &b, t, sizeof t, (int)pad);
+  }
+  free(b.fb), free(b.org);
   ch_charter_destroy(c);
 }
 
