@@ -209,6 +209,7 @@ typedef struct chain {
   char sig[CHAIN_MAX + 1]; /* significant characters, letters upper-cased */
   size_t k;                /* how many */
   uint32_t seps;           /* bit j: a separator came right before sig[j] */
+  uint32_t dots;           /* the same for the separators that were '.' */
   size_t end;              /* offset just past sig[k-1] */
   int more;                /* the chain goes on past `max` characters */
 } chain;
@@ -228,7 +229,7 @@ static int joins(const unsigned char *t, size_t n, size_t p) {
  * split by one character of `seps`.  nir: a Corsican "2A"/"2B" may stand
  * at positions 5-6.  Reads at most 2 * (max + 1) bytes. */
 static void gather(const unsigned char *t, size_t n, size_t i, const char *seps, size_t max, int nir, chain *c) {
-  c->k = 0, c->seps = 0, c->more = 0, c->end = i;
+  c->k = 0, c->seps = 0, c->dots = 0, c->more = 0, c->end = i;
   while (i < n) {
     unsigned ch = t[i];
     int sig = is_digit(ch) || (nir && c->k == 6 && c->sig[5] == '2' && (up(ch) == 'A' || up(ch) == 'B'));
@@ -247,6 +248,7 @@ static void gather(const unsigned char *t, size_t n, size_t i, const char *seps,
         break;
       }
       c->seps |= (uint32_t)1 << c->k;
+      if (ch == '.') c->dots |= (uint32_t)1 << c->k;
       i++;
       continue;
     }
@@ -324,7 +326,12 @@ static int card_brand_ok(const char *d, size_t n) {
   return 0;
 }
 
+/* Dots between the digits of a card number ("4970.1012.3456.7890") only
+ * in groups of four: dots also group the thousands of amounts. */
+#define CARD_DOT_GROUPS ((1u << 4) | (1u << 8) | (1u << 12) | (1u << 16))
+
 static int card_ok(const chain *c) {
+  if (c->dots && (c->seps & ~CARD_DOT_GROUPS)) return 0;
   return c->k >= 13 && c->k <= 19 && card_brand_ok(c->sig, c->k) && det_luhn_valid(c->sig, c->k);
 }
 
@@ -630,7 +637,7 @@ void det_scan_bits(int id, const char *text, size_t len, const uint64_t *digits,
   case DET_PHONE: scan_phone(t, len, &e); break;
   case DET_NIR: scan_chains(t, len, &e, " .-", 15, 1, nir_ok); break;
   case DET_IBAN: scan_iban(t, len, &e); break;
-  case DET_CARD: scan_chains(t, len, &e, " -", 19, 0, card_ok); break;
+  case DET_CARD: scan_chains(t, len, &e, " -.", 19, 0, card_ok); break;
   case DET_SIREN: scan_chains(t, len, &e, " .", 9, 0, siren_ok); break;
   case DET_SIRET: scan_chains(t, len, &e, " .", 14, 0, siret_ok); break;
   default: det_kw_scan(id, t, len, &e); break;

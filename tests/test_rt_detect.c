@@ -231,6 +231,8 @@ static void test_card_issuer_test_numbers(void **state) {
        * Diners, JCB, UnionPay 16 and 19 digits, Maestro, Dankort (5019) */
       "4222222222222", "30569309025904", "38520000023237", "3530111333300000", "6200000000000005",
       "6205500000000000004", "6759649826438453", "5019717010103742", "5019 7170 1010 3742",
+      /* dots between groups of four */
+      "4970.1012.3456.7893", "4242.4242.4242.4242", "5555.5555.5555.4444", "6205.5000.0000.0000.004",
   };
   for (size_t i = 0; i < N_OF(ok); i++) {
     char d[32];
@@ -264,6 +266,10 @@ static void test_card_negatives(void **state) {
   expect_none(DET_CARD, "4242 4242 4242 4242 42"); /* the group goes on */
   expect_none(DET_CARD, "378282246310005 0");
   expect_none(DET_CARD, "4242424242424");          /* 13 digits: Luhn fails */
+  /* dots group thousands too: only groups of four make a card */
+  expect_none(DET_CARD, "4.242.424.242.424.242");
+  expect_none(DET_CARD, "3782.822463.10005");
+  expect_none(DET_CARD, "4242.4242 4242.424.2");
 }
 
 /* ------------------------------------------------------------------- NIR */
