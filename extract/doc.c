@@ -182,6 +182,16 @@ int chx_supported(const char *name) {
   return 0;
 }
 
+/* Does the extracted text hold a letter or a digit (any non-ASCII byte
+ * counts: it is most likely one)? */
+static int has_text(const char *t, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return 1;
+  }
+  return 0;
+}
+
 const char *chx_unreadable(const char *name) {
   static const struct {
     const char *ext, *why;
@@ -287,6 +297,14 @@ ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len,
   if (st == CH_OK && d->over) {
     snprintf(err, errlen, "%s: extracted text over the %zu-byte limit", name, lim->max_text);
     st = CH_E_LIMIT;
+  }
+  if (st == CH_OK && !has_text(d->text, d->len)) {
+    /* a scanned PDF, a .docx of photographed pages: reported "ok", it
+     * would pass for a checked document */
+    int plain = !strcmp(d->format, "txt") || !strcmp(d->format, "md") || !strcmp(d->format, "tex");
+    snprintf(err, errlen, "%s: no text in it%s, so it was not checked", name,
+             plain ? "" : " (a scan, or only images? text in images is not read)");
+    st = CH_E_IO;
   }
   if (st != CH_OK) {
     const char *fmt = d->format;

@@ -207,6 +207,19 @@ expect_rc 1 "an entry name with a newline and an escape" $CH check --charter cha
 check "no escape byte in the text report" sh -c "! grep -q \"\$(printf '\\033')\" '$TMP/out'"
 contains "$TMP/out" "names.zip!line.*break.*_6_assignsubmission" "the entry is named"
 check "one line for the finding and one for its excerpt" test "$(wc -l < "$TMP/out")" -eq 2
+# documents with no text (scans, photographed pages, blank files) are errors, never "ok"
+for f in scan.pdf photo.docx blank.txt; do
+  expect_rc 2 "$f (no text) is an error" $CH check --charter charters/demoes.charter --level 1 "$U/$f"
+  contains "$TMP/out" "$f: error: no text in it" "the error names $f and says it has no text"
+done
+contains "$TMP/out" "blank.txt: error: no text in it, so it was not checked" "a blank text file is not called a scan"
+expect_rc 2 "scan.pdf names the likely cause" $CH check --charter charters/demoes.charter --level 1 "$U/scan.pdf" "$U/script.py"
+contains "$TMP/out" "scan.pdf: error: no text in it (a scan, or only images?" "a PDF without text may be a scan"
+contains "$TMP/out" "undisclosed-ai" "the next document is still checked"
+expect_rc 2 "a scanned copy in a Moodle export is an error row for its student" $CH check --charter charters/demoes.charter \
+  --format csv "$U/moodle-scan.zip"
+contains "$TMP/out" "Alice Durand,101,.*no text in it" "the scanned copy's row says why"
+contains "$TMP/out" "Denis Leroy,104," "the other student is checked"
 expect_rc 2 "an archive with no document is an error" $CH check --charter charters/demoes.charter "$U/nothing.zip"
 contains "$TMP/out" "nothing.zip: error: no document to check" "the empty archive is named"
 

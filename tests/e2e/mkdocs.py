@@ -256,6 +256,23 @@ with zipfile.ZipFile(os.path.join(u, "names.zip"), "w") as z:
 with zipfile.ZipFile(os.path.join(u, "nothing.zip"), "w") as z:
     z.writestr("photo.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 64)
 
+# documents with no text to check: a scanned PDF (a page that only draws
+# an image), a .docx of a photographed page (a drawing and nothing else),
+# a .txt of blank lines; each must be an error, never "ok"
+img = stream(b"/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8",
+             b"\x00\xff\xff\x00")
+open(os.path.join(u, "scan.pdf"), "wb").write(pdf_objs([
+    b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>",
+    stream(b"", b"q 595 0 0 842 0 0 cm /Im1 Do Q"), img]))
+docx(os.path.join(u, "photo.docx"), None, body='<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document %s '
+     'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><w:body><w:p><w:r><w:drawing>'
+     '<wp:inline><wp:extent cx="5400000" cy="7600000"/></wp:inline></w:drawing></w:r></w:p><w:p/></w:body></w:document>' % W)
+open(os.path.join(u, "blank.txt"), "w").write("\n \n\t\n")
+with zipfile.ZipFile(os.path.join(u, "moodle-scan.zip"), "w") as z:
+    z.writestr("Alice Durand_101_assignsubmission_file_/copie.pdf", open(os.path.join(u, "scan.pdf"), "rb").read())
+    z.writestr("Denis Leroy_104_assignsubmission_file_/rapport.txt", "Un rapport.\n")
+
 # a Moodle export: folders Name_ID_assignsubmission_file_
 with zipfile.ZipFile(os.path.join(out, "moodle-export.zip"), "w", zipfile.ZIP_DEFLATED) as z:
     for i, (name, rows) in enumerate(ROWS.items()):
