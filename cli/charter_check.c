@@ -6,10 +6,14 @@
  * N worker threads each with its own scanner extract and scan them; the
  * charter is shared read-only.  Results are written in input order once
  * all are done, in the chosen format (charter_check_report.c).  A file
- * that cannot be read is an error row; the batch goes on.
+ * that cannot be read is an error row; the batch goes on.  Ctrl-C (or
+ * SIGTERM) stops taking new files: the files being read are finished and
+ * the report is written, the others as "not checked" rows; a second one
+ * quits at once.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +81,8 @@ static int gather(void *ud, const char *name, const char *student, const char *i
   return 0;
 }
 
+#define MAX_JOBS 64
+
 typedef struct job {
   const ch_charter *c;
   const char *ue, *level;
@@ -85,8 +91,25 @@ typedef struct job {
   chk_result *out;
   atomic_size_t next;
   atomic_size_t done;
-  int color;
+  unsigned char *taken; /* per file: a worker took it (it has a result) */
+  atomic_int stop;    /* interrupted: take no new file */
+  atomic_int running; /* workers not yet returned */
+  /* per worker, for the progress line: 1 + the file it reads (0: none),
+   * and since when (ms, monotonic clock) */
+  atomic_size_t busy[MAX_JOBS];
+  atomic_llong since[MAX_JOBS];
 } job;
+
+typedef struct worker_arg {
+  job *j;
+  int t;
+} worker_arg;
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* A window of about 120 bytes around [s, e), on UTF-8 boundaries, with
  * line breaks shown as spaces. */
@@ -206,17 +229,25 @@ static void process(job *j, size_t i, ch_scanner *s, chx_pdf_reader *rd) {
 }
 
 static void *worker(void *arg) {
-  job *j = arg;
+  job *j = ((worker_arg *)arg)->j;
+  int t = ((worker_arg *)arg)->t;
   ch_scanner *s;
-  if (ch_scanner_create(j->c, &s)) return NULL;
+  if (ch_scanner_create(j->c, &s)) {
+    atomic_fetch_sub(&j->running, 1);
+    return NULL;
+  }
   ch_scanner_set_scope(s, CH_SCOPE_DOCUMENT);
   ch_scanner_set_ue(s, j->ue);
   ch_scanner_set_level(s, j->level);
   chx_pdf_reader *rd = chx_pdf_reader_new(); /* NULL: a PDF reader process per PDF */
-  for (;;) {
+  while (!atomic_load(&j->stop)) {
     size_t i = atomic_fetch_add(&j->next, 1);
     if (i >= j->in->n) break;
+    j->taken[i] = 1;
+    atomic_store(&j->since[t], now_ms());
+    atomic_store(&j->busy[t], i + 1);
     process(j, i, s, rd);
+    atomic_store(&j->busy[t], 0);
     /* the input's bytes are not needed any more */
     free(j->in->v[i].data);
     j->in->v[i].data = NULL;
@@ -224,7 +255,33 @@ static void *worker(void *arg) {
   }
   chx_pdf_reader_free(rd);
   ch_scanner_destroy(s);
+  atomic_fetch_sub(&j->running, 1);
   return NULL;
+}
+
+/* The progress line: how many files are checked, and the file read for
+ * longest when that is over two seconds (a slow PDF, a huge export entry:
+ * the teacher sees what the run waits for).  Names are shown from their
+ * last '/', control characters as '?'. */
+static void show_progress(job *j, int nworkers, long long t0) {
+  long long now = now_ms(), oldest = -1;
+  size_t d = atomic_load(&j->done), slow = 0;
+  for (int t = 0; t < nworkers; t++) {
+    size_t b = atomic_load(&j->busy[t]);
+    long long since = atomic_load(&j->since[t]);
+    if (b && now - since >= 2000 && (oldest < 0 || since < oldest)) oldest = since, slow = b;
+  }
+  double el = (double)(now - t0) / 1000;
+  fprintf(stderr, "\r\033[Kchecked %zu/%zu files (%.1f/s)", d, j->in->n, el > 0 ? (double)d / el : 0.0);
+  if (slow) {
+    const char *name = j->in->v[slow - 1].name, *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    fputs(", reading ", stderr);
+    for (size_t k = 0; base[k] && k < 60; k++)
+      fputc((unsigned char)base[k] < 0x20 || base[k] == 0x7f ? '?' : base[k], stderr);
+    fprintf(stderr, " for %lld s", (now - oldest) / 1000);
+  }
+  if (atomic_load(&j->stop)) fputs(" - interrupted, finishing", stderr);
 }
 
 static void free_result(chk_result *r) {
@@ -359,31 +416,71 @@ int cmd_check(int argc, char **argv) {
   for (size_t i = 0; i < np; i++) chx_walk(paths[i], &lim, gather, &in);
   free(paths);
   chk_result *res = calloc(in.n ? in.n : 1, sizeof *res);
-  if (in.oom || !res) {
+  unsigned char *taken = calloc(in.n ? in.n : 1, 1);
+  if (in.oom || !res || !taken) {
     free(res);
+    free(taken);
     fprintf(stderr, "charter check: out of memory\n");
     ch_charter_destroy(c);
     return 2;
   }
-  job j = {c, ue, level, &lim, &in, res, 0, 0, 0};
-  pthread_t th[64];
+  job j = {.c = c, .ue = ue, .level = level, .lim = &lim, .in = &in, .out = res, .taken = taken};
+  pthread_t th[MAX_JOBS];
+  worker_arg wa[MAX_JOBS];
   int nt = jobs < (int)in.n ? jobs : (int)(in.n ? in.n : 1);
   int started = 0;
-  for (int t = 0; t < nt; t++)
-    if (pthread_create(&th[t], NULL, worker, &j) == 0) started++;
-  if (!started) worker(&j);
-  struct timespec t0;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  while (progress && atomic_load(&j.done) < in.n) {
-    struct timespec ts = {0, 200000000}, t1;
-    nanosleep(&ts, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double el = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    size_t d = atomic_load(&j.done);
-    fprintf(stderr, "\rchecked %zu/%zu files (%.1f/s)  ", d, in.n, el > 0 ? (double)d / el : 0.0);
+  /* Ctrl-C and SIGTERM are taken by this thread (sigtimedwait below); the
+   * workers, and the PDF reader processes they start, inherit the mask:
+   * the terminal's Ctrl-C, sent to the whole process group, does not kill
+   * a reader in the middle of a file */
+  sigset_t sigs, old_mask;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, &old_mask);
+  atomic_store(&j.running, nt);
+  for (int t = 0; t < nt; t++) {
+    wa[t] = (worker_arg){&j, t};
+    if (pthread_create(&th[started], NULL, worker, &wa[t]) == 0) started++;
+    else atomic_fetch_sub(&j.running, 1);
+  }
+  long long t0 = now_ms();
+  if (!started) { /* no thread: this one works, and Ctrl-C just quits */
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    atomic_store(&j.running, 1);
+    wa[0] = (worker_arg){&j, 0};
+    worker(&wa[0]);
+  }
+  while (atomic_load(&j.running) > 0) {
+    struct timespec ts = {0, 200000000};
+    int sig = sigtimedwait(&sigs, NULL, &ts);
+    if (sig == SIGINT || sig == SIGTERM) {
+      if (atomic_load(&j.stop)) { /* the second one: quit now */
+        signal(sig, SIG_DFL);
+        pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+        raise(sig);
+        _exit(2);
+      }
+      atomic_store(&j.stop, 1);
+      fprintf(stderr, "%scharter check: interrupted: finishing the files being read, then writing the report "
+              "(the rest as not checked); again to quit at once\n", progress ? "\r\033[K" : "");
+    }
+    if (progress) show_progress(&j, started, t0);
   }
   for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
+  pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
   if (progress) fputs("\r\033[K", stderr);
+  for (size_t i = 0; i < in.n; i++) {
+    if (taken[i]) continue;
+    char why[600];
+    snprintf(why, sizeof why, "%s: not checked: the run was interrupted", in.v[i].name);
+    res[i].name = sdup(in.v[i].name);
+    res[i].uri = to_uri(in.v[i].name);
+    res[i].student = sdup(in.v[i].student);
+    res[i].student_id = sdup(in.v[i].id);
+    res[i].ue = ue;
+    res[i].error = sdup(why);
+  }
   FILE *o = stdout;
   if (out && !(o = fopen(out, "w"))) {
     fprintf(stderr, "charter check: cannot write %s: %s\n", out, strerror(errno));
@@ -403,6 +500,7 @@ int cmd_check(int argc, char **argv) {
     free(in.v[i].error);
   }
   free(res);
+  free(taken);
   free(in.v);
   ch_charter_destroy(c);
   return rc;

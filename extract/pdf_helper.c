@@ -38,6 +38,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "extract/extract_internal.h"
 #include "runtime/alloc.h"
@@ -90,6 +93,12 @@ int chx_pdf_helper_main(int argc, char **argv) {
     fprintf(stderr, "usage: __pdf-text PAGES TEXT SECONDS MEMORY (requests on stdin)\n");
     return 2;
   }
+#ifdef __linux__
+  /* a reader whose parent is gone (killed, or quit at a second Ctrl-C)
+   * has nobody to answer: it goes with it, not on for up to --pdf-timeout */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() == 1) return 0;
+#endif
   chx_limits lim;
   chx_limits_default(&lim);
   lim.max_pages = (unsigned)strtoul(argv[1], NULL, 10);
@@ -192,7 +201,17 @@ static int reader_start(chx_pdf_reader *r, const chx_limits *lim, const char *na
   posix_spawn_file_actions_adddup2(&fa, in[0], 0);
   posix_spawn_file_actions_adddup2(&fa, res[1], 1);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0); /* poppler's complaints */
-  int rc = posix_spawn(&r->pid, lim->pdf_helper, &fa, NULL, argv, environ);
+  /* the reader starts with no signal blocked: `charter check` blocks
+   * Ctrl-C in its threads to take it in one place, and the terminal's
+   * Ctrl-C (sent to the process group) must still stop a reader */
+  posix_spawnattr_t at;
+  posix_spawnattr_init(&at);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&at, &none);
+  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+  int rc = posix_spawn(&r->pid, lim->pdf_helper, &fa, &at, argv, environ);
+  posix_spawnattr_destroy(&at);
   posix_spawn_file_actions_destroy(&fa);
   close(in[0]);
   close(res[1]);
@@ -337,6 +356,8 @@ ch_status extract_pdf_isolated(chx_doc *d, const void *data, size_t len, const c
     if (timed_out || (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGXCPU))
       snprintf(err, errlen, "%s: reading this PDF took more than %u s (--pdf-timeout): not checked", name,
                lim->pdf_seconds);
+    else if (WIFSIGNALED(ws) && (WTERMSIG(ws) == SIGINT || WTERMSIG(ws) == SIGTERM))
+      snprintf(err, errlen, "%s: not checked: the run was interrupted", name);
     else if (WIFSIGNALED(ws))
       snprintf(err, errlen,
                "%s: the PDF reader stopped on this file (signal %d: a malformed PDF, or over the %zu MB memory "

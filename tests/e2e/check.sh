@@ -139,6 +139,58 @@ contains "$TMP/out" "slow.pdf: error: reading this PDF took more than 2 s" "the 
 contains "$TMP/out" "approved.pdf: ok" "the PDF before the slow PDF is reported"
 contains "$TMP/out" "public.pdf:page 1.*tool-not-approved" "the PDF after it is read by a new reader process"
 contains "$TMP/out" "ok.docx: ok" "the document after the slow PDF is reported"
+# Ctrl-C: the files being read are finished, the report is written (the
+# rest as not checked), a second one quits at once.  reader_up waits until
+# the run reads the slow PDF (its reader process is up: the workers run,
+# and the signals are taken by the main thread).
+reader_up() {
+  i=0
+  while [ $i -lt $(slow 100) ] && ! pgrep -P "$1" -f __pdf-text >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
+}
+# dfl: run with SIGINT at its default action, as from a terminal (a
+# background job of a script starts with it ignored, and keeps it so);
+# only as "dfl CMD... &": it execs, so $! is CMD's pid
+dfl() { exec python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' "$@"; }
+SLOW_RUN="$D/approved.md $H/slow.pdf $D/artefact.md $H/ok.docx"
+dfl $BUILD/charter check --charter charters/demoes.charter --level 3 -j 1 --pdf-timeout 3 $SLOW_RUN >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+reader_up $pid
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 2 ]; then ok; else ko "SIGINT to charter check: exit $rc, want 2"; fi
+contains "$TMP/out" "approved.md: ok" "the file checked before the interruption is reported"
+contains "$TMP/out" "slow.pdf: error: reading this PDF took more than 3 s" "the file being read is finished"
+contains "$TMP/out" "artefact.md: error: not checked: the run was interrupted" "a file not started is a row that says so"
+contains "$TMP/out" "ok.docx: error: not checked: the run was interrupted" "the last file too"
+contains "$TMP/err" "interrupted: finishing the files being read" "the interruption is acknowledged on stderr"
+# from a terminal, Ctrl-C reaches the PDF reader too: that file is not checked, at once
+dfl $BUILD/charter check --charter charters/demoes.charter --level 3 -j 1 --pdf-timeout 60 --format csv $SLOW_RUN >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+reader_up $pid
+t0=$(date +%s)
+pkill -INT -P $pid -f __pdf-text
+kill -INT $pid
+wait $pid
+rc=$?
+t1=$(date +%s)
+if [ $rc -eq 2 ] && [ $((t1 - t0)) -lt $(slow 20) ]; then ok; else ko "Ctrl-C to the process group: exit $rc after $((t1 - t0)) s"; fi
+contains "$TMP/out" "slow.pdf: not checked: the run was interrupted" "the PDF being read is reported as interrupted"
+check "the CSV report is complete: a header and 4 rows" test "$(wc -l < "$TMP/out")" -eq 5
+# a second SIGINT quits at once, and takes the PDF reader with it
+dfl $BUILD/charter check --charter charters/demoes.charter -j 1 --pdf-timeout 60 $SLOW_RUN >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+reader_up $pid
+reader=$(pgrep -P $pid -f __pdf-text)
+kill -INT $pid
+sleep 0.3
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 130 ]; then ok; else ko "a second SIGINT: exit $rc, want 130 (killed by SIGINT)"; fi
+sleep 0.5
+# (killed, it may stay a zombie where PID 1 does not reap)
+check "the PDF reader went with it" sh -c "[ -n '$reader' ] && ! ps -o stat= -p $reader | grep -qv Z"
 expect_rc 2 "--pdf-timeout must be a number of seconds" $CH check --charter charters/demoes.charter --pdf-timeout 0 "$H/ok.docx"
 # form fields and annotations hold typed text too
 expect_rc 0 "extract a PDF with a form field and a FreeText annotation" $CH extract --positions "$H/form.pdf"
