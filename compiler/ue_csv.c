@@ -26,15 +26,6 @@
 /* MCCC tables hold a few thousand rows; a larger file is not one. */
 #define UE_TABLE_MAX ((size_t)16 << 20)
 
-/* Windows-1252's bytes 0x80-0x9f (0: undefined there); 0xa0-0xff are
- * U+00A0-U+00FF, as in Latin-1.  Source: the Unicode Consortium's
- * mapping table MAPPINGS/VENDORS/MICSFT/WINDOWS/CP1252.TXT. */
-static const unsigned short cp1252_c1[32] = {
-    0x20ac, 0,      0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0,      0x017d, 0,      0,      0x2018, 0x2019, 0x201c, 0x201d, 0x2022,
-    0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,      0x017e, 0x0178,
-};
-
 /* The table at path, in UTF-8, NUL-terminated, in the arena; NULL after a
  * diagnostic.  *len receives its length. */
 static char *read_table(ch_cc *cc, const char *path, ch_loc loc, size_t *len) {
@@ -92,7 +83,7 @@ static char *read_table(ch_cc *cc, const char *path, ch_loc loc, size_t *len) {
   size_t extra = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned c = raw[i];
-    if (multi || (c >= 0x80 && c < 0xa0 && !cp1252_c1[c - 0x80])) {
+    if (multi || (c >= 0x80 && !norm_cp1252((unsigned char)c))) {
       cc_error_at(cc, path, line, 1,
                   multi ? "byte 0x%02x is not UTF-8, though other characters of the table are: mixed encodings; "
                           "save the table as \"CSV UTF-8\""
@@ -109,18 +100,7 @@ static char *read_table(ch_cc *cc, const char *path, ch_loc loc, size_t *len) {
   }
   size_t w = 0;
   for (size_t i = 0; i < n; i++) {
-    unsigned c = raw[i];
-    unsigned cp = c < 0x80 ? c : c < 0xa0 ? cp1252_c1[c - 0x80] : c;
-    if (cp < 0x80) {
-      out[w++] = (char)cp;
-    } else if (cp < 0x800) {
-      out[w++] = (char)(0xc0 | cp >> 6);
-      out[w++] = (char)(0x80 | (cp & 0x3f));
-    } else {
-      out[w++] = (char)(0xe0 | cp >> 12);
-      out[w++] = (char)(0x80 | (cp >> 6 & 0x3f));
-      out[w++] = (char)(0x80 | (cp & 0x3f));
-    }
+    w += norm_encode(norm_cp1252(raw[i]), out + w);
   }
   out[w] = 0;
   *len = w;

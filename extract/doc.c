@@ -280,15 +280,29 @@ ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len,
     st = extract_html(d, data, len, name, err, errlen);
   } else {
     /* an unknown extension is read as text (code, notes), unless the
-     * content is binary (an image, an archive of another kind) */
-    if (!chx_supported(name) && memchr(p, 0, len < 8192 ? len : 8192)) {
+     * content is binary (an image, an archive of another kind); text in
+     * UTF-16, UTF-32 or Windows-1252 is converted first (textenc.c) */
+    size_t bom;
+    chx_textenc enc = chx_text_encoding(p, len, &bom);
+    if (!chx_supported(name) && (enc == TE_UTF8 || enc == TE_CP1252) && memchr(p, 0, len < 8192 ? len : 8192)) {
       snprintf(err, errlen, "%s: a binary file of a format this tool does not read (%s%s): not checked", name,
                *e ? "." : "no extension", e);
       return CH_E_IO;
     }
     int md = !strcasecmp(e, "md") || !strcasecmp(e, "markdown");
     d->format = md ? "md" : !strcasecmp(e, "tex") ? "tex" : "txt";
-    extract_plain(d, data, len, md);
+    if (enc == TE_UTF8) {
+      extract_plain(d, (const char *)p + bom, len - bom, md);
+    } else {
+      size_t ulen;
+      char *u = chx_text_utf8(p + bom, len - bom, enc, &ulen);
+      if (!u) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        return CH_E_NOMEM;
+      }
+      extract_plain(d, u, ulen, md);
+      free(u);
+    }
   }
   if (st == CH_OK && d->oom) {
     snprintf(err, errlen, "%s: out of memory", name);

@@ -19,6 +19,13 @@ ch_status extract_pdf(chx_doc *d, const void *data, size_t len, const char *name
 ch_status extract_pdf_isolated(chx_doc *d, const void *data, size_t len, const char *name, char *err,
                                size_t errlen);
 
+/* textenc.c: how a plain-text file's bytes are encoded (*bom: the length
+ * of its byte-order mark, to skip), and their conversion to UTF-8 in a
+ * malloc'd, NUL-terminated buffer (NULL: out of memory). */
+typedef enum chx_textenc { TE_UTF8, TE_UTF16LE, TE_UTF16BE, TE_UTF32LE, TE_UTF32BE, TE_CP1252 } chx_textenc;
+chx_textenc chx_text_encoding(const unsigned char *p, size_t n, size_t *bom);
+char *chx_text_utf8(const unsigned char *p, size_t n, chx_textenc enc, size_t *outlen);
+
 /* Read one zip entry fully, checking declared and actual sizes against the
  * limits.  *out is from malloc (ch_malloc(NULL)). */
 struct zip;

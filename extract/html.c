@@ -11,8 +11,9 @@
  * ASCII page declared "charset=unicode" as UTF-16: a byte-order mark wins;
  * then a text that is valid UTF-8 is UTF-8 whatever its meta says (pages
  * saved in UTF-8 under an old iso-8859-1 declaration are common, the
- * reverse cannot be valid UTF-8 but by accident); then UTF-16 without a
- * mark, recognised by its zero bytes; then the meta charset, looked for in
+ * reverse cannot be valid UTF-8 but by accident); then UTF-32 and UTF-16
+ * without a mark, recognised by their zero bytes (UTF-32, which the
+ * parser does not read, is converted first); then the meta charset, looked for in
  * the first 64 KB (a long head pushes it past the parser's window), as
  * long as it is not a UTF-16 or UTF-32 one, which the HTML standard says
  * to read as UTF-8.
@@ -139,6 +140,8 @@ static const char *html_encoding(const unsigned char *p, size_t n, char *meta, s
     *skip = 3;
     return "UTF-8";
   }
+  if (n >= 4 && ((p[0] == 0xff && p[1] == 0xfe && !p[2] && !p[3]) || (!p[0] && !p[1] && p[2] == 0xfe && p[3] == 0xff)))
+    return "UTF-32"; /* converted before parsing (textenc.c) */
   if (n >= 2 && p[0] == 0xff && p[1] == 0xfe) {
     *skip = 2;
     return "UTF-16LE";
@@ -148,6 +151,7 @@ static const char *html_encoding(const unsigned char *p, size_t n, char *meta, s
     return "UTF-16BE";
   }
   if (valid_utf8(p, n)) return "UTF-8";
+  if (n >= 4 && ((p[0] && !p[1] && !p[2] && !p[3]) || (!p[0] && !p[1] && !p[2] && p[3]))) return "UTF-32";
   if (n >= 4 && p[0] && !p[1] && p[2] && !p[3]) return "UTF-16LE";
   if (n >= 4 && !p[0] && p[1] && !p[2] && p[3]) return "UTF-16BE";
   if (meta_charset(p, n, meta, metalen)) {
@@ -167,11 +171,23 @@ ch_status extract_html(chx_doc *d, const void *data, size_t len, const char *nam
   char meta[64];
   size_t skip;
   const char *enc = html_encoding(data, len, meta, sizeof meta, &skip);
+  char *u32 = NULL; /* a UTF-32 page, as UTF-8 */
+  if (enc && !strcmp(enc, "UTF-32")) {
+    size_t bom, ulen;
+    chx_textenc te = chx_text_encoding(data, len, &bom);
+    if (te != TE_UTF32LE && te != TE_UTF32BE) te = ((const unsigned char *)data)[0] ? TE_UTF32LE : TE_UTF32BE;
+    if (!(u32 = chx_text_utf8((const unsigned char *)data + bom, len - bom, te, &ulen))) {
+      snprintf(err, errlen, "%s: out of memory", name);
+      return CH_E_NOMEM;
+    }
+    data = u32, len = ulen, skip = 0, enc = "UTF-8";
+  }
   const int opts =
       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT;
   htmlDocPtr doc = htmlReadMemory((const char *)data + skip, (int)(len - skip), NULL, enc, opts);
   if (!doc && enc && enc == meta) /* a charset name the converter does not know */
     doc = htmlReadMemory((const char *)data + skip, (int)(len - skip), NULL, NULL, opts);
+  free(u32);
   if (!doc) {
     snprintf(err, errlen, "%s: cannot parse as HTML", name);
     return CH_E_CORRUPT;

@@ -110,7 +110,7 @@ size_t norm_decode(const unsigned char *p, size_t n, uint32_t *cp) {
   return k;
 }
 
-static size_t encode(char *o, uint32_t cp) {
+size_t norm_encode(uint32_t cp, char *o) {
   if (cp < 0x80) {
     o[0] = (char)cp;
     return 1;
@@ -132,6 +132,17 @@ static size_t encode(char *o, uint32_t cp) {
   o[3] = (char)(0x80 | (cp & 0x3f));
   return 4;
 }
+
+/* Windows-1252's bytes 0x80-0x9f (0: undefined there); 0xa0-0xff are
+ * U+00A0-U+00FF, as in Latin-1.  Source: the Unicode Consortium's
+ * mapping table MAPPINGS/VENDORS/MICSFT/WINDOWS/CP1252.TXT. */
+static const unsigned short cp1252_c1[32] = {
+    0x20ac, 0,      0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017d, 0,      0,      0x2018, 0x2019, 0x201c, 0x201d, 0x2022,
+    0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,      0x017e, 0x0178,
+};
+
+uint32_t norm_cp1252(unsigned char c) { return c < 0x80 || c >= 0xa0 ? c : cp1252_c1[c - 0x80]; }
 
 /* What the clean view does with a non-ASCII code point: CLEAN_DROP, 0 to
  * keep it, or the ASCII byte that replaces it.  Every replacement is one
@@ -406,7 +417,7 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *ma
            * bytes >= composed (<= 3 bytes). */
           uint32_t origin = map ? map[base_at] : 0;
           w = base_at;
-          size_t len = encode(o + w, c);
+          size_t len = norm_encode(c, o + w);
           if (map)
             for (size_t j = 0; j < len; j++) map[w + j] = origin;
           w += len;

@@ -81,6 +81,12 @@ size_t norm_fold_at(const unsigned char *p, size_t n, size_t i, char out[4], siz
  * success.  Pure function; the detectors use it to classify the character
  * next to a candidate. */
 size_t norm_decode(const unsigned char *p, size_t n, uint32_t *cp);
+/* Encode code point cp (<= U+10FFFF, not a surrogate) as UTF-8 into o (4
+ * bytes of room); returns the length. */
+size_t norm_encode(uint32_t cp, char *o);
+/* The code point of Windows-1252 byte c, or 0 for the five bytes it leaves
+ * undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d). */
+uint32_t norm_cp1252(unsigned char c);
 
 /* A byte that belongs to a word in the folded view: [a-z0-9_] or any byte of
  * a non-ASCII code point (letters the fold kept, e.g. Greek). */

@@ -259,6 +259,24 @@ expect_rc 1 "an entry name with a newline and an escape" $CH check --charter cha
 check "no escape byte in the text report" sh -c "! grep -q \"\$(printf '\\033')\" '$TMP/out'"
 contains "$TMP/out" "names.zip!line.*break.*_6_assignsubmission" "the entry is named"
 check "one line for the finding and one for its excerpt" test "$(wc -l < "$TMP/out")" -eq 2
+# text in UTF-16, UTF-32 or Windows-1252 is read in its encoding: the
+# disclosure's tool and the accented words are found, as in UTF-8
+E="$TMP/docs/encodings"
+for f in utf16le-bom.txt utf16be-bom.md utf16le.txt utf32le-bom.txt utf32be.txt cp1252.txt utf8-bom.txt notes-utf16.py mixed.txt; do
+  expect_rc 1 "$f is read in its encoding" $CH check --charter charters/demoes.charter --level 1 --format csv "$E/$f"
+  contains "$TMP/out" "$f,1,warn,ai-forbidden," "the disclosure of $f is found (its accented heading read)"
+done
+expect_rc 0 "a UTF-16 file's text is the text" $CH extract "$E/utf16le-bom.txt"
+contains "$TMP/out" "^Déclaration d'usage de l'IA : ChatGPT, pour reformuler l’introduction.$" "no NUL byte, no mark, the accents kept"
+expect_rc 0 "a Windows-1252 file's accents" $CH extract "$E/cp1252.txt"
+contains "$TMP/out" "^Déclaration d'usage de l'IA : ChatGPT, pour reformuler l’introduction.$" "é and ’ from Windows-1252"
+expect_rc 0 "a UTF-8 file with one stray Windows-1252 byte stays UTF-8" $CH extract "$E/mixed.txt"
+contains "$TMP/out" "^Déclaration d'usage" "its UTF-8 accents are kept"
+for f in utf32le-bom.html utf32be.html; do
+  expect_rc 1 "$f (UTF-32) is read" $CH check --charter charters/demoes.charter --level 1 --format csv "$E/$f"
+  contains "$TMP/out" "$f,1,warn,undisclosed-ai," "the AI phrase of $f is found"
+done
+
 # documents with no text (scans, photographed pages, blank files) are errors, never "ok"
 for f in scan.pdf photo.docx blank.txt; do
   expect_rc 2 "$f (no text) is an error" $CH check --charter charters/demoes.charter --level 1 "$U/$f"

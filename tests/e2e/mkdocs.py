@@ -273,6 +273,28 @@ with zipfile.ZipFile(os.path.join(u, "moodle-scan.zip"), "w") as z:
     z.writestr("Alice Durand_101_assignsubmission_file_/copie.pdf", open(os.path.join(u, "scan.pdf"), "rb").read())
     z.writestr("Denis Leroy_104_assignsubmission_file_/rapport.txt", "Un rapport.\n")
 
+# text files as Windows writes them: Notepad's "Unicode" and PowerShell 5's
+# ">" (UTF-16LE with a byte-order mark), UTF-16BE, UTF-16 and UTF-32
+# without a mark, UTF-32, Windows-1252 (older Notepad), UTF-8 with a mark,
+# and HTML pages in UTF-32; each says the same thing, in French
+enc = os.path.join(out, "encodings")
+os.makedirs(enc, exist_ok=True)
+note = "Rapport\n\nD\u00e9claration d'usage de l'IA : ChatGPT, pour reformuler l\u2019introduction.\n"
+for fn, raw in [("utf16le-bom.txt", b"\xff\xfe" + note.encode("utf-16-le")),
+                 ("utf16be-bom.md", b"\xfe\xff" + note.encode("utf-16-be")),
+                 ("utf16le.txt", note.encode("utf-16-le")),
+                 ("utf32le-bom.txt", b"\xff\xfe\0\0" + note.encode("utf-32-le")),
+                 ("utf32be.txt", note.encode("utf-32-be")),
+                 ("cp1252.txt", note.encode("cp1252")),
+                 ("utf8-bom.txt", b"\xef\xbb\xbf" + note.encode()),
+                 ("notes-utf16.py", b"\xff\xfe" + ("# " + note).encode("utf-16-le"))]:
+    open(os.path.join(enc, fn), "wb").write(raw)
+page = "<html><body><h2>D\u00e9claration</h2><p>En tant que mod\u00e8le de langage, je ne peux pas.</p></body></html>"
+open(os.path.join(enc, "utf32le-bom.html"), "wb").write(b"\xff\xfe\0\0" + page.encode("utf-32-le"))
+open(os.path.join(enc, "utf32be.html"), "wb").write(page.encode("utf-32-be"))
+# a text mostly in UTF-8 with one stray Windows-1252 byte stays UTF-8
+open(os.path.join(enc, "mixed.txt"), "wb").write(note.encode() + b"Caf\xe9.\n")
+
 # a Moodle export: folders Name_ID_assignsubmission_file_
 with zipfile.ZipFile(os.path.join(out, "moodle-export.zip"), "w", zipfile.ZIP_DEFLATED) as z:
     for i, (name, rows) in enumerate(ROWS.items()):
