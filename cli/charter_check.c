@@ -277,7 +277,7 @@ static void show_progress(job *j, int nworkers, long long t0) {
     const char *name = j->in->v[slow - 1].name, *base = strrchr(name, '/');
     base = base ? base + 1 : name;
     fputs(", reading ", stderr);
-    for (size_t k = 0; base[k] && k < 60; k++)
+    for (size_t k = 0; k < 60 && base[k]; k++)
       fputc((unsigned char)base[k] < 0x20 || base[k] == 0x7f ? '?' : base[k], stderr);
     fprintf(stderr, " for %lld s", (now - oldest) / 1000);
   }
