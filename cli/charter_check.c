@@ -94,6 +94,8 @@ typedef struct job {
   unsigned char *taken; /* per file: a worker took it (it has a result) */
   atomic_int stop;    /* interrupted: take no new file */
   atomic_int running; /* workers not yet returned */
+  pthread_t main;     /* woken by the last worker (SIGUSR1) when `wake` */
+  int wake;
   /* per worker, for the progress line: 1 + the file it reads (0: none),
    * and since when (ms, monotonic clock) */
   atomic_size_t busy[MAX_JOBS];
@@ -228,12 +230,18 @@ static void process(job *j, size_t i, ch_scanner *s, chx_pdf_reader *rd) {
   chx_doc_free(&d);
 }
 
+/* A worker returns; the last one wakes the main thread at once, which
+ * otherwise would notice only at its next 200 ms tick. */
+static void worker_done(job *j) {
+  if (atomic_fetch_sub(&j->running, 1) == 1 && j->wake) pthread_kill(j->main, SIGUSR1);
+}
+
 static void *worker(void *arg) {
   job *j = ((worker_arg *)arg)->j;
   int t = ((worker_arg *)arg)->t;
   ch_scanner *s;
   if (ch_scanner_create(j->c, &s)) {
-    atomic_fetch_sub(&j->running, 1);
+    worker_done(j);
     return NULL;
   }
   ch_scanner_set_scope(s, CH_SCOPE_DOCUMENT);
@@ -255,7 +263,7 @@ static void *worker(void *arg) {
   }
   chx_pdf_reader_free(rd);
   ch_scanner_destroy(s);
-  atomic_fetch_sub(&j->running, 1);
+  worker_done(j);
   return NULL;
 }
 
@@ -437,8 +445,11 @@ int cmd_check(int argc, char **argv) {
   sigemptyset(&sigs);
   sigaddset(&sigs, SIGINT);
   sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGUSR1); /* the last worker's "done" */
   pthread_sigmask(SIG_BLOCK, &sigs, &old_mask);
   atomic_store(&j.running, nt);
+  j.main = pthread_self();
+  j.wake = 1;
   for (int t = 0; t < nt; t++) {
     wa[t] = (worker_arg){&j, t};
     if (pthread_create(&th[started], NULL, worker, &wa[t]) == 0) started++;
@@ -446,6 +457,7 @@ int cmd_check(int argc, char **argv) {
   }
   long long t0 = now_ms();
   if (!started) { /* no thread: this one works, and Ctrl-C just quits */
+    j.wake = 0;
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     atomic_store(&j.running, 1);
     wa[0] = (worker_arg){&j, 0};
@@ -456,8 +468,11 @@ int cmd_check(int argc, char **argv) {
     int sig = sigtimedwait(&sigs, NULL, &ts);
     if (sig == SIGINT || sig == SIGTERM) {
       if (atomic_load(&j.stop)) { /* the second one: quit now */
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, sig);
         signal(sig, SIG_DFL);
-        pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+        pthread_sigmask(SIG_UNBLOCK, &one, NULL);
         raise(sig);
         _exit(2);
       }
@@ -468,6 +483,13 @@ int cmd_check(int argc, char **argv) {
     if (progress) show_progress(&j, started, t0);
   }
   for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
+  /* a wake-up that came after the loop's last test is pending: take it
+   * before unblocking, or its default action would end the process */
+  sigset_t usr1;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  for (struct timespec z = {0, 0}; started && sigtimedwait(&usr1, NULL, &z) == SIGUSR1;)
+    ;
   pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
   if (progress) fputs("\r\033[K", stderr);
   for (size_t i = 0; i < in.n; i++) {
