@@ -5,7 +5,7 @@
 set -eu
 PKGS="build-essential pkg-config flex bison clang llvm libclang-rt-14-dev
 libpcre2-dev libxml2-dev libcmocka-dev libzip-dev libpoppler-glib-dev
-libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev zip unzip python3"
+libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev zip unzip python3 procps"
 # Optional extras for `make bench` and the hardening targets; installed by
 # `make deps-extra` (peers measured side by side, analysers).
 if [ "${1:-}" = "--extra" ]; then
