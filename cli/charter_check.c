@@ -437,10 +437,11 @@ int cmd_check(int argc, char **argv) {
   worker_arg wa[MAX_JOBS];
   int nt = jobs < (int)in.n ? jobs : (int)(in.n ? in.n : 1);
   int started = 0;
-  /* Ctrl-C and SIGTERM are taken by this thread (sigtimedwait below); the
-   * workers, and the PDF reader processes they start, inherit the mask:
-   * the terminal's Ctrl-C, sent to the whole process group, does not kill
-   * a reader in the middle of a file */
+  /* Ctrl-C and SIGTERM are taken by this thread (sigtimedwait below),
+   * blocked in the workers, which inherit the mask.  The PDF readers are
+   * started with no signal blocked (pdf_helper.c): the terminal's Ctrl-C,
+   * sent to the whole process group, stops a slow one at once, and its
+   * file is reported as interrupted. */
   sigset_t sigs, old_mask;
   sigemptyset(&sigs);
   sigaddset(&sigs, SIGINT);

@@ -14,6 +14,7 @@
  * defined there; anything else is read as UTF-8, each invalid byte
  * becoming U+FFFD in the clean view.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,12 @@ chx_textenc chx_text_encoding(const unsigned char *p, size_t n, size_t *bom) {
   if (n >= 2 && p[0] == 0xfe && p[1] == 0xff) return *bom = 2, TE_UTF16BE;
   size_t i = 0, multi = 0, bad = 0, odd = 0; /* odd: NUL, or undefined in Windows-1252 */
   while (i < n) {
+    uint64_t x; /* eight ASCII bytes, none of them NUL, at a time */
+    if (i + 8 <= n && (memcpy(&x, p + i, 8), !(x & 0x8080808080808080ull)) &&
+        !((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull)) {
+      i += 8;
+      continue;
+    }
     uint32_t cp;
     size_t k = p[i] < 0x80 ? 1 : norm_decode(p + i, n - i, &cp);
     if (!k) {
