@@ -24,6 +24,12 @@ ch_status extract_pdf_isolated(chx_doc *d, const void *data, size_t len, const c
  * malloc'd, NUL-terminated buffer (NULL: out of memory). */
 typedef enum chx_textenc { TE_UTF8, TE_UTF16LE, TE_UTF16BE, TE_UTF32LE, TE_UTF32BE, TE_CP1252 } chx_textenc;
 chx_textenc chx_text_encoding(const unsigned char *p, size_t n, size_t *bom);
+/* Its first two steps, which the HTML reader shares: the encoding a
+ * byte-order mark names (TE_UTF8 and *bom = 0 when there is none), and
+ * UTF-32 or UTF-16 without a mark, from the zero bytes of the first four
+ * (TE_UTF8 when they do not look so). */
+chx_textenc chx_text_bom(const unsigned char *p, size_t n, size_t *bom);
+chx_textenc chx_text_zeros(const unsigned char *p, size_t n);
 char *chx_text_utf8(const unsigned char *p, size_t n, chx_textenc enc, size_t *outlen);
 
 /* Read one zip entry fully, checking declared and actual sizes against the

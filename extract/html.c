@@ -133,27 +133,21 @@ static int meta_charset(const unsigned char *p, size_t n, char *out, size_t outl
 }
 
 /* The encoding to read the page in (see the top of the file), or NULL for
- * the parser's own choice; *skip receives the length of a byte-order mark. */
-static const char *html_encoding(const unsigned char *p, size_t n, char *meta, size_t metalen, size_t *skip) {
-  *skip = 0;
-  if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
-    *skip = 3;
+ * the parser's own choice; *skip receives the length of a byte-order mark,
+ * *conv the UTF-32 the page must be converted from first (else TE_UTF8). */
+static const char *html_encoding(const unsigned char *p, size_t n, char *meta, size_t metalen, size_t *skip,
+                                 chx_textenc *conv) {
+  static const char *const name[] = {[TE_UTF8] = "UTF-8", [TE_UTF16LE] = "UTF-16LE", [TE_UTF16BE] = "UTF-16BE"};
+  chx_textenc te = chx_text_bom(p, n, skip);
+  if (!*skip) {
+    if (valid_utf8(p, n)) return "UTF-8";
+    te = chx_text_zeros(p, n);
+  }
+  if (te == TE_UTF32LE || te == TE_UTF32BE) {
+    *conv = te; /* the parser does not read UTF-32 */
     return "UTF-8";
   }
-  if (n >= 4 && ((p[0] == 0xff && p[1] == 0xfe && !p[2] && !p[3]) || (!p[0] && !p[1] && p[2] == 0xfe && p[3] == 0xff)))
-    return "UTF-32"; /* converted before parsing (textenc.c) */
-  if (n >= 2 && p[0] == 0xff && p[1] == 0xfe) {
-    *skip = 2;
-    return "UTF-16LE";
-  }
-  if (n >= 2 && p[0] == 0xfe && p[1] == 0xff) {
-    *skip = 2;
-    return "UTF-16BE";
-  }
-  if (valid_utf8(p, n)) return "UTF-8";
-  if (n >= 4 && ((p[0] && !p[1] && !p[2] && !p[3]) || (!p[0] && !p[1] && !p[2] && p[3]))) return "UTF-32";
-  if (n >= 4 && p[0] && !p[1] && p[2] && !p[3]) return "UTF-16LE";
-  if (n >= 4 && !p[0] && p[1] && !p[2] && p[3]) return "UTF-16BE";
+  if (*skip || te != TE_UTF8) return name[te];
   if (meta_charset(p, n, meta, metalen)) {
     if (!strncasecmp(meta, "utf-16", 6) || !strncasecmp(meta, "utf-32", 6) || !strcasecmp(meta, "unicode") ||
         !strncasecmp(meta, "ucs-2", 5) || !strcasecmp(meta, "utf-8") || !strcasecmp(meta, "utf8"))
@@ -170,17 +164,16 @@ ch_status extract_html(chx_doc *d, const void *data, size_t len, const char *nam
   }
   char meta[64];
   size_t skip;
-  const char *enc = html_encoding(data, len, meta, sizeof meta, &skip);
+  chx_textenc conv = TE_UTF8;
+  const char *enc = html_encoding(data, len, meta, sizeof meta, &skip, &conv);
   char *u32 = NULL; /* a UTF-32 page, as UTF-8 */
-  if (enc && !strcmp(enc, "UTF-32")) {
-    size_t bom, ulen;
-    chx_textenc te = chx_text_encoding(data, len, &bom);
-    if (te != TE_UTF32LE && te != TE_UTF32BE) te = ((const unsigned char *)data)[0] ? TE_UTF32LE : TE_UTF32BE;
-    if (!(u32 = chx_text_utf8((const unsigned char *)data + bom, len - bom, te, &ulen))) {
+  if (conv != TE_UTF8) {
+    size_t ulen;
+    if (!(u32 = chx_text_utf8((const unsigned char *)data + skip, len - skip, conv, &ulen))) {
       snprintf(err, errlen, "%s: out of memory", name);
       return CH_E_NOMEM;
     }
-    data = u32, len = ulen, skip = 0, enc = "UTF-8";
+    data = u32, len = ulen, skip = 0;
   }
   const int opts =
       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT;

@@ -21,13 +21,27 @@
 #include "extract/extract_internal.h"
 #include "runtime/normalize.h"
 
-chx_textenc chx_text_encoding(const unsigned char *p, size_t n, size_t *bom) {
+chx_textenc chx_text_bom(const unsigned char *p, size_t n, size_t *bom) {
   *bom = 0;
   if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) return *bom = 3, TE_UTF8;
   if (n >= 4 && p[0] == 0xff && p[1] == 0xfe && !p[2] && !p[3]) return *bom = 4, TE_UTF32LE;
   if (n >= 4 && !p[0] && !p[1] && p[2] == 0xfe && p[3] == 0xff) return *bom = 4, TE_UTF32BE;
   if (n >= 2 && p[0] == 0xff && p[1] == 0xfe) return *bom = 2, TE_UTF16LE;
   if (n >= 2 && p[0] == 0xfe && p[1] == 0xff) return *bom = 2, TE_UTF16BE;
+  return TE_UTF8;
+}
+
+chx_textenc chx_text_zeros(const unsigned char *p, size_t n) {
+  if (n >= 4 && p[0] && !p[1] && !p[2] && !p[3]) return TE_UTF32LE;
+  if (n >= 4 && !p[0] && !p[1] && !p[2] && p[3]) return TE_UTF32BE;
+  if (n >= 4 && p[0] && !p[1] && p[2] && !p[3]) return TE_UTF16LE;
+  if (n >= 4 && !p[0] && p[1] && !p[2] && p[3]) return TE_UTF16BE;
+  return TE_UTF8;
+}
+
+chx_textenc chx_text_encoding(const unsigned char *p, size_t n, size_t *bom) {
+  chx_textenc e = chx_text_bom(p, n, bom);
+  if (*bom) return e;
   size_t i = 0, multi = 0, bad = 0, odd = 0; /* odd: NUL, or undefined in Windows-1252 */
   while (i < n) {
     uint64_t x; /* eight ASCII bytes, none of them NUL, at a time */
@@ -49,10 +63,7 @@ chx_textenc chx_text_encoding(const unsigned char *p, size_t n, size_t *bom) {
     i += k;
   }
   if (!bad && !odd) return TE_UTF8;
-  if (n >= 4 && p[0] && !p[1] && !p[2] && !p[3]) return TE_UTF32LE;
-  if (n >= 4 && !p[0] && !p[1] && !p[2] && p[3]) return TE_UTF32BE;
-  if (n >= 4 && p[0] && !p[1] && p[2] && !p[3]) return TE_UTF16LE;
-  if (n >= 4 && !p[0] && p[1] && !p[2] && p[3]) return TE_UTF16BE;
+  if ((e = chx_text_zeros(p, n)) != TE_UTF8) return e;
   if (bad && !odd && !multi) return TE_CP1252;
   return TE_UTF8;
 }
