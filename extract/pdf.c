@@ -2,8 +2,8 @@
  * pdf.c — PDF text through poppler-glib, page by page, so every finding
  * can give its page.  Paragraphs are the blocks poppler separates with a
  * blank line.  Then, per page, what a student may have typed outside the
- * page's content: the text of form fields (a disclosure form filled in a
- * PDF reader) as body text, and the contents of annotations (the "add
+ * page's content: the values of text fields and list boxes (a disclosure
+ * form filled in a PDF reader) as body text, and the contents of annotations (the "add
  * text" tool's free text, sticky notes) as comments; poppler's page text
  * leaves both out.  A file that only claims to be a PDF, an encrypted one,
  * or one with more pages than max_pages is an error naming the file.
@@ -28,12 +28,42 @@ static void add_para(chx_doc *d, const char *s, int part) {
   d->part = saved;
 }
 
-/* Form fields' text and annotations' contents of page pg. */
+/* The value of a list or combo box: what was typed into an editable
+ * combo, else each selected item ("Outil utilisé : [Le Chat]"); the items
+ * not chosen are not the student's words. */
+static void choice_value(chx_doc *d, PopplerFormField *f) {
+  if (poppler_form_field_choice_get_choice_type(f) == POPPLER_FORM_CHOICE_COMBO &&
+      poppler_form_field_choice_is_editable(f)) {
+    gchar *t = poppler_form_field_choice_get_text(f);
+    if (t && *t) {
+      add_para(d, t, CHX_BODY);
+      g_free(t);
+      return;
+    }
+    g_free(t);
+  }
+  int n = poppler_form_field_choice_get_n_items(f);
+  for (int i = 0; i < n && !d->over && !d->oom; i++) {
+    if (!poppler_form_field_choice_is_item_selected(f, i)) continue;
+    gchar *t = poppler_form_field_choice_get_item(f, i);
+    add_para(d, t, CHX_BODY);
+    g_free(t);
+  }
+}
+
+/* Form fields' values and annotations' contents of page pg. */
 static void page_extras(chx_doc *d, PopplerPage *pg) {
-  GList *fields = poppler_page_get_form_field_mapping(pg);
+  /* poppler lists the fields last first */
+  GList *fields = g_list_reverse(poppler_page_get_form_field_mapping(pg));
   for (GList *l = fields; l && !d->over && !d->oom; l = l->next) {
     PopplerFormFieldMapping *m = l->data;
-    if (!m || !m->field || poppler_form_field_get_field_type(m->field) != POPPLER_FORM_FIELD_TEXT) continue;
+    if (!m || !m->field) continue;
+    PopplerFormFieldType ty = poppler_form_field_get_field_type(m->field);
+    if (ty == POPPLER_FORM_FIELD_CHOICE) {
+      choice_value(d, m->field);
+      continue;
+    }
+    if (ty != POPPLER_FORM_FIELD_TEXT) continue;
     gchar *t = poppler_form_field_text_get_text(m->field);
     add_para(d, t, CHX_BODY);
     g_free(t);

@@ -196,7 +196,11 @@ expect_rc 2 "--pdf-timeout must be a number of seconds" $CH check --charter char
 expect_rc 0 "extract a PDF with a form field and a FreeText annotation" $CH extract --positions "$H/form.pdf"
 contains "$TMP/out" "Champ : En tant que modèle de langage" "the form field's text is read"
 contains "$TMP/out" "utm_source=chatgpt.com" "the annotation's text is read"
-contains "$TMP/out" "page 1 para 3 comment" "the annotation is a comment on its page"
+contains "$TMP/out" "page 1 para 5 comment" "the annotation is a comment on its page"
+contains "$TMP/out" "Outil choisi : Le Chat" "the item chosen in a drop-down list is read"
+check "the items not chosen are not read" sh -c "! grep -q 'Outil non choisi' '$TMP/out'"
+contains "$TMP/out" "Saisi : j'ai demandé à Perplexity" "the text typed in an editable combo box is read"
+check "the fields come in the page's order" sh -c "grep -A1 'para 2 body' '$TMP/out' | grep -q 'Champ :'"
 expect_rc 1 "the form field is checked" $CH check --charter charters/demoes.charter --level 1 "$H/form.pdf"
 contains "$TMP/out" "undisclosed-ai" "the AI phrase typed in the form is found"
 # bytes before %PDF- (readers look in the first 1024 bytes)

@@ -158,16 +158,23 @@ open(os.path.join(h, "slow.pdf"), "wb").write(pdf_objs([
 def pdf_utf16(s):
     return b"<FEFF" + s.encode("utf-16-be").hex().upper().encode() + b">"
 open(os.path.join(h, "form.pdf"), "wb").write(pdf_objs([
-    b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] >> >>",
+    b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 8 0 R 9 0 R] >> >>",
     b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [6 0 R 7 0 R] "
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [6 0 R 7 0 R 8 0 R 9 0 R] "
     b"/Resources << /Font << /F1 5 0 R >> >> >>",
     stream(b"", b"BT /F1 11 Tf 50 780 Td (Rapport de stage) Tj ET"),
     b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (usage) /Rect [50 700 400 720] /P 3 0 R /V "
     + pdf_utf16("Champ : En tant que modèle de langage, je ne peux pas.") + b" >>",
     b"<< /Type /Annot /Subtype /FreeText /Rect [50 600 400 620] /DA (/Helv 12 Tf 0 g) /Contents "
-    + pdf_utf16("Note : https://example.org/?utm_source=chatgpt.com") + b" >>"]))
+    + pdf_utf16("Note : https://example.org/?utm_source=chatgpt.com") + b" >>",
+    # a drop-down list with one item chosen, and an editable combo box
+    # where the student typed a value of their own
+    b"<< /Type /Annot /Subtype /Widget /FT /Ch /Ff 131072 /T (outil) /Rect [50 560 400 580] /P 3 0 R "
+    b"/Opt [(Aucun outil) (Outil choisi : Le Chat, reformulation) (Outil non choisi : Copilot)] "
+    b"/V (Outil choisi : Le Chat, reformulation) >>",
+    b"<< /Type /Annot /Subtype /Widget /FT /Ch /Ff 393216 /T (autre) /Rect [50 520 400 540] /P 3 0 R "
+    b"/Opt [(Aucun)] /V " + pdf_utf16("Saisi : j'ai demandé à Perplexity") + b" >>"]))
 
 # a PDF with bytes before its header (a byte-order mark, as some tools write)
 pdf(os.path.join(h, "bom.pdf"), ROWS["artefact"])
