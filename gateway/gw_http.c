@@ -159,12 +159,11 @@ static void request_id(gw_req *r, struct MHD_Connection *c) {
 /* 413 for a body over max_body, announced (Content-Length) or found while
  * reading it. */
 static enum MHD_Result too_large(gw_req *r, struct MHD_Connection *c) {
-  atomic_fetch_add(&r->s->metrics.rejects[GW_REJ_TOO_LARGE], 1);
   char msg[128];
   snprintf(msg, sizeof msg, "request body larger than the %zu-byte limit",
            r->s->cfg->max_body);
-  return gw_http_error(r, c, 413, "invalid_request_error",
-                       "request_too_large", msg);
+  return reject(r, c, GW_REJ_TOO_LARGE, 413, "invalid_request_error",
+                "request_too_large", msg);
 }
 
 static enum MHD_Result healthz(gw_req *r, struct MHD_Connection *c) {

@@ -322,6 +322,7 @@ s=$(curl -s --max-time 10 -o "$TMP/r.body" -w '%{http_code}' -H 'Content-Type: a
 check "body over max_body (Content-Length): 413" sh -c "[ '$s' = 413 ] && grep -q request_too_large '$TMP/r.body'"
 $PY chunked $G1 300000 >"$TMP/chunked.json"
 check "body over max_body (chunked): 413" [ "$(json "$TMP/chunked.json" 'd.get("status")')" = 413 ]
+check "a 413 is logged like every other refusal" has "request refused.*status=413 code=request_too_large" "$TMP/gw.err"
 
 # limits: header and body timeouts (2 s each here)
 $PY stall $G1 headers 8 >"$TMP/stall.json"
