@@ -16,7 +16,9 @@
  *   - every detector: spans inside [0, len), non-empty, increasing and
  *     non-overlapping, on both the clean view and the raw input;
  *   - every detector finds the same spans with the digit map
- *     (det_digit_bits), which marks exactly the ASCII digits;
+ *     (det_digit_bits), which marks exactly the ASCII digits (and its '+'
+ *     map the blocks with a '+'), and the chain detectors run together
+ *     (det_scan_chains) find, each, the spans it finds alone;
  *   - a detector with triggers, run only where a trigger starts in the
  *     folded view (mapped to the clean view as the scanner maps prefilter
  *     hits), finds exactly the spans of a whole-text scan.
@@ -134,10 +136,10 @@ static void check_triggers(const uint8_t *in, size_t size, const norm_view *c, c
 /* The digit map marks exactly the blocks with digits, and the detectors find the
  * same spans with it. */
 static void check_digit_bits(const char *t, size_t len) {
-  uint64_t *bits = malloc(DET_DIGIT_WORDS(len) * sizeof *bits);
+  uint64_t *bits = malloc(DET_MAP_WORDS(len) * sizeof *bits);
   if (!bits) return;
   int any = 0;
-  memset(bits, 0xff, DET_DIGIT_WORDS(len) * sizeof *bits); /* every bit must be set anew */
+  memset(bits, 0xff, DET_MAP_WORDS(len) * sizeof *bits); /* every bit must be set anew */
   int got = det_digit_bits(t, len, bits);
   for (size_t b = 0; b < (len + 7) / 8; b++) {
     int d = 0;
@@ -147,6 +149,12 @@ static void check_digit_bits(const char *t, size_t len) {
   }
   for (size_t b = (len + 7) / 8; b % 64; b++)
     if (bits[b / 64] >> (b % 64) & 1) abort();
+  const uint64_t *plus = bits + DET_DIGIT_WORDS(len); /* the '+' map, a bit per 64 bytes */
+  for (size_t b = 0; b < (len + 63) / 64 || b % 64; b++) {
+    int p = 0;
+    for (size_t i = 64 * b; i < len && i < 64 * b + 64; i++) p |= t[i] == '+';
+    if ((int)(plus[b / 64] >> (b % 64) & 1) != p) abort();
+  }
   if ((got != 0) != any) abort();
   static spans a, b;
   for (int id = 0; id < DET_COUNT_; id++) {
@@ -155,6 +163,18 @@ static void check_digit_bits(const char *t, size_t len) {
     det_scan_bits(id, t, len, bits, keep_span, &b);
     if (!same_spans(&a, &b)) abort();
   }
+  /* the chain detectors run together, NIR twice: each as alone */
+  static spans alone[5], together[5];
+  static const int ids[5] = {DET_SIREN, DET_NIR, DET_CARD, DET_SIRET, DET_NIR};
+  void *ud[5];
+  for (size_t j = 0; j < 5; j++) {
+    alone[j].n = together[j].n = 0;
+    ud[j] = &together[j];
+    det_scan(ids[j], t, len, keep_span, &alone[j]);
+  }
+  det_scan_chains(5, ids, t, len, (len % 2) ? bits : NULL, keep_span, ud);
+  for (size_t j = 0; j < 5; j++)
+    if (!same_spans(&alone[j], &together[j])) abort();
   free(bits);
 }
 

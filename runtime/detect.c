@@ -93,44 +93,58 @@ static size_t next_digit(const unsigned char *t, size_t n, size_t i) {
 size_t det_next_digit(const char *text, size_t n, size_t i) { return next_digit((const unsigned char *)text, n, i); }
 
 /* Eight bits for the 64 bytes at t (all readable): bit k set iff bytes
- * 8k..8k+7 hold an ASCII digit.  With SSE2 (every x86-64), a byte compare
- * and movemask per 16 bytes; else digit_mask per 8. */
+ * 8k..8k+7 hold an ASCII digit; bit 8 set iff any of the 64 is a '+'.
+ * With SSE2 (every x86-64), byte compares and a movemask per 16 bytes;
+ * else digit_mask per 8. */
 static unsigned digit_byte(const unsigned char *t) {
   unsigned r = 0;
 #if defined(__SSE2__) && !defined(CH_NO_SIMD)
   const __m128i lo = _mm_set1_epi8('0' - 1 - 128), hi = _mm_set1_epi8('9' + 1 - 128), flip = _mm_set1_epi8(-128);
-  __m128i d[4];
+  const __m128i plus = _mm_set1_epi8('+' - 128);
+  __m128i d[4], p = _mm_setzero_si128();
   for (unsigned k = 0; k < 4; k++) {
     __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(t + 16 * k)), flip);
     d[k] = _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi));
+    p = _mm_or_si128(p, _mm_cmpeq_epi8(v, plus));
   }
+  r = (unsigned)(_mm_movemask_epi8(p) != 0) << 8;
   /* Each signed saturating pack turns two bytes into one that is zero
    * only when both were, keeping their order: three packs leave in byte
    * k whether bytes 8k..8k+7 held a digit. */
   __m128i q = _mm_packs_epi16(_mm_packs_epi16(d[0], d[1]), _mm_packs_epi16(d[2], d[3]));
   q = _mm_packs_epi16(q, q);
-  r = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(q, _mm_setzero_si128())) & 0xffu;
+  r |= ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(q, _mm_setzero_si128())) & 0xffu;
 #else
   for (unsigned k = 0; k < 8; k++) {
     uint64_t x;
     memcpy(&x, t + 8 * k, 8);
     r |= (digit_mask(x) != 0) << k;
   }
+  if (memchr(t, '+', 64)) r |= 1u << 8;
 #endif
   return r;
 }
 
-/* The digit map (detect.h), 512 bytes per map word; the last 64 bytes are
- * read from a copy padded with zero bytes, which are no digits. */
+/* Block b's digit byte r (digit_byte) into the maps. */
+static void map_put(uint64_t *bits, uint64_t *plus, size_t b, unsigned r) {
+  bits[b / 8] |= (uint64_t)(r & 0xffu) << (8 * (b % 8));
+  plus[b / 64] |= (uint64_t)(r >> 8) << (b % 64);
+}
+
+/* The digit map and the '+' map (detect.h), 512 and 4096 bytes per map
+ * word; the last 64 bytes are read from a copy padded with zero bytes,
+ * which are neither. */
 int det_digit_bits(const char *text, size_t n, uint64_t *bits) {
   const unsigned char *t = (const unsigned char *)text;
   size_t nw = (n + 511) / 512, b = 0;
+  uint64_t *plus = bits + DET_DIGIT_WORDS(n);
   memset(bits, 0, nw * sizeof *bits);
-  for (; 64 * (b + 1) <= n; b++) bits[b / 8] |= (uint64_t)digit_byte(t + 64 * b) << (8 * (b % 8));
+  memset(plus, 0, DET_PLUS_WORDS(n) * sizeof *plus);
+  for (; 64 * (b + 1) <= n; b++) map_put(bits, plus, b, digit_byte(t + 64 * b));
   if (64 * b < n) {
     unsigned char last[64] = {0};
     memcpy(last, t + 64 * b, n - 64 * b);
-    bits[b / 8] |= (uint64_t)digit_byte(last) << (8 * (b % 8));
+    map_put(bits, plus, b, digit_byte(last));
   }
   for (size_t w = 0; w < nw; w++)
     if (bits[w]) return 1;
@@ -188,6 +202,34 @@ static size_t digit_from(det_emitter *e, const unsigned char *t, size_t n, size_
       return at < n ? at : n;
     }
     i = 8 * w + 8;
+  }
+  return n;
+}
+
+/* The first '+' at or after i, or n: over the '+' map when there is one
+ * (a '+' is rare in prose: the phone detectors used to pass over the
+ * whole text with memchr, each on its own). */
+static size_t plus_from(det_emitter *e, const unsigned char *t, size_t n, size_t i) {
+  if (i >= n) return n;
+  if (!e->digits) {
+    const unsigned char *q = memchr(t + i, '+', n - i);
+    return q ? (size_t)(q - t) : n;
+  }
+  const uint64_t *plus = e->digits + DET_DIGIT_WORDS(e->len);
+  size_t nb = (n + 63) / 64, b = i / 64;
+  while (b < nb) {
+    size_t k = b / 64;
+    uint64_t m = plus[k] & (~0ull << (b % 64));
+    while (!m) {
+      if (++k * 64 >= nb) return n;
+      m = plus[k];
+    }
+    b = k * 64 + (size_t)__builtin_ctzll(m);
+    if (b >= nb) return n;
+    size_t from = 64 * b > i ? 64 * b : i, to = 64 * b + 64 < n ? 64 * b + 64 : n;
+    const unsigned char *q = memchr(t + from, '+', to - from);
+    if (q) return (size_t)(q - t);
+    b++;
   }
   return n;
 }
@@ -278,18 +320,26 @@ static int num_end(const unsigned char *t, size_t n, size_t e) {
 
 typedef int (*chain_check)(const chain *c);
 
+/* A chain detector: its separators, most significant characters, whether
+ * a Corsican 2A/2B counts (gather), and its validator. */
+typedef struct chain_kind {
+  const char *seps;
+  size_t max;
+  int nir;
+  chain_check ok;
+} chain_kind;
+
 /* The scan shared by NIR, SIREN, SIRET and cards: each chain once. */
-static void scan_chains(const unsigned char *t, size_t n, det_emitter *e, const char *seps, size_t max, int nir,
-                        chain_check ok) {
+static void scan_chains(const unsigned char *t, size_t n, det_emitter *e, const chain_kind *k) {
   chain c;
   for (size_t i = 0; i < n && !e->stop; i++) {
     if ((i = digit_from(e, t, n, i)) >= n) break;
-    if (!num_start(t, n, i, seps)) {
+    if (!num_start(t, n, i, k->seps)) {
       i = run_end(t, n, i) - 1;
       continue;
     }
-    gather(t, n, i, seps, max, nir, &c);
-    if (!c.more && num_end(t, n, c.end) && ok(&c)) emit(e, i, c.end);
+    gather(t, n, i, k->seps, k->max, k->nir, &c);
+    if (!c.more && num_end(t, n, c.end) && k->ok(&c)) emit(e, i, c.end);
     /* Positions inside the chain cannot start one: skip them. */
     if (c.end > i + 1) i = c.end - 1;
   }
@@ -335,6 +385,105 @@ static int card_ok(const chain *c) {
   return c->k >= 13 && c->k <= 19 && card_brand_ok(c->sig, c->k) && det_luhn_valid(c->sig, c->k);
 }
 
+/* One separator string per set, so that det_scan_chains can tell by the
+ * pointer which detectors read the same chains. */
+static const char seps_space_dot_dash[] = " .-", seps_space_dot[] = " .";
+static const chain_kind kind_nir = {seps_space_dot_dash, 15, 1, nir_ok};
+static const chain_kind kind_card = {seps_space_dot_dash, 19, 0, card_ok};
+static const chain_kind kind_siren = {seps_space_dot, 9, 0, siren_ok};
+static const chain_kind kind_siret = {seps_space_dot, 14, 0, siret_ok};
+
+static const chain_kind *chain_kind_of(int id) {
+  switch (id) {
+  case DET_NIR: return &kind_nir;
+  case DET_CARD: return &kind_card;
+  case DET_SIREN: return &kind_siren;
+  case DET_SIRET: return &kind_siret;
+  default: return NULL;
+  }
+}
+
+int det_is_chain(int id) { return chain_kind_of(id) != NULL; }
+
+/* Would gathering with kind k at the start of chain c (gathered with kind
+ * ck, same separators) give a chain with the same verdict for k?  Yes when
+ * k is ck; no when ck reads 2A/2B (k might not) or when c stopped at ck's
+ * maximum and k reads further; no when c stopped, at its sixth digit, on
+ * the A or B that a NIR (k) would take.  Otherwise k's chain is c, or c
+ * cut at k->max, which makes k's chain "more" (no span) and leaves k
+ * skipping c's runs up to c.end, as it would on its own. */
+static int chain_reuse(const chain *c, const chain_kind *ck, const chain_kind *k, const unsigned char *t, size_t n) {
+  if (ck == k) return 1;
+  if (ck->nir || ck->seps != k->seps) return 0;
+  if (c->more && k->max > ck->max) return 0;
+  if (k->nir && c->k == 6 && c->sig[5] == '2' && c->end < n && (up(t[c->end]) == 'A' || up(t[c->end]) == 'B'))
+    return 0;
+  return 1;
+}
+
+#define CHAIN_GROUP_MAX 8
+
+/* The chain detectors ids[0..k) (det_is_chain; at most CHAIN_GROUP_MAX)
+ * in one walk over the digits, each emitting to user_data[j]: the same
+ * spans as det_scan_bits of each.  Every detector keeps where its own
+ * loop (scan_chains) would look next; the walk goes to the first digit
+ * at or after the nearest of these, and there each detector whose turn it
+ * is does its step.  The chains are read once per separator set when the
+ * verdicts allow (chain_reuse): the card's chain serves the NIR, SIRET's
+ * serves SIREN. */
+void det_scan_chains(size_t k, const int *ids, const char *text, size_t len, const uint64_t *digits, det_emit_fn fn,
+                     void *const *user_data) {
+  if (!text || !fn || k > CHAIN_GROUP_MAX) return;
+  const unsigned char *t = (const unsigned char *)text;
+  struct member {
+    const chain_kind *kind;
+    det_emitter e;
+    size_t next;
+  } m[CHAIN_GROUP_MAX], tmp;
+  size_t nm = 0;
+  for (size_t j = 0; j < k; j++) {
+    const chain_kind *kd = chain_kind_of(ids[j]);
+    if (!kd) continue;
+    m[nm++] = (struct member){kd, {fn, user_data[j], 0, 0, NULL, len, 0}, 0};
+  }
+  /* same separators together, those that read 2A/2B last, longest first */
+  for (size_t a = 1; a < nm; a++)
+    for (size_t b = a; b > 0; b--) {
+      const chain_kind *x = m[b - 1].kind, *y = m[b].kind;
+      int after = x->seps != y->seps ? (uintptr_t)x->seps < (uintptr_t)y->seps
+                  : x->nir != y->nir   ? x->nir > y->nir
+                                       : x->max < y->max;
+      if (!after) break;
+      tmp = m[b - 1], m[b - 1] = m[b], m[b] = tmp;
+    }
+  det_emitter walk = {fn, NULL, 0, 0, digits, len, len > PREFETCH_MIN_TEXT ? 0 : SIZE_MAX};
+  for (;;) {
+    size_t from = SIZE_MAX;
+    for (size_t j = 0; j < nm; j++)
+      if (!m[j].e.stop && m[j].next < from) from = m[j].next;
+    if (from >= len) break;
+    size_t i = digit_from(&walk, t, len, from), rend = 0;
+    if (i >= len) break;
+    chain c;
+    const chain_kind *ck = NULL, *ns_kind = NULL;
+    int ns = 0;
+    for (size_t j = 0; j < nm; j++) {
+      struct member *d = &m[j];
+      const chain_kind *kd = d->kind;
+      if (d->e.stop || d->next > i) continue;
+      if (!ns_kind || ns_kind->seps != kd->seps) ns = num_start(t, len, i, kd->seps), ns_kind = kd;
+      if (!ns) {
+        if (!rend) rend = run_end(t, len, i);
+        d->next = rend;
+        continue;
+      }
+      if (!ck || !chain_reuse(&c, ck, kd, t, len)) gather(t, len, i, kd->seps, kd->max, kd->nir, &c), ck = kd;
+      if (!c.more && c.k <= kd->max && num_end(t, len, c.end) && kd->ok(&c)) emit(&d->e, i, c.end);
+      d->next = c.end > i + 1 ? c.end : i + 1;
+    }
+  }
+}
+
 /* --------------------------------------------------------------- phones */
 
 /* French numbers (ARCEP plan): 10 digits "0" + [1-9] + 8, written in pairs
@@ -360,14 +509,11 @@ static int fr_nsn_ok(const chain *c, size_t off) {
 }
 
 /* The first digit or '+' at or after i: the digit map's next digit
- * (digit_from) against the next '+' (memchr, remembered in *plus until
+ * (digit_from) against the next '+' (plus_from, remembered in *plus until
  * passed; *plus == SIZE_MAX before the first search). */
 static size_t digit_or_plus(det_emitter *e, const unsigned char *t, size_t n, size_t i, size_t *plus) {
   if (i >= n) return n;
-  if (*plus == SIZE_MAX || *plus < i) {
-    const unsigned char *q = memchr(t + i, '+', n - i);
-    *plus = q ? (size_t)(q - t) : n;
-  }
+  if (*plus == SIZE_MAX || *plus < i) *plus = plus_from(e, t, n, i);
   size_t d = digit_from(e, t, n, i);
   return d < *plus ? d : *plus;
 }
@@ -423,9 +569,7 @@ static void scan_phone_fr(const unsigned char *t, size_t n, det_emitter *e) {
 static void scan_phone(const unsigned char *t, size_t n, det_emitter *e) {
   static const char seps[] = " .-";
   for (size_t i = 0; i + 1 < n && !e->stop; i++) {
-    const unsigned char *plus = memchr(t + i, '+', n - 1 - i);
-    if (!plus) break;
-    i = (size_t)(plus - t);
+    if ((i = plus_from(e, t, n - 1, i)) >= n - 1) break;
     if (!is_digit(t[i + 1]) || t[i + 1] == '0') continue;
     if (i > 0 && (word_before(t, i) || is_digit(t[i - 1]))) continue;
     size_t j = i + 1, end = j, digits = 0, groups = 0, glen = 0, all3 = 1;
@@ -630,16 +774,16 @@ void det_scan(int id, const char *text, size_t len, det_emit_fn fn, void *ud) { 
 void det_scan_bits(int id, const char *text, size_t len, const uint64_t *digits, det_emit_fn fn, void *ud) {
   if (!text || !fn) return;
   const unsigned char *t = (const unsigned char *)text;
-  det_emitter e = {fn, ud, 0, 0, digits, len > PREFETCH_MIN_TEXT ? 0 : SIZE_MAX};
+  det_emitter e = {fn, ud, 0, 0, digits, len, len > PREFETCH_MIN_TEXT ? 0 : SIZE_MAX};
   switch (id) {
   case DET_EMAIL: scan_email(t, len, &e); break;
   case DET_PHONE_FR: scan_phone_fr(t, len, &e); break;
   case DET_PHONE: scan_phone(t, len, &e); break;
-  case DET_NIR: scan_chains(t, len, &e, " .-", 15, 1, nir_ok); break;
+  case DET_NIR: scan_chains(t, len, &e, &kind_nir); break;
   case DET_IBAN: scan_iban(t, len, &e); break;
-  case DET_CARD: scan_chains(t, len, &e, " -.", 19, 0, card_ok); break;
-  case DET_SIREN: scan_chains(t, len, &e, " .", 9, 0, siren_ok); break;
-  case DET_SIRET: scan_chains(t, len, &e, " .", 14, 0, siret_ok); break;
+  case DET_CARD: scan_chains(t, len, &e, &kind_card); break;
+  case DET_SIREN: scan_chains(t, len, &e, &kind_siren); break;
+  case DET_SIRET: scan_chains(t, len, &e, &kind_siret); break;
   default: det_kw_scan(id, t, len, &e); break;
   }
 }

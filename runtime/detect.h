@@ -66,13 +66,25 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos,
  * detectors then search 8 bytes per bit; digits may be NULL. */
 void det_scan_bits(int id, const char *text, size_t len, const uint64_t *digits,
                    det_emit_fn emit, void *user_data);
+/* Is detector `id` one of the digit-chain detectors (NIR, card, SIREN,
+ * SIRET) that det_scan_chains runs together? */
+int det_is_chain(int id);
+/* The chain detectors ids[0..k) (k <= 8) over the whole text in one walk
+ * over its digits (digits: its digit map, or NULL), detector j emitting to
+ * user_data[j]: for each, the same spans as det_scan_bits. */
+void det_scan_chains(size_t k, const int *ids, const char *text, size_t len, const uint64_t *digits,
+                     det_emit_fn emit, void *const *user_data);
 /* The digit map of a text: bit w of bits[w / 64] set iff the 8 bytes
- * text[8 w .. 8 w + 7] hold an ASCII digit; bits holds
- * DET_DIGIT_WORDS(n) words (n / 64 bytes: few page faults and little
- * cache on a long text).  Returns nonzero when there is any digit.  Built
- * once per scan and shared by the digit detectors, which cross
- * digit-free stretches 512 bytes per map word. */
+ * text[8 w .. 8 w + 7] hold an ASCII digit; then, from
+ * bits + DET_DIGIT_WORDS(n), the '+' map: bit b set iff text[64 b ..
+ * 64 b + 63] holds a '+'.  bits holds DET_MAP_WORDS(n) words (about n / 64
+ * bytes: few page faults and little cache on a long text).  Returns
+ * nonzero when there is any digit.  Built once per scan and shared by the
+ * digit detectors, which cross digit-free stretches 512 bytes per map
+ * word, and by the phone detectors, which look for '+' 4 KB per word. */
 #define DET_DIGIT_WORDS(n) (((n) + 511) / 512 + 1)
+#define DET_PLUS_WORDS(n) (((n) + 4095) / 4096 + 1)
+#define DET_MAP_WORDS(n) (DET_DIGIT_WORDS(n) + DET_PLUS_WORDS(n))
 int det_digit_bits(const char *text, size_t n, uint64_t *bits);
 /* The first offset >= i holding an ASCII digit, or n (eight bytes per
  * step); the scanner uses it to skip the digit detectors on digit-free

@@ -514,7 +514,7 @@ size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
 void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size_t npos, det_emit_fn fn, void *ud) {
   if (!text || !fn) return;
   const unsigned char *t = (const unsigned char *)text;
-  det_emitter e = {fn, ud, 0, 0, NULL, 0};
+  det_emitter e = {fn, ud, 0, 0, NULL, len, 0};
   size_t tried = 0; /* INE: tokens starting below this were tried */
   for (size_t k = 0; k < npos && !e.stop; k++) {
     size_t i = pos[k], vs, end;

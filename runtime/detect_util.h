@@ -70,6 +70,7 @@ typedef struct det_emitter {
   size_t last_end; /* spans never overlap: a start before it is dropped */
   int stop;
   const uint64_t *digits; /* det_digit_bits of the text, or NULL */
+  size_t len;             /* the text's length, where the maps are sized */
   size_t ahead;           /* digits before this were prefetched */
 } det_emitter;
 

@@ -59,7 +59,7 @@ static int detector_may_match(ch_scanner *s, int det, int *has_digit, ch_status 
      * buffer kept for the next scans: only charters with digit detectors
      * pay its n/64 bytes */
     if (*has_digit < 0) {
-      if (rt_grow(s, (void **)&s->digits, &s->digits_cap, DET_DIGIT_WORDS(n), sizeof *s->digits)) {
+      if (rt_grow(s, (void **)&s->digits, &s->digits_cap, DET_MAP_WORDS(n), sizeof *s->digits)) {
         *st = CH_E_NOMEM;
         return 0;
       }
@@ -133,12 +133,43 @@ static ch_status places_of(ch_scanner *s, uint32_t pi, uint32_t back, size_t *co
   return CH_OK;
 }
 
+/* Does detector pattern pi run over the whole clean view?  Not when it
+ * has triggers and they all found a place. */
+static int whole_text(const ch_scanner *s, uint32_t pi) {
+  return !s->c->patterns[pi].ntrig || s->place_all[pi] || s->no_places;
+}
+
+/* The chain detectors (NIR, card, SIREN, SIRET) among the candidates from
+ * pattern pi on, in one walk over the digits (det_scan_chains) instead of
+ * one each.  The others of the group are taken off the candidates: the
+ * pattern phase has done them. */
+static ch_status run_chain_group(ch_scanner *s, uint32_t pi) {
+  const ch_charter *c = s->c;
+  det_ctx ctx[8];
+  void *ud[8];
+  int ids[8];
+  size_t k = 0;
+  for (uint32_t j = pi; j < c->npatterns && k < 8; j++) {
+    const rt_pattern *p = &c->patterns[j];
+    if (!s->pat_candidate[j] || p->kind != CHB_PAT_DETECT || !det_is_chain(p->det) || !whole_text(s, j)) continue;
+    ctx[k] = (det_ctx){s, j, CH_OK};
+    ud[k] = &ctx[k];
+    ids[k++] = p->det;
+    if (j > pi) s->pat_candidate[j] = 0;
+  }
+  det_scan_chains(k, ids, s->ct, s->ctlen, s->digits_ok ? s->digits : NULL, det_cb, ud);
+  for (size_t j = 0; j < k; j++)
+    if (ctx[j].st) return ctx[j].st;
+  return CH_OK;
+}
+
 /* Detector pattern pi: at its triggers only when it has triggers and they
  * all found a place, over the whole clean view otherwise. */
 static ch_status run_detector(ch_scanner *s, uint32_t pi) {
   const rt_pattern *p = &s->c->patterns[pi];
   det_ctx d = {s, pi, CH_OK};
-  if (!p->ntrig || s->place_all[pi] || s->no_places) {
+  if (whole_text(s, pi) && det_is_chain(p->det)) return run_chain_group(s, pi);
+  if (whole_text(s, pi)) {
     det_scan_bits(p->det, s->ct, s->ctlen, s->digits_ok ? s->digits : NULL, det_cb, &d);
     return d.st;
   }

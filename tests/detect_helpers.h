@@ -91,7 +91,7 @@ static inline void same_at_triggers(int id, const char *t, size_t n) {
 
 /* With the digit map the spans are the same. */
 static inline void same_with_bits(int id, const char *t, size_t n) {
-  static uint64_t bits[DET_DIGIT_WORDS(1 << 16)];
+  static uint64_t bits[DET_MAP_WORDS(1 << 16)];
   if (n > (1 << 16)) return;
   det_digit_bits(t, n, bits);
   hits a = {{0}, {0}, 0}, b = {{0}, {0}, 0};

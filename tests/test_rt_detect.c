@@ -513,14 +513,15 @@ static void test_found_at_every_alignment(void **state) {
 }
 
 /* The digit map marks exactly the 8-byte words holding an ASCII digit,
- * for every length and alignment, next to bytes that look like digits
- * without their top bit; and over long digit-free stretches the detectors
- * find the same spans with it as without. */
+ * and the '+' map the 64-byte blocks holding a '+', for every length and
+ * alignment, next to bytes that look like digits without their top bit;
+ * and over long digit-free stretches the detectors find the same spans
+ * with the maps as without. */
 static void test_digit_bitmap(void **state) {
   (void)state;
   static const unsigned char bytes[] = {'0', '5', '9', '/', ':', 'a', ' ', 0xb0, 0xb9, 0xba, 0xaf, 0xc3, 0x80, 0x00, '+'};
   static char t[9000];
-  static uint64_t bits[DET_DIGIT_WORDS(sizeof t)];
+  static uint64_t bits[DET_MAP_WORDS(sizeof t)];
   uint32_t seed = 7;
   for (int it = 0; it < 3000; it++) {
     size_t n = ((seed = seed * 1103515245u + 12345u) >> 8) % (it % 10 ? 300 : sizeof t);
@@ -538,10 +539,17 @@ static void test_digit_bitmap(void **state) {
       if ((int)(bits[b / 64] >> (b % 64) & 1) != d) fail_msg("word %zu of %zu bytes wrong", b, n);
     }
     for (size_t b = (n + 7) / 8; b % 64; b++) assert_false(bits[b / 64] >> (b % 64) & 1);
+    const uint64_t *plus = bits + DET_DIGIT_WORDS(n); /* the '+' map, a bit per 64 bytes */
+    for (size_t b = 0; b < (n + 63) / 64 || b % 64; b++) {
+      int p = 0;
+      for (size_t i = 64 * b; i < n && i < 64 * b + 64; i++) p |= t[i] == '+';
+      if ((int)(plus[b / 64] >> (b % 64) & 1) != p) fail_msg("'+' block %zu of %zu bytes wrong", b, n);
+    }
   }
   static char big[1 << 16];
   static const char *const ids[] = {"06 12 34 56 78", "1 84 12 76 451 089 46", "4970 1012 3456 7890",
-                                    "FR76 3000 6000 0112 3456 7890 189", "12", "+33 6 12 34 56 78"};
+                                    "FR76 3000 6000 0112 3456 7890 189", "12", "+33 6 12 34 56 78",
+                                    "+44 (0)20 7946 0958", "a+b 06.12.34.56.78 +1 415 555 2671"};
   for (int it = 0; it < 40; it++) {
     memset(big, it % 2 ? 'a' : ' ', sizeof big);
     for (int k = 0; k < it % 7; k++) {
@@ -561,6 +569,79 @@ static void test_digit_bitmap(void **state) {
       memcpy(big + at, ids[k], strlen(ids[k]));
       for (int id = 0; id < DET_COUNT_; id++) same_with_bits(id, big, at + strlen(ids[k]) + (k % 2 ? 0 : 9));
     }
+}
+
+/* Spans of one detector, every one kept (up to 4096). */
+typedef struct all_spans {
+  size_t s[4096], e[4096];
+  size_t n;
+} all_spans;
+
+static int keep_all(void *ud, size_t s, size_t e) {
+  all_spans *a = ud;
+  if (a->n < 4096) a->s[a->n] = s, a->e[a->n] = e;
+  a->n++;
+  return 0;
+}
+
+/* The chain detectors run together (det_scan_chains) find, each, the
+ * spans it finds alone: with and without the digit map, in every group
+ * of 1 to 5 of them (the same detector twice included), on texts made of
+ * the pieces where their chains differ (2A/2B after six digits, chains
+ * longer than one detector's maximum, dots and dashes that only some
+ * accept, runs too long to be joined) and of valid identifiers. */
+static void test_chain_group_same_spans(void **state) {
+  (void)state;
+  static const char *const pieces[] = {
+      "1 84 12 76 451 089 46", "2 53 07 2A 073 004 43", "253072B07300470", "2 53 07 2a", "4970 1012 3456 7893",
+      "4970.1012.3456.7893", "4970-1012-3456-7893", "4111111111111111", "4242424242424242 5555555555554444",
+      "732 829 320", "732.829.320.00074", "73282932000074", "356 000 000 00048", "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7",
+      "2 53 07 2", "A", "B", " ", ".", "-", ",", "x", "7", "12", "0", "\xc3\xa9", "1,5", "3.14", "N\xc2\xb0"};
+  static const int dets[] = {DET_NIR, DET_CARD, DET_SIREN, DET_SIRET};
+  static char t[4000];
+  static uint64_t bits[DET_MAP_WORDS(sizeof t)];
+  static all_spans alone[5], together[5];
+  uint32_t seed = 11;
+  for (int it = 0; it < 1500; it++) {
+    size_t n = 0, want = ((seed = seed * 1103515245u + 12345u) >> 8) % (sizeof t - 64);
+    while (n < want) {
+      const char *pc = pieces[((seed = seed * 1103515245u + 12345u) >> 16) % N_OF(pieces)];
+      size_t l = strlen(pc);
+      memcpy(t + n, pc, l);
+      n += l;
+      if ((seed >> 9) % 3) t[n++] = (seed >> 12) % 2 ? ' ' : '.';
+    }
+    size_t k = 1 + it % 5;
+    int ids[5];
+    void *ud[5];
+    for (size_t j = 0; j < k; j++) ids[j] = dets[((seed = seed * 1103515245u + 12345u) >> 16) % N_OF(dets)];
+    det_digit_bits(t, n, bits);
+    for (int with_map = 0; with_map < 2; with_map++) {
+      for (size_t j = 0; j < k; j++) {
+        alone[j].n = together[j].n = 0;
+        ud[j] = &together[j];
+        det_scan_bits(ids[j], t, n, with_map ? bits : NULL, keep_all, &alone[j]);
+      }
+      det_scan_chains(k, ids, t, n, with_map ? bits : NULL, keep_all, ud);
+      for (size_t j = 0; j < k; j++) {
+        if (alone[j].n != together[j].n)
+          fail_msg("%s in a group of %zu on \"%.*s\": %zu spans alone, %zu together", det_name(ids[j]), k, (int)n, t,
+                   alone[j].n, together[j].n);
+        for (size_t q = 0; q < alone[j].n && q < 4096; q++)
+          if (alone[j].s[q] != together[j].s[q] || alone[j].e[q] != together[j].e[q])
+            fail_msg("%s in a group: span %zu differs", det_name(ids[j]), q);
+      }
+    }
+  }
+  /* each finds its own identifiers in a group */
+  const char *txt = "NIR 2 53 07 2A 073 004 43, carte 4970 1012 3456 7893, SIRET 732 829 320 00074, SIREN 732 829 320.";
+  int ids[4] = {DET_SIREN, DET_NIR, DET_SIRET, DET_CARD};
+  void *ud[4];
+  for (size_t j = 0; j < 4; j++) together[j].n = 0, ud[j] = &together[j];
+  det_scan_chains(4, ids, txt, strlen(txt), NULL, keep_all, ud);
+  for (size_t j = 0; j < 4; j++) assert_int_equal(together[j].n, 1);
+  assert_memory_equal(txt + together[1].s[0], "2 53 07 2A 073 004 43", 21);
+  assert_memory_equal(txt + together[3].s[0], "4970 1012 3456 7893", 19);
 }
 
 /* Linear time on the worst runs: 100 MB each, or 4 MB under memcheck,
@@ -605,6 +686,7 @@ int main(void) {
       cmocka_unit_test(test_names_and_lookup),
       cmocka_unit_test(test_spans_ordered_and_stop),
       cmocka_unit_test(test_digit_bitmap),
+      cmocka_unit_test(test_chain_group_same_spans),
       cmocka_unit_test(test_linear_on_long_runs),
   };
   return cmocka_run_group_tests_name("built-in detectors", tests, NULL, NULL);
