@@ -17,8 +17,8 @@
  *     non-overlapping, on both the clean view and the raw input;
  *   - every detector finds the same spans with the digit map
  *     (det_digit_bits), which marks exactly the ASCII digits (and its '+'
- *     map the blocks with a '+'), and the chain detectors run together
- *     (det_scan_chains) find, each, the spans it finds alone;
+ *     map the blocks with a '+'), and the digit detectors run together
+ *     (det_scan_digits) find, each, the spans it finds alone;
  *   - a detector with triggers, run only where a trigger starts in the
  *     folded view (mapped to the clean view as the scanner maps prefilter
  *     hits), finds exactly the spans of a whole-text scan.
@@ -163,17 +163,17 @@ static void check_digit_bits(const char *t, size_t len) {
     det_scan_bits(id, t, len, bits, keep_span, &b);
     if (!same_spans(&a, &b)) abort();
   }
-  /* the chain detectors run together, NIR twice: each as alone */
-  static spans alone[5], together[5];
-  static const int ids[5] = {DET_SIREN, DET_NIR, DET_CARD, DET_SIRET, DET_NIR};
-  void *ud[5];
-  for (size_t j = 0; j < 5; j++) {
+  /* the digit detectors run together, NIR twice: each as alone */
+  static spans alone[7], together[7];
+  static const int ids[7] = {DET_SIREN, DET_NIR, DET_IBAN, DET_CARD, DET_SIRET, DET_PHONE_FR, DET_NIR};
+  void *ud[7];
+  for (size_t j = 0; j < 7; j++) {
     alone[j].n = together[j].n = 0;
     ud[j] = &together[j];
     det_scan(ids[j], t, len, keep_span, &alone[j]);
   }
-  det_scan_chains(5, ids, t, len, (len % 2) ? bits : NULL, keep_span, ud);
-  for (size_t j = 0; j < 5; j++)
+  det_scan_digits(7, ids, t, len, (len % 2) ? bits : NULL, keep_span, ud);
+  for (size_t j = 0; j < 7; j++)
     if (!same_spans(&alone[j], &together[j])) abort();
   free(bits);
 }

@@ -321,27 +321,34 @@ static int num_end(const unsigned char *t, size_t n, size_t e) {
 typedef int (*chain_check)(const chain *c);
 
 /* A chain detector: its separators, most significant characters, whether
- * a Corsican 2A/2B counts (gather), and its validator. */
+ * a Corsican 2A/2B counts (gather), its validator, and whether its chains
+ * start with a 0 (French phone numbers written nationally). */
 typedef struct chain_kind {
   const char *seps;
   size_t max;
   int nir;
   chain_check ok;
+  int zero;
 } chain_kind;
 
-/* The scan shared by NIR, SIREN, SIRET and cards: each chain once. */
+/* The step of kind k's scan at t[i], a digit: the chain that starts there,
+ * once.  Returns where the scan looks next: past the digit run when no
+ * chain starts at i, else past the chain (positions inside it cannot
+ * start one). */
+static size_t chain_step(const unsigned char *t, size_t n, size_t i, det_emitter *e, const chain_kind *k, chain *c) {
+  if ((k->zero && t[i] != '0') || !num_start(t, n, i, k->seps)) return run_end(t, n, i);
+  gather(t, n, i, k->seps, k->max, k->nir, c);
+  if (!c->more && num_end(t, n, c->end) && k->ok(c)) emit(e, i, c->end);
+  return c->end > i + 1 ? c->end : i + 1;
+}
+
+/* The scan shared by NIR, SIREN, SIRET, cards and French phone numbers
+ * (their digits): each chain once. */
 static void scan_chains(const unsigned char *t, size_t n, det_emitter *e, const chain_kind *k) {
   chain c;
-  for (size_t i = 0; i < n && !e->stop; i++) {
+  for (size_t i = 0; i < n && !e->stop;) {
     if ((i = digit_from(e, t, n, i)) >= n) break;
-    if (!num_start(t, n, i, k->seps)) {
-      i = run_end(t, n, i) - 1;
-      continue;
-    }
-    gather(t, n, i, k->seps, k->max, k->nir, &c);
-    if (!c.more && num_end(t, n, c.end) && k->ok(&c)) emit(e, i, c.end);
-    /* Positions inside the chain cannot start one: skip them. */
-    if (c.end > i + 1) i = c.end - 1;
+    i = chain_step(t, n, i, e, k, &c);
   }
 }
 
@@ -385,105 +392,6 @@ static int card_ok(const chain *c) {
   return c->k >= 13 && c->k <= 19 && card_brand_ok(c->sig, c->k) && det_luhn_valid(c->sig, c->k);
 }
 
-/* One separator string per set, so that det_scan_chains can tell by the
- * pointer which detectors read the same chains. */
-static const char seps_space_dot_dash[] = " .-", seps_space_dot[] = " .";
-static const chain_kind kind_nir = {seps_space_dot_dash, 15, 1, nir_ok};
-static const chain_kind kind_card = {seps_space_dot_dash, 19, 0, card_ok};
-static const chain_kind kind_siren = {seps_space_dot, 9, 0, siren_ok};
-static const chain_kind kind_siret = {seps_space_dot, 14, 0, siret_ok};
-
-static const chain_kind *chain_kind_of(int id) {
-  switch (id) {
-  case DET_NIR: return &kind_nir;
-  case DET_CARD: return &kind_card;
-  case DET_SIREN: return &kind_siren;
-  case DET_SIRET: return &kind_siret;
-  default: return NULL;
-  }
-}
-
-int det_is_chain(int id) { return chain_kind_of(id) != NULL; }
-
-/* Would gathering with kind k at the start of chain c (gathered with kind
- * ck, same separators) give a chain with the same verdict for k?  Yes when
- * k is ck; no when ck reads 2A/2B (k might not) or when c stopped at ck's
- * maximum and k reads further; no when c stopped, at its sixth digit, on
- * the A or B that a NIR (k) would take.  Otherwise k's chain is c, or c
- * cut at k->max, which makes k's chain "more" (no span) and leaves k
- * skipping c's runs up to c.end, as it would on its own. */
-static int chain_reuse(const chain *c, const chain_kind *ck, const chain_kind *k, const unsigned char *t, size_t n) {
-  if (ck == k) return 1;
-  if (ck->nir || ck->seps != k->seps) return 0;
-  if (c->more && k->max > ck->max) return 0;
-  if (k->nir && c->k == 6 && c->sig[5] == '2' && c->end < n && (up(t[c->end]) == 'A' || up(t[c->end]) == 'B'))
-    return 0;
-  return 1;
-}
-
-#define CHAIN_GROUP_MAX 8
-
-/* The chain detectors ids[0..k) (det_is_chain; at most CHAIN_GROUP_MAX)
- * in one walk over the digits, each emitting to user_data[j]: the same
- * spans as det_scan_bits of each.  Every detector keeps where its own
- * loop (scan_chains) would look next; the walk goes to the first digit
- * at or after the nearest of these, and there each detector whose turn it
- * is does its step.  The chains are read once per separator set when the
- * verdicts allow (chain_reuse): the card's chain serves the NIR, SIRET's
- * serves SIREN. */
-void det_scan_chains(size_t k, const int *ids, const char *text, size_t len, const uint64_t *digits, det_emit_fn fn,
-                     void *const *user_data) {
-  if (!text || !fn || k > CHAIN_GROUP_MAX) return;
-  const unsigned char *t = (const unsigned char *)text;
-  struct member {
-    const chain_kind *kind;
-    det_emitter e;
-    size_t next;
-  } m[CHAIN_GROUP_MAX], tmp;
-  size_t nm = 0;
-  for (size_t j = 0; j < k; j++) {
-    const chain_kind *kd = chain_kind_of(ids[j]);
-    if (!kd) continue;
-    m[nm++] = (struct member){kd, {fn, user_data[j], 0, 0, NULL, len, 0}, 0};
-  }
-  /* same separators together, those that read 2A/2B last, longest first */
-  for (size_t a = 1; a < nm; a++)
-    for (size_t b = a; b > 0; b--) {
-      const chain_kind *x = m[b - 1].kind, *y = m[b].kind;
-      int after = x->seps != y->seps ? (uintptr_t)x->seps < (uintptr_t)y->seps
-                  : x->nir != y->nir   ? x->nir > y->nir
-                                       : x->max < y->max;
-      if (!after) break;
-      tmp = m[b - 1], m[b - 1] = m[b], m[b] = tmp;
-    }
-  det_emitter walk = {fn, NULL, 0, 0, digits, len, len > PREFETCH_MIN_TEXT ? 0 : SIZE_MAX};
-  for (;;) {
-    size_t from = SIZE_MAX;
-    for (size_t j = 0; j < nm; j++)
-      if (!m[j].e.stop && m[j].next < from) from = m[j].next;
-    if (from >= len) break;
-    size_t i = digit_from(&walk, t, len, from), rend = 0;
-    if (i >= len) break;
-    chain c;
-    const chain_kind *ck = NULL, *ns_kind = NULL;
-    int ns = 0;
-    for (size_t j = 0; j < nm; j++) {
-      struct member *d = &m[j];
-      const chain_kind *kd = d->kind;
-      if (d->e.stop || d->next > i) continue;
-      if (!ns_kind || ns_kind->seps != kd->seps) ns = num_start(t, len, i, kd->seps), ns_kind = kd;
-      if (!ns) {
-        if (!rend) rend = run_end(t, len, i);
-        d->next = rend;
-        continue;
-      }
-      if (!ck || !chain_reuse(&c, ck, kd, t, len)) gather(t, len, i, kd->seps, kd->max, kd->nir, &c), ck = kd;
-      if (!c.more && c.k <= kd->max && num_end(t, len, c.end) && kd->ok(&c)) emit(&d->e, i, c.end);
-      d->next = c.end > i + 1 ? c.end : i + 1;
-    }
-  }
-}
-
 /* --------------------------------------------------------------- phones */
 
 /* French numbers (ARCEP plan): 10 digits "0" + [1-9] + 8, written in pairs
@@ -518,46 +426,55 @@ static size_t digit_or_plus(det_emitter *e, const unsigned char *t, size_t n, si
   return d < *plus ? d : *plus;
 }
 
+static int phone_fr_ok(const chain *c) {
+  if (c->k == 10) return fr_national_ok(c, 0);
+  /* 0033, maybe "00 33" */
+  return c->k == 13 && !memcmp(c->sig, "0033", 4) && fr_nsn_ok(c, 4) &&
+         (c->seps & ~((1u << 2) | (1u << 4) | PAIRS_NSN << 4)) == 0;
+}
+
+/* One separator string per set, so that det_scan_digits can tell by the
+ * pointer which detectors read the same chains. */
+static const char seps_space_dot_dash[] = " .-", seps_space_dot[] = " .";
+static const chain_kind kind_nir = {seps_space_dot_dash, 15, 1, nir_ok, 0};
+static const chain_kind kind_card = {seps_space_dot_dash, 19, 0, card_ok, 0};
+static const chain_kind kind_siren = {seps_space_dot, 9, 0, siren_ok, 0};
+static const chain_kind kind_siret = {seps_space_dot, 14, 0, siret_ok, 0};
+/* French numbers from their first digit: 10 digits, or 0033 and 9 */
+static const chain_kind kind_phone_fr = {seps_space_dot_dash, 13, 0, phone_fr_ok, 1};
+
+/* phone_fr's step at a '+' (t[i]): "+33", an optional "(0)", then the
+ * nine digits.  Returns where its scan looks next. */
+static size_t phone_fr_plus(const unsigned char *t, size_t n, size_t i, det_emitter *e) {
+  const char *seps = seps_space_dot_dash;
+  if (!(i + 3 < n && t[i + 1] == '3' && t[i + 2] == '3' && !word_before(t, i) && !(i > 0 && is_digit(t[i - 1]))))
+    return i + 1; /* not a '+' of France */
+  size_t j = i + 3;
+  if (j < n && t[j] == ')' && i > 0 && t[i - 1] == '(') j++; /* "(+33) 6 ..." */
+  if (j < n && in_set(t[j], seps)) j++;
+  if (j + 2 < n && t[j] == '(' && t[j + 1] == '0' && t[j + 2] == ')') {
+    j += 3;
+    if (j < n && in_set(t[j], seps)) j++;
+  }
+  if (j < n && is_digit(t[j])) {
+    chain c;
+    gather(t, n, j, seps, 10, 0, &c);
+    /* "+33 06 12 ..." keeps its trunk 0 by mistake, often enough */
+    if (!c.more && num_end(t, n, c.end) && (fr_nsn_ok(&c, 0) || fr_national_ok(&c, 0))) {
+      emit(e, i, c.end);
+      return c.end;
+    }
+    if (c.end > j) return c.end;
+  }
+  return i + 1;
+}
+
 static void scan_phone_fr(const unsigned char *t, size_t n, det_emitter *e) {
-  static const char seps[] = " .-";
   chain c;
   size_t plus = SIZE_MAX;
-  for (size_t i = 0; i < n && !e->stop; i++) {
+  for (size_t i = 0; i < n && !e->stop;) {
     if ((i = digit_or_plus(e, t, n, i, &plus)) >= n) break;
-    if (t[i] == '+' && i + 3 < n && t[i + 1] == '3' && t[i + 2] == '3' && !word_before(t, i) &&
-        !(i > 0 && is_digit(t[i - 1]))) {
-      size_t j = i + 3;
-      if (j < n && t[j] == ')' && i > 0 && t[i - 1] == '(') j++; /* "(+33) 6 ..." */
-      if (j < n && in_set(t[j], seps)) j++;
-      if (j + 2 < n && t[j] == '(' && t[j + 1] == '0' && t[j + 2] == ')') {
-        j += 3;
-        if (j < n && in_set(t[j], seps)) j++;
-      }
-      if (j < n && is_digit(t[j])) {
-        gather(t, n, j, seps, 10, 0, &c);
-        /* "+33 06 12 ..." keeps its trunk 0 by mistake, often enough */
-        if (!c.more && num_end(t, n, c.end) && (fr_nsn_ok(&c, 0) || fr_national_ok(&c, 0))) {
-          emit(e, i, c.end);
-          i = c.end - 1;
-        } else if (c.end > j) {
-          i = c.end - 1;
-        }
-      }
-      continue;
-    }
-    if (t[i] != '0' || !num_start(t, n, i, seps)) {
-      if (is_digit(t[i])) i = run_end(t, n, i) - 1; /* not a '+' of another country */
-      continue;
-    }
-    gather(t, n, i, seps, 13, 0, &c);
-    int ok = 0;
-    if (!c.more && num_end(t, n, c.end)) {
-      if (c.k == 10) ok = fr_national_ok(&c, 0);
-      else if (c.k == 13 && !memcmp(c.sig, "0033", 4)) /* 0033, maybe "00 33" */
-        ok = fr_nsn_ok(&c, 4) && (c.seps & ~((1u << 2) | (1u << 4) | PAIRS_NSN << 4)) == 0;
-    }
-    if (ok) emit(e, i, c.end);
-    if (c.end > i + 1) i = c.end - 1;
+    i = t[i] == '+' ? phone_fr_plus(t, n, i, e) : chain_step(t, n, i, e, &kind_phone_fr, &c);
   }
 }
 
@@ -741,29 +658,160 @@ static size_t iban_at(const unsigned char *t, size_t n, size_t i, char *sig) {
  * instead of testing every letter, and keeps every two-letter word ("LE",
  * "DE", "IT") away from the country table.  Starts are tried in
  * increasing order, each once, never inside a span already emitted. */
-static void scan_iban(const unsigned char *t, size_t n, det_emitter *e) {
+/* IBAN's step at t[p], a digit with a byte after it: an IBAN whose check
+ * digits start at p, its country code 2 or 3 bytes before (*tried: every
+ * start below it was tried or is covered).  Returns where its scan looks
+ * next. */
+static size_t iban_step(const unsigned char *t, size_t n, size_t p, det_emitter *e, size_t *tried) {
   char sig[40];
-  size_t tried = 0; /* every start below this was tried or is covered */
-  for (size_t p = 2; p + 1 < n && !e->stop; p++) {
-    if ((p = digit_from(e, t, n, p)) + 1 >= n) break;
-    if (!is_digit(t[p + 1])) continue;
-    for (size_t back = 3; back >= 2; back--) {
-      if (p < back) continue;
-      size_t i = p - back;
-      if (i < tried || i + 4 >= n) continue;
-      if (back == 3 && !in_set(t[p - 1], iban_seps)) continue;
-      tried = i + 1;
-      size_t end = iban_at(t, n, i, sig);
-      if (end) {
-        emit(e, i, end);
-        tried = end;
-        p = end - 1 > p ? end - 1 : p;
-        break;
-      }
+  if (!is_digit(t[p + 1])) return p + 1;
+  for (size_t back = 3; back >= 2; back--) {
+    if (p < back) continue;
+    size_t i = p - back;
+    if (i < *tried || i + 4 >= n) continue;
+    if (back == 3 && !in_set(t[p - 1], iban_seps)) continue;
+    *tried = i + 1;
+    size_t end = iban_at(t, n, i, sig);
+    if (end) {
+      emit(e, i, end);
+      *tried = end;
+      p = end - 1 > p ? end - 1 : p;
+      break;
     }
-    /* the check digits start a run: from the run's other digits, both
-     * starts fail (t[p - 1] is a digit, no separator, no letter) */
-    if (is_digit(t[p]) && p + 1 < n && is_digit(t[p + 1])) p = run_end(t, n, p) - 1;
+  }
+  /* the check digits start a run: from the run's other digits, both
+   * starts fail (t[p - 1] is a digit, no separator, no letter) */
+  if (is_digit(t[p]) && p + 1 < n && is_digit(t[p + 1])) p = run_end(t, n, p) - 1;
+  return p + 1;
+}
+
+static void scan_iban(const unsigned char *t, size_t n, det_emitter *e) {
+  size_t tried = 0;
+  for (size_t p = 2; p + 1 < n && !e->stop;) {
+    if ((p = digit_from(e, t, n, p)) + 1 >= n) break;
+    p = iban_step(t, n, p, e, &tried);
+  }
+}
+
+/* ------------------------------------------------- one walk for several */
+
+/* Would gathering with kind k at the start of chain c (gathered with kind
+ * ck, same separators) give a chain with the same verdict for k?  Yes when
+ * k is ck; no when ck reads 2A/2B (k might not) or when c stopped at ck's
+ * maximum and k reads further; no when c stopped, at its sixth digit, on
+ * the A or B that a NIR (k) would take.  Otherwise k's chain is c, or c
+ * cut at k->max, which makes k's chain "more" (no span) and leaves k
+ * skipping c's runs up to c.end, as it would on its own. */
+static int chain_reuse(const chain *c, const chain_kind *ck, const chain_kind *k, const unsigned char *t, size_t n) {
+  if (ck == k) return 1;
+  if (ck->nir || ck->seps != k->seps) return 0;
+  if (c->more && k->max > ck->max) return 0;
+  if (k->nir && c->k == 6 && c->sig[5] == '2' && c->end < n && (up(t[c->end]) == 'A' || up(t[c->end]) == 'B'))
+    return 0;
+  return 1;
+}
+
+static const chain_kind *chain_kind_of(int id) {
+  switch (id) {
+  case DET_NIR: return &kind_nir;
+  case DET_CARD: return &kind_card;
+  case DET_SIREN: return &kind_siren;
+  case DET_SIRET: return &kind_siret;
+  case DET_PHONE_FR: return &kind_phone_fr;
+  default: return NULL;
+  }
+}
+
+int det_walks_digits(int id) { return id == DET_IBAN || chain_kind_of(id) != NULL; }
+
+#define DIGIT_GROUP_MAX 8
+
+/* A detector of det_scan_digits: a chain kind, or IBAN (kind NULL). */
+typedef struct walker {
+  const chain_kind *kind;
+  det_emitter e;
+  size_t next;  /* where its own scan would look next */
+  size_t bound; /* it looks no further than this */
+  size_t aux;   /* phone_fr: its next '+'; IBAN: its *tried */
+} walker;
+
+/* Chain kinds with the same separators together, those that read 2A/2B
+ * after the others, longer chains first (so that chain_reuse can serve
+ * the next from the first); IBAN last. */
+static int walks_after(const walker *x, const walker *y) {
+  if (!x->kind || !y->kind) return !x->kind && y->kind;
+  if (x->kind->seps != y->kind->seps) return (uintptr_t)x->kind->seps < (uintptr_t)y->kind->seps;
+  if (x->kind->nir != y->kind->nir) return x->kind->nir > y->kind->nir;
+  return x->kind->max < y->kind->max;
+}
+
+/* The digit detectors ids[0..k) (det_walks_digits; at most
+ * DIGIT_GROUP_MAX) over the whole text in one walk over its digits (and,
+ * for phone_fr, its '+'), each emitting to user_data[j]: the same spans
+ * as det_scan_bits of each.  Every detector keeps where its own scan would
+ * look next; the walk goes to the first digit (or phone_fr's '+') at or
+ * after the nearest of these, and there each detector whose turn it is
+ * does its own step.  A chain is read once per separator set when the
+ * verdicts allow (chain_reuse): the card's serves phone_fr and the NIR,
+ * SIRET's serves SIREN. */
+void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, const uint64_t *digits, det_emit_fn fn,
+                     void *const *user_data) {
+  if (!text || !fn || k > DIGIT_GROUP_MAX) return;
+  const unsigned char *t = (const unsigned char *)text;
+  walker m[DIGIT_GROUP_MAX], tmp;
+  size_t nm = 0;
+  for (size_t j = 0; j < k; j++) {
+    if (!det_walks_digits(ids[j])) continue;
+    const chain_kind *kd = chain_kind_of(ids[j]);
+    m[nm++] = (walker){kd, {fn, user_data[j], 0, 0, NULL, len, 0}, kd ? 0 : 2, kd ? len : len ? len - 1 : 0,
+                       kd == &kind_phone_fr ? SIZE_MAX : 0};
+  }
+  for (size_t a = 1; a < nm; a++)
+    for (size_t b = a; b > 0 && walks_after(&m[b - 1], &m[b]); b--) tmp = m[b - 1], m[b - 1] = m[b], m[b] = tmp;
+  det_emitter walk = {fn, NULL, 0, 0, digits, len, len > PREFETCH_MIN_TEXT ? 0 : SIZE_MAX};
+  for (;;) {
+    size_t from = SIZE_MAX;
+    for (size_t j = 0; j < nm; j++)
+      if (!m[j].e.stop && m[j].next < m[j].bound && m[j].next < from) from = m[j].next;
+    if (from == SIZE_MAX) break;
+    size_t x = digit_from(&walk, t, len, from);
+    for (size_t j = 0; j < nm; j++) {
+      walker *d = &m[j];
+      if (d->kind != &kind_phone_fr || d->e.stop || d->next >= d->bound) continue;
+      if (d->aux == SIZE_MAX || d->aux < d->next) d->aux = plus_from(&walk, t, len, d->next);
+      if (d->aux < x) x = d->aux;
+    }
+    if (x >= len) break;
+    int dig = is_digit(t[x]), ns = 0;
+    size_t rend = 0;
+    chain c;
+    const chain_kind *ck = NULL, *ns_kind = NULL;
+    for (size_t j = 0; j < nm; j++) {
+      walker *d = &m[j];
+      const chain_kind *kd = d->kind;
+      if (d->e.stop || d->next >= d->bound || d->next > x) continue;
+      if (x >= d->bound) { /* IBAN: no byte after x */
+        d->next = d->bound;
+        continue;
+      }
+      if (!dig) { /* a '+' */
+        if (kd == &kind_phone_fr) d->next = phone_fr_plus(t, len, x, &d->e);
+        continue;
+      }
+      if (!kd) {
+        d->next = iban_step(t, len, x, &d->e, &d->aux);
+        continue;
+      }
+      if (!ns_kind || ns_kind->seps != kd->seps) ns = num_start(t, len, x, kd->seps), ns_kind = kd;
+      if (!ns || (kd->zero && t[x] != '0')) {
+        if (!rend) rend = run_end(t, len, x);
+        d->next = rend;
+        continue;
+      }
+      if (!ck || !chain_reuse(&c, ck, kd, t, len)) gather(t, len, x, kd->seps, kd->max, kd->nir, &c), ck = kd;
+      if (!c.more && c.k <= kd->max && num_end(t, len, c.end) && kd->ok(&c)) emit(&d->e, x, c.end);
+      d->next = c.end > x + 1 ? c.end : x + 1;
+    }
   }
 }
 

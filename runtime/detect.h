@@ -66,13 +66,13 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos,
  * detectors then search 8 bytes per bit; digits may be NULL. */
 void det_scan_bits(int id, const char *text, size_t len, const uint64_t *digits,
                    det_emit_fn emit, void *user_data);
-/* Is detector `id` one of the digit-chain detectors (NIR, card, SIREN,
- * SIRET) that det_scan_chains runs together? */
-int det_is_chain(int id);
-/* The chain detectors ids[0..k) (k <= 8) over the whole text in one walk
+/* Is detector `id` one of those that walk the digits (NIR, card, SIREN,
+ * SIRET, phone_fr, IBAN), which det_scan_digits runs together? */
+int det_walks_digits(int id);
+/* The digit detectors ids[0..k) (k <= 8) over the whole text in one walk
  * over its digits (digits: its digit map, or NULL), detector j emitting to
  * user_data[j]: for each, the same spans as det_scan_bits. */
-void det_scan_chains(size_t k, const int *ids, const char *text, size_t len, const uint64_t *digits,
+void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, const uint64_t *digits,
                      det_emit_fn emit, void *const *user_data);
 /* The digit map of a text: bit w of bits[w / 64] set iff the 8 bytes
  * text[8 w .. 8 w + 7] hold an ASCII digit; then, from

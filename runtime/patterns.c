@@ -139,11 +139,11 @@ static int whole_text(const ch_scanner *s, uint32_t pi) {
   return !s->c->patterns[pi].ntrig || s->place_all[pi] || s->no_places;
 }
 
-/* The chain detectors (NIR, card, SIREN, SIRET) among the candidates from
- * pattern pi on, in one walk over the digits (det_scan_chains) instead of
- * one each.  The others of the group are taken off the candidates: the
- * pattern phase has done them. */
-static ch_status run_chain_group(ch_scanner *s, uint32_t pi) {
+/* The digit detectors (NIR, card, SIREN, SIRET, phone_fr, IBAN) among
+ * the candidates from pattern pi on, in one walk over the digits
+ * (det_scan_digits) instead of one each.  The others of the group are
+ * taken off the candidates: the pattern phase has done them. */
+static ch_status run_digit_group(ch_scanner *s, uint32_t pi) {
   const ch_charter *c = s->c;
   det_ctx ctx[8];
   void *ud[8];
@@ -151,13 +151,13 @@ static ch_status run_chain_group(ch_scanner *s, uint32_t pi) {
   size_t k = 0;
   for (uint32_t j = pi; j < c->npatterns && k < 8; j++) {
     const rt_pattern *p = &c->patterns[j];
-    if (!s->pat_candidate[j] || p->kind != CHB_PAT_DETECT || !det_is_chain(p->det) || !whole_text(s, j)) continue;
+    if (!s->pat_candidate[j] || p->kind != CHB_PAT_DETECT || !det_walks_digits(p->det) || !whole_text(s, j)) continue;
     ctx[k] = (det_ctx){s, j, CH_OK};
     ud[k] = &ctx[k];
     ids[k++] = p->det;
     if (j > pi) s->pat_candidate[j] = 0;
   }
-  det_scan_chains(k, ids, s->ct, s->ctlen, s->digits_ok ? s->digits : NULL, det_cb, ud);
+  det_scan_digits(k, ids, s->ct, s->ctlen, s->digits_ok ? s->digits : NULL, det_cb, ud);
   for (size_t j = 0; j < k; j++)
     if (ctx[j].st) return ctx[j].st;
   return CH_OK;
@@ -168,7 +168,7 @@ static ch_status run_chain_group(ch_scanner *s, uint32_t pi) {
 static ch_status run_detector(ch_scanner *s, uint32_t pi) {
   const rt_pattern *p = &s->c->patterns[pi];
   det_ctx d = {s, pi, CH_OK};
-  if (whole_text(s, pi) && det_is_chain(p->det)) return run_chain_group(s, pi);
+  if (whole_text(s, pi) && det_walks_digits(p->det)) return run_digit_group(s, pi);
   if (whole_text(s, pi)) {
     det_scan_bits(p->det, s->ct, s->ctlen, s->digits_ok ? s->digits : NULL, det_cb, &d);
     return d.st;

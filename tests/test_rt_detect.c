@@ -584,23 +584,27 @@ static int keep_all(void *ud, size_t s, size_t e) {
   return 0;
 }
 
-/* The chain detectors run together (det_scan_chains) find, each, the
- * spans it finds alone: with and without the digit map, in every group
- * of 1 to 5 of them (the same detector twice included), on texts made of
- * the pieces where their chains differ (2A/2B after six digits, chains
- * longer than one detector's maximum, dots and dashes that only some
- * accept, runs too long to be joined) and of valid identifiers. */
+/* The digit detectors run together (det_scan_digits) find, each, the
+ * spans it finds alone: with and without the digit map, in groups of 1 to
+ * 8 of them (the same detector twice included), on texts made of the
+ * pieces where their chains differ (2A/2B after six digits, chains longer
+ * than one detector's maximum, dots and dashes that only some accept,
+ * runs too long to be joined, a '+' before digits) and of valid
+ * identifiers. */
 static void test_chain_group_same_spans(void **state) {
   (void)state;
   static const char *const pieces[] = {
       "1 84 12 76 451 089 46", "2 53 07 2A 073 004 43", "253072B07300470", "2 53 07 2a", "4970 1012 3456 7893",
       "4970.1012.3456.7893", "4970-1012-3456-7893", "4111111111111111", "4242424242424242 5555555555554444",
       "732 829 320", "732.829.320.00074", "73282932000074", "356 000 000 00048", "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7",
-      "2 53 07 2", "A", "B", " ", ".", "-", ",", "x", "7", "12", "0", "\xc3\xa9", "1,5", "3.14", "N\xc2\xb0"};
-  static const int dets[] = {DET_NIR, DET_CARD, DET_SIREN, DET_SIRET};
+      "2 53 07 2", "A", "B", " ", ".", "-", ",", "x", "7", "12", "0", "\xc3\xa9", "1,5", "3.14", "N\xc2\xb0",
+      "06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6 12 34 56 78", "(+33) 6",
+      "+", "+3", "+33", "0 800 12 34 56", "FR76 3000 6000 0112 3456 7890 189", "FR7630006000011234567890189", "DE",
+      "GB82 WEST 1234 5698 7654 32", "FR76"};
+  static const int dets[] = {DET_NIR, DET_CARD, DET_SIREN, DET_SIRET, DET_PHONE_FR, DET_IBAN};
   static char t[4000];
   static uint64_t bits[DET_MAP_WORDS(sizeof t)];
-  static all_spans alone[5], together[5];
+  static all_spans alone[8], together[8];
   uint32_t seed = 11;
   for (int it = 0; it < 1500; it++) {
     size_t n = 0, want = ((seed = seed * 1103515245u + 12345u) >> 8) % (sizeof t - 64);
@@ -611,9 +615,9 @@ static void test_chain_group_same_spans(void **state) {
       n += l;
       if ((seed >> 9) % 3) t[n++] = (seed >> 12) % 2 ? ' ' : '.';
     }
-    size_t k = 1 + it % 5;
-    int ids[5];
-    void *ud[5];
+    size_t k = 1 + it % 8;
+    int ids[8];
+    void *ud[8];
     for (size_t j = 0; j < k; j++) ids[j] = dets[((seed = seed * 1103515245u + 12345u) >> 16) % N_OF(dets)];
     det_digit_bits(t, n, bits);
     for (int with_map = 0; with_map < 2; with_map++) {
@@ -622,7 +626,7 @@ static void test_chain_group_same_spans(void **state) {
         ud[j] = &together[j];
         det_scan_bits(ids[j], t, n, with_map ? bits : NULL, keep_all, &alone[j]);
       }
-      det_scan_chains(k, ids, t, n, with_map ? bits : NULL, keep_all, ud);
+      det_scan_digits(k, ids, t, n, with_map ? bits : NULL, keep_all, ud);
       for (size_t j = 0; j < k; j++) {
         if (alone[j].n != together[j].n)
           fail_msg("%s in a group of %zu on \"%.*s\": %zu spans alone, %zu together", det_name(ids[j]), k, (int)n, t,
@@ -634,14 +638,17 @@ static void test_chain_group_same_spans(void **state) {
     }
   }
   /* each finds its own identifiers in a group */
-  const char *txt = "NIR 2 53 07 2A 073 004 43, carte 4970 1012 3456 7893, SIRET 732 829 320 00074, SIREN 732 829 320.";
-  int ids[4] = {DET_SIREN, DET_NIR, DET_SIRET, DET_CARD};
-  void *ud[4];
-  for (size_t j = 0; j < 4; j++) together[j].n = 0, ud[j] = &together[j];
-  det_scan_chains(4, ids, txt, strlen(txt), NULL, keep_all, ud);
-  for (size_t j = 0; j < 4; j++) assert_int_equal(together[j].n, 1);
+  const char *txt = "NIR 2 53 07 2A 073 004 43, carte 4970 1012 3456 7893, SIRET 732 829 320 00074, SIREN 732 829 320, "
+                    "tel. +33 6 12 34 56 78, IBAN FR76 3000 6000 0112 3456 7890 189.";
+  int ids[6] = {DET_SIREN, DET_NIR, DET_SIRET, DET_IBAN, DET_CARD, DET_PHONE_FR};
+  void *ud[6];
+  for (size_t j = 0; j < 6; j++) together[j].n = 0, ud[j] = &together[j];
+  det_scan_digits(6, ids, txt, strlen(txt), NULL, keep_all, ud);
+  for (size_t j = 0; j < 6; j++) assert_int_equal(together[j].n, 1);
   assert_memory_equal(txt + together[1].s[0], "2 53 07 2A 073 004 43", 21);
-  assert_memory_equal(txt + together[3].s[0], "4970 1012 3456 7893", 19);
+  assert_memory_equal(txt + together[3].s[0], "FR76 3000 6000 0112 3456 7890 189", 33);
+  assert_memory_equal(txt + together[4].s[0], "4970 1012 3456 7893", 19);
+  assert_memory_equal(txt + together[5].s[0], "+33 6 12 34 56 78", 17);
 }
 
 /* Linear time on the worst runs: 100 MB each, or 4 MB under memcheck,
