@@ -303,6 +303,27 @@ import json; [json.loads(l)['findings'][0]['evidence'][0]['excerpt'] for l in op
 expect_rc 2 "missing path" $CH check --charter charters/demoes.charter "$TMP/nope.docx"
 contains "$TMP/out" "nope.docx" "missing file named"
 
+# the disclosure's headings, however the student wrote them: markdown
+# markers, numbering, indentation, blank lines before; not a sentence that
+# quotes one (the heading patterns' bounded repeats keep them in windows)
+HD="$TMP/headings"; mkdir -p "$HD"
+python3 - "$HD" <<'PY'
+import sys
+d = sys.argv[1]
+heads = ["Déclaration d'usage de l'IA", "DECLARATION DE L'IA", "Déclaration sur l'utilisation d'outils d'IA",
+         "Usage de l'IA", "Utilisation de l'intelligence artificielle", "AI use statement",
+         "Generative AI-use disclosure", "Declaration of generative AI use", "Use of AI tools:"]
+pre = ["", "# ", "### 3. ", "**", "12) ", "\t", "\n\n\n\n", " " * 16, "*  4.   "]
+for i, h in enumerate(heads):
+    for j, p in enumerate(pre):
+        open("%s/h%d-%d.md" % (d, i, j), "w").write("Mon devoir.\n\n" + p + h + "\n\nChatGPT, pour reformuler.\n")
+open(d + "/quoted.md", "w").write("Mon devoir cite la déclaration d'usage de l'IA au milieu d'une phrase.\n\nChatGPT, pour reformuler.\n")
+PY
+expect_rc 1 "81 headings and a quoted one (ChatGPT is not approved)" $CH check --charter charters/demoes.charter --level 3 --format csv "$HD"
+check "every heading is found" test "$(grep -c '/h[0-9]-[0-9].md,3,[a-z]*,[^,]*,$' "$TMP/out")" -eq 81
+check "no heading reads as missing" sh -c "! grep '/h[0-9]-[0-9].md,.*disclosure-missing' '$TMP/out'"
+contains "$TMP/out" "quoted.md,3,warn,disclosure-missing," "a heading quoted in a sentence is not one"
+
 # extract shows what the checker sees, with positions
 expect_rc 0 "extract docx" $CH extract --positions "$D/public.docx"
 contains "$TMP/out" "## Déclaration d'usage de l'IA" "headings become markdown headings"
