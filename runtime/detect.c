@@ -320,23 +320,38 @@ static int num_end(const unsigned char *t, size_t n, size_t e) {
 
 typedef int (*chain_check)(const chain *c);
 
-/* A chain detector: its separators, most significant characters, whether
- * a Corsican 2A/2B counts (gather), its validator, and whether its chains
- * start with a 0 (French phone numbers written nationally). */
+/* A chain detector: its separators, most and fewest significant
+ * characters (its validator wants at least min), whether a Corsican 2A/2B
+ * counts (gather), its validator, and whether its chains start with a 0
+ * (French phone numbers written nationally). */
 typedef struct chain_kind {
   const char *seps;
-  size_t max;
+  size_t max, min;
   int nir;
   chain_check ok;
   int zero;
 } chain_kind;
+
+/* Is the digit run ending at rend a whole chain for every kind: no
+ * separator and digit, and no Corsican A or B, after it?  Most numbers in
+ * prose are such short runs (years, amounts, pages); a kind that wants
+ * more digits than the run has skips it without gathering, to where its
+ * gathering would have ended. */
+static int run_alone(const unsigned char *t, size_t n, size_t rend) {
+  if (rend >= n) return 1;
+  unsigned ch = up(t[rend]);
+  if (ch == 'A' || ch == 'B') return 0;
+  return !(rend + 1 < n && (ch == ' ' || ch == '.' || ch == '-') && is_digit(t[rend + 1]));
+}
 
 /* The step of kind k's scan at t[i], a digit: the chain that starts there,
  * once.  Returns where the scan looks next: past the digit run when no
  * chain starts at i, else past the chain (positions inside it cannot
  * start one). */
 static size_t chain_step(const unsigned char *t, size_t n, size_t i, det_emitter *e, const chain_kind *k, chain *c) {
-  if ((k->zero && t[i] != '0') || !num_start(t, n, i, k->seps)) return run_end(t, n, i);
+  size_t rend = run_end(t, n, i);
+  if ((k->zero && t[i] != '0') || (rend - i < k->min && run_alone(t, n, rend)) || !num_start(t, n, i, k->seps))
+    return rend;
   gather(t, n, i, k->seps, k->max, k->nir, c);
   if (!c->more && num_end(t, n, c->end) && k->ok(c)) emit(e, i, c->end);
   return c->end > i + 1 ? c->end : i + 1;
@@ -436,12 +451,12 @@ static int phone_fr_ok(const chain *c) {
 /* One separator string per set, so that det_scan_digits can tell by the
  * pointer which detectors read the same chains. */
 static const char seps_space_dot_dash[] = " .-", seps_space_dot[] = " .";
-static const chain_kind kind_nir = {seps_space_dot_dash, 15, 1, nir_ok, 0};
-static const chain_kind kind_card = {seps_space_dot_dash, 19, 0, card_ok, 0};
-static const chain_kind kind_siren = {seps_space_dot, 9, 0, siren_ok, 0};
-static const chain_kind kind_siret = {seps_space_dot, 14, 0, siret_ok, 0};
+static const chain_kind kind_nir = {seps_space_dot_dash, 15, 15, 1, nir_ok, 0};
+static const chain_kind kind_card = {seps_space_dot_dash, 19, 13, 0, card_ok, 0};
+static const chain_kind kind_siren = {seps_space_dot, 9, 9, 0, siren_ok, 0};
+static const chain_kind kind_siret = {seps_space_dot, 14, 14, 0, siret_ok, 0};
 /* French numbers from their first digit: 10 digits, or 0033 and 9 */
-static const chain_kind kind_phone_fr = {seps_space_dot_dash, 13, 0, phone_fr_ok, 1};
+static const chain_kind kind_phone_fr = {seps_space_dot_dash, 13, 10, 0, phone_fr_ok, 1};
 
 /* phone_fr's step at a '+' (t[i]): "+33", an optional "(0)", then the
  * nine digits.  Returns where its scan looks next. */
@@ -782,7 +797,7 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
       if (d->aux < x) x = d->aux;
     }
     if (x >= len) break;
-    int dig = is_digit(t[x]), ns = 0;
+    int dig = is_digit(t[x]), ns = 0, alone = 0;
     size_t rend = 0;
     chain c;
     const chain_kind *ck = NULL, *ns_kind = NULL;
@@ -802,9 +817,13 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
         d->next = iban_step(t, len, x, &d->e, &d->aux);
         continue;
       }
+      if (!rend) rend = run_end(t, len, x), alone = run_alone(t, len, rend);
+      if ((kd->zero && t[x] != '0') || (rend - x < kd->min && alone)) {
+        d->next = rend;
+        continue;
+      }
       if (!ns_kind || ns_kind->seps != kd->seps) ns = num_start(t, len, x, kd->seps), ns_kind = kd;
-      if (!ns || (kd->zero && t[x] != '0')) {
-        if (!rend) rend = run_end(t, len, x);
+      if (!ns) {
         d->next = rend;
         continue;
       }
