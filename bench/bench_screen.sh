@@ -10,8 +10,20 @@ fi
 cc -std=c11 -O2 -D_DEFAULT_SOURCE -Iinclude -I. -o "$B/bench/bench_screen" bench/bench_screen.c \
   "$B/libcharter.a" $(pkg-config --libs libpcre2-8) -lyara -lm -pthread || exit 2
 "$B/charterc" compile charters/demoes.charter -o "$B/bench/demoes.chb" || exit 2
+# Real prose beside the generated text: Debian's licence and copyright
+# texts (on every Debian machine), repeated to the same size.
+P="$B/bench/prose.txt"
+: > "$P"
+if [ -d /usr/share/common-licenses ]; then
+  { cat /usr/share/common-licenses/*; find /usr/share/doc -name copyright -type f | sort | head -n 3000 | xargs cat; } > "$P.one" 2>/dev/null
+  if [ -s "$P.one" ]; then
+    while [ "$(wc -c < "$P")" -lt $((MB << 20)) ]; do cat "$P.one" >> "$P"; done
+  fi
+  rm -f "$P.one"
+fi
 echo "== screening (DemoES charter, tool chatgpt)"
-"$B/bench/bench_screen" "$B/bench/demoes.chb" "$MB" "$B/bench/patterns.txt" || exit 2
+"$B/bench/bench_screen" "$B/bench/demoes.chb" "$MB" "$B/bench/patterns.txt" "$P" || exit 2
+rm -f "$P"
 if command -v rg >/dev/null 2>&1; then
   t0=$(date +%s.%N)
   rg -P -c -f "$B/bench/patterns.txt" /tmp/charter-bench-text.txt > "$B/bench/rg.out" 2>&1 || { echo "ripgrep failed: $(head -c 300 "$B/bench/rg.out")"; }
