@@ -124,7 +124,8 @@ static void check_regex(ck *k, const m_source *s) {
   if (atoms_nested_quantifier(s->text))
     cc_warning(k->cc, s->loc, "nested quantifier: this pattern risks catastrophic backtracking (it will hit the match limit on long inputs)");
   char atoms[ATOM_MAX_BRANCHES][ATOM_MAX];
-  int na = atoms_extract(s->text, (opts & PCRE2_EXTENDED) != 0, atoms, NULL, ATOM_MAX_BRANCHES);
+  uint32_t reach[ATOM_MAX_BRANCHES];
+  int na = atoms_extract(s->text, (opts & PCRE2_EXTENDED) != 0, atoms, reach, ATOM_MAX_BRANCHES);
   if (na == 0) {
     cc_warning(k->cc, s->loc, "pattern has no literal for the prefilter: it will run on every scan (slow); add a literal word");
     return;
@@ -133,6 +134,17 @@ static void check_regex(ck *k, const m_source *s) {
     if (strlen(atoms[i]) < CH_ATOM_MIN_QUALITY) {
       cc_warning(k->cc, s->loc, "pattern's best literal '%s' is shorter than %d bytes: the prefilter will hit almost everywhere (slow)",
                  atoms[i], CH_ATOM_MIN_QUALITY);
+      break;
+    }
+  /* The scanner tries a regex only just before its literal's hits; a
+   * literal with no bound on what precedes it sends the pattern over the
+   * whole text (every line start, for ^ in multiline mode). */
+  for (int i = 0; i < na; i++)
+    if (reach[i] == ATOM_UNBOUNDED) {
+      cc_warning(k->cc, s->loc,
+                 "pattern may start any distance before its literal '%s' (a *, + or {n,} before it): each scan where it "
+                 "occurs runs the pattern over the whole text (slow on long texts); bound the repeat, e.g. \\s{0,3} for \\s*",
+                 atoms[i]);
       break;
     }
 }
