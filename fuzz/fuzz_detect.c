@@ -5,10 +5,11 @@
  * Seeds: any text files (FUZZ_SEEDS_fuzz_detect); it also starts empty.
  *
  * Invariants checked (abort on violation, so libFuzzer keeps the input):
- *   - clean view: valid UTF-8, len <= 3 * input, map non-decreasing, every
- *     map entry of a byte < input length, map[len] == input length;
- *   - folded view: len <= clean len, map non-decreasing, map[len] == input
- *     length, and norm_fold_str(input) gives the same text (the compiler
+ *   - clean view: valid UTF-8, len <= 3 * input, origins non-decreasing, the
+ *     origin of every byte < input length, that of len == input length, a
+ *     well-formed segment map whose lookups (norm_origin, norm_inverse)
+ *     agree with the per-byte origins;
+ *   - folded view: len <= clean len, the same for its origins and map, and norm_fold_str(input) gives the same text (the compiler
  *     folds words with it, the scanner folds text with the views);
  *   - folding is idempotent on its own output; the on-the-fly fold
  *     (norm_fold_at) equals the folded view; a text norm_is_clean accepts
@@ -43,10 +44,20 @@ static int check_span(void *ud, size_t s, size_t e) {
   return 0;
 }
 
-static void check_map(const norm_view *v, size_t n) {
-  if (v->map[v->len] != n) abort();
+/* The per-byte origins m of view v are non-decreasing and inside the input,
+ * its segment map keeps its contract, and norm_origin agrees with m from
+ * a hint that moves as a scan's would (forward, then back to the start). */
+static void check_map(const norm_view *v, const uint32_t *m, size_t n) {
+  if (m[v->len] != n) abort();
   for (size_t i = 0; i < v->len; i++)
-    if (v->map[i] > v->map[i + 1] || v->map[i] >= n) abort();
+    if (m[i] > m[i + 1] || m[i] >= n) abort();
+  if (!v->nseg || v->seg[0].c != 0 || v->seg[v->nseg - 1].c != v->len || v->seg[v->nseg - 1].i != n) abort();
+  for (size_t k = 1; k < v->nseg; k++)
+    if (v->seg[k - 1].c >= v->seg[k].c) abort();
+  size_t h = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t c = 0; c <= v->len; c += 1 + c % 7)
+      if (norm_origin(v, c, &h) != m[c]) abort();
 }
 
 static void run_detectors(const char *t, size_t len) {
@@ -83,28 +94,29 @@ static int ascii_alnum(unsigned c) { return (c >= '0' && c <= '9') || ((c | 32) 
 /* Input offset the scanner gives as the end of a hit whose last folded
  * byte is f->text[e]: after its code point, or at the code point's start
  * when the hit ends inside its fold ("ss" of a sharp s). */
-static size_t hit_end(const uint8_t *in, size_t size, const norm_view *f, size_t e) {
-  size_t o = f->map[e], first = e, adv;
-  while (first > 0 && f->map[first - 1] == o) first--;
+static size_t hit_end(const uint8_t *in, size_t size, const uint32_t *fm, size_t e) {
+  size_t o = fm[e], first = e, adv;
+  while (first > 0 && fm[first - 1] == o) first--;
   char b[4];
   size_t l = norm_fold_at(in, size, o, b, &adv);
   return e - first + 1 < l ? o : o + adv;
 }
 
-static void check_triggers(const uint8_t *in, size_t size, const norm_view *c, const norm_view *f) {
+static void check_triggers(const uint8_t *in, size_t size, const norm_view *c, const uint32_t *cm,
+                           const norm_view *f, const uint32_t *fm) {
   static uint32_t pos[1 << 16];
   char trig[64][256];
   size_t tl[64];
   unsigned tf[64];
   for (int id = 0; id < DET_COUNT_; id++) {
-    size_t nt = 0, np = 0;
+    size_t nt = 0, np = 0, hint = 0;
     while (nt < 64 && (tl[nt] = det_trigger(id, nt, trig[nt], &tf[nt])) > 0) nt++;
     if (!nt) continue;
     for (size_t fo = 0; fo < f->len && np < sizeof pos / sizeof *pos; fo++) {
       size_t k = 0;
       for (; k < nt; k++) {
         if (fo + tl[k] > f->len || memcmp(f->text + fo, trig[k], tl[k])) continue;
-        size_t o = f->map[fo], end = hit_end(in, size, f, fo + tl[k] - 1);
+        size_t o = fm[fo], end = hit_end(in, size, fm, fo + tl[k] - 1);
         if ((tf[k] & DET_TRIG_START) && o > 0 && ascii_alnum(in[o - 1])) continue;
         if ((tf[k] & DET_TRIG_END) && end < size && ascii_alnum(in[end])) continue;
         break;
@@ -113,9 +125,11 @@ static void check_triggers(const uint8_t *in, size_t size, const norm_view *c, c
       size_t lo = 0, hi = c->len;
       while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (c->map[mid] < f->map[fo]) lo = mid + 1;
+        if (cm[mid] < fm[fo]) lo = mid + 1;
         else hi = mid;
       }
+      /* the scanner's lookup, on the segment map, finds the same byte */
+      if (norm_inverse(c, fm[fo], &hint) != lo) abort();
       pos[np++] = (uint32_t)lo;
     }
     if (np == sizeof pos / sizeof *pos) continue;
@@ -182,27 +196,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > (1u << 20)) return 0;
   norm_view c = {0}, f = {0};
   char *str = malloc(NORM_CLEAN_CAP(size) + 1), *again = NULL;
+  uint32_t *cm = NULL, *fm = NULL;
   if (!str || norm_reserve(&c, NORM_CLEAN_CAP(size), NULL) || norm_reserve(&f, NORM_CLEAN_CAP(size), NULL))
     goto done;
-  norm_clean((const char *)data, size, &c);
+  if (norm_clean((const char *)data, size, &c, NULL)) goto done;
   if (c.len > 3 * size || c.text[c.len]) abort();
-  check_map(&c, size);
+  if (!(cm = malloc((c.len + 1) * sizeof *cm))) goto done;
+  norm_origins(&c, cm);
+  check_map(&c, cm, size);
   for (size_t i = 0; i < c.len;) {
     uint32_t cp;
     size_t k = norm_decode((const unsigned char *)c.text + i, c.len - i, &cp);
     if (!k) abort();
     i += k;
   }
-  norm_fold(&c, &f);
+  if (norm_fold(&c, &f, NULL)) goto done;
   if (f.len > c.len || f.text[f.len]) abort();
-  check_map(&f, size);
+  if (!(fm = malloc((f.len + 1) * sizeof *fm))) goto done;
+  norm_origins(&f, fm);
+  check_map(&f, fm, size);
   /* the scanner's on-the-fly fold equals the folded view, byte and origin */
   size_t fo = 0;
   for (size_t i = 0; i < size;) {
     char o[4];
     size_t adv, l = norm_fold_at(data, size, i, o, &adv);
     for (size_t j = 0; j < l; j++, fo++)
-      if (fo >= f.len || f.text[fo] != o[j] || f.map[fo] != i) abort();
+      if (fo >= f.len || f.text[fo] != o[j] || fm[fo] != i) abort();
     i += adv;
   }
   if (fo != f.len) abort();
@@ -215,9 +234,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (al != f.len || memcmp(again, f.text, al)) abort();
   run_detectors(c.text, c.len);
   run_detectors((const char *)data, size);
-  check_triggers(data, size, &c, &f);
+  check_triggers(data, size, &c, cm, &f, fm);
   check_digit_bits(c.text, c.len);
 done:
+  free(cm);
+  free(fm);
   free(again);
   free(str);
   norm_view_free(&c, NULL);

@@ -215,7 +215,8 @@ struct ch_scanner {
   norm_view clean;        /* built only when the input needs cleaning */
   const char *ct;         /* the clean text: clean.text or the input */
   size_t ctlen;
-  const uint32_t *cmap;   /* clean offset -> input offset; NULL = identity */
+  int cleaned;            /* ct is clean.text (else the input: identity map) */
+  size_t origin_hint;     /* norm_origin's hint for clean.seg */
   rt_pfbuf pfbuf;          /* the prefilter's folded chunk */
   uint8_t *pat_candidate; /* per pattern: 1 when its atom hit or ALWAYS */
   /* places where a regex or a detector with triggers must run: from the

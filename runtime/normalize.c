@@ -12,7 +12,7 @@
  *   their ASCII form; a Latin letter followed by a combining accent is
  *   composed (NFC for Latin: "e" U+0301 -> "é").  Example:
  *       in     "E\xcc\x81t\xc3\xa9\xc2\xa0l\xe2\x80\x99IA"   (É as E+U+0301)
- *       clean  "Été l'IA"       map of "l" = 8, map of "'" = 9 (its ’)
+ *       clean  "Été l'IA"       origin of "l" = 8, of "'" = 9 (its ’)
  * fold: a second pass maps each code point of the clean view on its own
  *   (no context) to lower case without accents: "Été l'IA" -> "ete l'ia".
  *
@@ -23,14 +23,19 @@
  *   - folded length <= clean length: every fold of a code point is at most
  *     as long as its UTF-8 form (fold_table.h is generated under that
  *     rule; the tables below keep it too), so folding can run in place;
- *   - maps are non-decreasing, map[len] is the input length, and every
- *     byte of an output code point maps to the first byte of the input
- *     code point it came from (a composed letter maps to its base);
+ *   - origins are non-decreasing, the origin of len is the input length;
+ *     in the clean view a copied byte has its own byte as origin and every
+ *     byte of a rewritten code point the first byte of what it replaces (a
+ *     composed letter: its base); in the folded view every byte of a code
+ *     point has the origin of the clean code point it folds;
+ *   - segment maps (normalize.h) have seg[0].c == 0, strictly increasing
+ *     c, a last entry {len, input length}, and only the entries the
+ *     origins need beyond that: a copied run of any length is one entry;
  *   - fold is per code point, so fold(substring) is a substring of fold —
  *     the prefilter depends on it.  For that, a combining mark that the
  *     clean view could not compose is dropped by fold (its accent would
  *     have been stripped anyway).
- * Neither pass allocates; norm_reserve is the only allocation.
+ * The passes allocate only to grow a segment map (seg_grow).
  */
 #include "runtime/normalize.h"
 
@@ -45,31 +50,181 @@
 #include "runtime/fold_table.h"
 
 ch_status norm_reserve(norm_view *v, size_t cap, const ch_allocator *a) {
-  /* cap + 1 map entries of 4 bytes must not wrap size_t */
-  if (cap >= SIZE_MAX / sizeof(uint32_t) - 1) return CH_E_NOMEM;
-  if (v->text && v->map && v->cap >= cap + 1) return CH_OK;
+  /* clean offsets and origins are 32-bit (CH_MAX_INPUT keeps 3n below) */
+  if (cap >= UINT32_MAX) return CH_E_NOMEM;
+  if (v->text && v->cap >= cap + 1) return CH_OK;
   char *t = ch_malloc(a, cap + 1);
-  uint32_t *m = ch_malloc(a, (cap + 1) * sizeof *m);
-  if (!t || !m) {
-    ch_free(a, t);
-    ch_free(a, m);
-    return CH_E_NOMEM;
-  }
+  if (!t) return CH_E_NOMEM;
   ch_free(a, v->text);
-  ch_free(a, v->map);
   v->text = t;
-  v->map = m;
   v->cap = cap + 1;
   v->len = 0;
   t[0] = 0;
-  m[0] = 0;
   return CH_OK;
 }
 
 void norm_view_free(norm_view *v, const ch_allocator *a) {
   ch_free(a, v->text);
-  ch_free(a, v->map);
+  ch_free(a, v->seg);
   memset(v, 0, sizeof *v);
+}
+
+/* ------------------------------------------------------- segment maps */
+
+/* The segment map a pass writes, or none (a NULL seg_out: norm_fold_str). */
+typedef struct seg_out {
+  norm_view *v;
+  const ch_allocator *a;
+  int oom;
+} seg_out;
+
+static int seg_grow(seg_out *g) {
+  norm_view *v = g->v;
+  size_t nc = v->segcap ? v->segcap * 2 : 256;
+  norm_seg *ns = ch_realloc(g->a, v->seg, nc * sizeof *ns);
+  if (!ns) {
+    g->oom = 1;
+    return 1;
+  }
+  v->seg = ns;
+  v->segcap = nc;
+  return 0;
+}
+
+/* Start a map: one entry {0, 0}. */
+static int seg_start(seg_out *g) {
+  if (!g->v->segcap && seg_grow(g)) return 1;
+  g->v->seg[0] = (norm_seg){0, 0};
+  g->v->nseg = 1;
+  return 0;
+}
+
+/* View byte w (at or after every entry) has origin i.  Costs an entry only
+ * when the last segment does not already say so; an entry at w itself
+ * (the seed, or a composed letter written again) is redefined. */
+static inline void seg_put(seg_out *g, size_t w, size_t i) {
+  norm_view *v = g->v;
+  norm_seg *l = &v->seg[v->nseg - 1];
+  if ((size_t)l->i + (w - l->c) == i) return;
+  if (l->c == w) {
+    l->i = (uint32_t)i;
+    return;
+  }
+  if (v->nseg == v->segcap && seg_grow(g)) return;
+  v->seg[v->nseg++] = (norm_seg){(uint32_t)w, (uint32_t)i};
+}
+
+/* Forget the entries after view offset w (a letter about to be rewritten). */
+static void seg_cut(seg_out *g, size_t w) {
+  norm_view *v = g->v;
+  while (v->nseg > 1 && v->seg[v->nseg - 1].c > w) v->nseg--;
+}
+
+/* The last entry {len, n}, always present, so that lookups need no edge case. */
+static ch_status seg_end(seg_out *g, size_t len, size_t n) {
+  norm_view *v = g->v;
+  norm_seg *l = &v->seg[v->nseg - 1];
+  if (l->c == len) l->i = (uint32_t)n;
+  else if (v->nseg < v->segcap || !seg_grow(g)) v->seg[v->nseg++] = (norm_seg){(uint32_t)len, (uint32_t)n};
+  return g->oom ? CH_E_NOMEM : CH_OK;
+}
+
+/* The last entry at or before view offset c, galloping from hint h. */
+static size_t seg_last_le(const norm_seg *s, size_t ns, size_t c, size_t h) {
+  size_t lo, hi; /* s[lo].c <= c, and hi == ns or s[hi].c > c */
+  if (h >= ns) h = ns - 1;
+  if (s[h].c <= c) {
+    lo = h;
+    for (size_t step = 1;; step *= 2) {
+      size_t p = lo + step;
+      if (p >= ns) {
+        hi = ns;
+        break;
+      }
+      if (s[p].c > c) {
+        hi = p;
+        break;
+      }
+      lo = p;
+    }
+  } else { /* h > 0: s[0].c == 0 <= c */
+    hi = h;
+    for (size_t step = 1;; step *= 2) {
+      size_t p = hi > step ? hi - step : 0;
+      if (s[p].c <= c) {
+        lo = p;
+        break;
+      }
+      hi = p;
+    }
+  }
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (s[mid].c <= c) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* The first entry whose origin is >= at (s[ns - 1].i >= at), from hint h. */
+static size_t seg_first_ge(const norm_seg *s, size_t ns, uint32_t at, size_t h) {
+  size_t lo, hi; /* every entry before lo has i < at; s[hi].i >= at */
+  if (h >= ns) h = ns - 1;
+  if (s[h].i >= at) {
+    hi = h, lo = 0;
+    for (size_t step = 1; hi > 0; step *= 2) {
+      size_t p = hi > step ? hi - step : 0;
+      if (s[p].i < at) {
+        lo = p + 1;
+        break;
+      }
+      hi = p;
+    }
+  } else {
+    lo = h + 1, hi = ns - 1;
+    for (size_t step = 1;; step *= 2) {
+      size_t p = h + step;
+      if (p >= ns - 1) break;
+      if (s[p].i >= at) {
+        hi = p;
+        break;
+      }
+      lo = p + 1;
+    }
+  }
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (s[mid].i >= at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+uint32_t norm_origin(const norm_view *v, size_t c, size_t *hint) {
+  if (c > v->len) c = v->len;
+  size_t k = seg_last_le(v->seg, v->nseg, c, hint ? *hint : 0);
+  if (hint) *hint = k;
+  return v->seg[k].i + (uint32_t)(c - v->seg[k].c);
+}
+
+size_t norm_inverse(const norm_view *v, uint32_t at, size_t *hint) {
+  const norm_seg *s = v->seg;
+  size_t ns = v->nseg;
+  if (at > s[ns - 1].i) return v->len;
+  size_t k = seg_first_ge(s, ns, at, hint ? *hint : 0);
+  if (hint) *hint = k;
+  if (k == 0) return 0;
+  /* the segment before k may reach at: its origins run from s[k-1].i
+   * (< at) up to s[k-1].i + its length - 1 */
+  size_t len = s[k].c - s[k - 1].c;
+  if (at - s[k - 1].i < len) return s[k - 1].c + (at - s[k - 1].i);
+  return s[k].c;
+}
+
+void norm_origins(const norm_view *v, uint32_t *map) {
+  for (size_t k = 0; k + 1 < v->nseg; k++)
+    for (size_t c = v->seg[k].c; c < v->seg[k + 1].c; c++) map[c] = v->seg[k].i + (uint32_t)(c - v->seg[k].c);
+  map[v->len] = v->seg[v->nseg - 1].i;
 }
 
 /* norm_decode (normalize.h).  Validity follows Unicode's "well
@@ -320,23 +475,13 @@ static uint32_t compose(uint32_t base, uint32_t mark) {
   return 0;
 }
 
-/* map[j] = from + j for j < k: the offsets of a run of ASCII. */
-static void ascii_offsets(uint32_t *map, uint32_t from, size_t k) {
-  size_t j = 0;
-#if defined(__SSE2__) && !defined(CH_NO_SIMD)
-  __m128i v = _mm_add_epi32(_mm_set1_epi32((int)from), _mm_setr_epi32(0, 1, 2, 3)), four = _mm_set1_epi32(4);
-  for (; j + 4 <= k; j += 4, v = _mm_add_epi32(v, four)) _mm_storeu_si128((__m128i *)(void *)(map + j), v);
-#endif
-  for (; j < k; j++) map[j] = from + (uint32_t)j;
-}
-
-/* The clean pass.  map may be NULL (norm_fold_str needs no offsets). */
-static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *map) {
+/* The clean pass.  g may be NULL (norm_fold_str needs no origins). */
+static size_t clean_into(const unsigned char *p, size_t n, char *o, seg_out *g) {
   size_t w = 0;
   /* The last code point written, if it may take an accent: its output
    * offset and value.  Anything else (a replacement, U+FFFD, a mark that
    * did not compose) resets it, so marks compose only onto letters. */
-  size_t base_at = 0;
+  size_t base_at = 0, base_origin = 0;
   uint32_t base_cp = 0;
   for (size_t i = 0; i < n;) {
     unsigned char b = p[i];
@@ -345,10 +490,10 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *ma
        * general path below but without decoding, eight bytes at a time
        * up to its first non-ASCII byte (the bytes copied past it are
        * written again next; w <= 3i, so eight bytes from w fit while
-       * i + 8 <= n), then its offsets four at a time.  5x faster than
-       * byte by byte on French prose with a typographic apostrophe every
-       * hundred bytes, which sends the whole text here. */
-      size_t i0 = i, w0 = w;
+       * i + 8 <= n), one map entry at most.  5x faster than byte by
+       * byte on French prose with a typographic apostrophe every hundred
+       * bytes, which sends the whole text here. */
+      if (g) seg_put(g, w, i);
       for (;;) {
         if (i + 8 <= n) {
           uint64_t x;
@@ -366,9 +511,9 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *ma
         while (i < n && p[i] < 0x80) o[w++] = (char)p[i++];
         break;
       }
-      if (map) ascii_offsets(map + w0, (uint32_t)i0, i - i0);
       b = p[i - 1];
       base_at = w - 1;
+      base_origin = i - 1;
       base_cp = (b | 0x20) >= 'a' && (b | 0x20) <= 'z' ? b : 0;
       continue;
     }
@@ -376,8 +521,9 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *ma
       /* U+00C0..U+00FF, the accented letters of French: kept, and each
        * may take a combining mark, as in the general path */
       o[w] = (char)b, o[w + 1] = (char)p[i + 1];
-      if (map) map[w] = map[w + 1] = (uint32_t)i;
+      if (g) seg_put(g, w, i);
       base_at = w;
+      base_origin = i;
       base_cp = 0xc0u + (p[i + 1] & 0x3fu);
       w += 2;
       i += 2;
@@ -387,7 +533,7 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *ma
     size_t k = norm_decode(p + i, n - i, &cp);
     if (k == 0) {
       o[w] = (char)0xef, o[w + 1] = (char)0xbf, o[w + 2] = (char)0xbd;
-      if (map) map[w] = map[w + 1] = map[w + 2] = (uint32_t)i;
+      if (g) seg_put(g, w, i), seg_put(g, w + 1, i), seg_put(g, w + 2, i);
       w += 3;
       i++;
       base_cp = 0;
@@ -402,7 +548,7 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *ma
       }
       if (cls > 0) {
         o[w] = (char)cls;
-        if (map) map[w] = (uint32_t)i;
+        if (g) seg_put(g, w, i);
         w++;
         i += k;
         base_cp = 0;
@@ -415,11 +561,12 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *ma
            * base's origin; the mark's bytes vanish from the map, which
            * stays non-decreasing.  Never longer: base >= 1 byte + mark 2
            * bytes >= composed (<= 3 bytes). */
-          uint32_t origin = map ? map[base_at] : 0;
           w = base_at;
           size_t len = norm_encode(c, o + w);
-          if (map)
-            for (size_t j = 0; j < len; j++) map[w + j] = origin;
+          if (g) {
+            seg_cut(g, w);
+            for (size_t j = 0; j < len; j++) seg_put(g, w + j, base_origin);
+          }
           w += len;
           base_cp = c;
           i += k;
@@ -428,9 +575,9 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *ma
       }
     }
     memmove(o + w, p + i, k);
-    if (map)
-      for (size_t j = 0; j < k; j++) map[w + j] = (uint32_t)i;
+    if (g) seg_put(g, w, i);
     base_at = w;
+    base_origin = i;
     /* Only letters take accents; U+0300.. on a digit or a space stays. */
     base_cp = ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') || (cp >= 0xc0 && cp <= 0x24f) ||
                       (cp >= 0x1e00 && cp <= 0x1eff)
@@ -440,7 +587,6 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, uint32_t *ma
     i += k;
   }
   o[w] = 0;
-  if (map) map[w] = (uint32_t)n;
   return w;
 }
 
@@ -497,9 +643,12 @@ size_t norm_clean_cp_len(const unsigned char *p, size_t n) {
   return k && clean_class(cp) == 0 && !(cp >= 0x300 && cp <= 0x36f) ? k : 0;
 }
 
-void norm_clean(const char *in, size_t n, norm_view *out) {
+ch_status norm_clean(const char *in, size_t n, norm_view *out, const ch_allocator *a) {
   assert(out->cap >= NORM_CLEAN_CAP(n));
-  out->len = clean_into((const unsigned char *)in, n, out->text, out->map);
+  seg_out g = {out, a, 0};
+  if (seg_start(&g)) return CH_E_NOMEM;
+  out->len = clean_into((const unsigned char *)in, n, out->text, &g);
+  return seg_end(&g, out->len, n);
 }
 
 /* Base letters of Latin Extended Additional U+1E00..U+1EFF, lower case, one
@@ -577,42 +726,52 @@ static size_t fold_cp(uint32_t cp, const unsigned char *src, size_t k, char *o) 
   return k;
 }
 
-/* The fold pass over a clean text; map/cmap may be NULL. */
-static size_t fold_into(const unsigned char *p, size_t n, const uint32_t *cmap, char *o, uint32_t *map) {
-  size_t w = 0;
+/* The origin of clean offset i, for a pass that moves forward: *k is the
+ * entry of the previous offset. */
+static inline size_t clean_origin(const norm_seg *cs, size_t ncs, size_t *k, size_t i) {
+  while (*k + 1 < ncs && cs[*k + 1].c <= i) ++*k;
+  return cs[*k].i + (i - cs[*k].c);
+}
+
+/* The fold pass over a clean text p[0..n) whose segment map is cs[0..ncs)
+ * (NULL: no origins, and g is NULL too).  The clean origins are read with
+ * a cursor, as the pass moves forward. */
+static size_t fold_into(const unsigned char *p, size_t n, const norm_seg *cs, size_t ncs, char *o, seg_out *g) {
+  size_t w = 0, k = 0;
   for (size_t i = 0; i < n;) {
     unsigned char b = p[i];
     if (b < 0x80) { /* ASCII fast path: lower-case only */
       o[w] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
-      if (map) map[w] = cmap ? cmap[i] : 0;
+      if (g) seg_put(g, w, clean_origin(cs, ncs, &k, i));
       w++;
       i++;
       continue;
     }
     uint32_t cp;
-    size_t k = norm_decode(p + i, n - i, &cp);
-    if (k == 0) { /* cannot happen: a clean view is valid UTF-8 */
+    size_t l, adv = norm_decode(p + i, n - i, &cp);
+    if (adv == 0) { /* cannot happen: a clean view is valid UTF-8 */
       o[w] = (char)p[i];
-      if (map) map[w] = cmap[i];
-      w++;
-      i++;
-      continue;
+      l = adv = 1;
+    } else {
+      l = fold_cp(cp, p + i, adv, o + w);
     }
-    uint32_t origin = cmap ? cmap[i] : 0;
-    size_t l = fold_cp(cp, p + i, k, o + w);
-    if (map)
-      for (size_t j = 0; j < l; j++) map[w + j] = origin;
+    if (g) {
+      size_t origin = clean_origin(cs, ncs, &k, i);
+      for (size_t j = 0; j < l; j++) seg_put(g, w + j, origin);
+    }
     w += l;
-    i += k;
+    i += adv;
   }
   o[w] = 0;
-  if (map) map[w] = cmap[n];
   return w;
 }
 
-void norm_fold(const norm_view *clean, norm_view *out) {
+ch_status norm_fold(const norm_view *clean, norm_view *out, const ch_allocator *a) {
   assert(out->cap >= clean->len + 1);
-  out->len = fold_into((const unsigned char *)clean->text, clean->len, clean->map, out->text, out->map);
+  seg_out g = {out, a, 0};
+  if (seg_start(&g)) return CH_E_NOMEM;
+  out->len = fold_into((const unsigned char *)clean->text, clean->len, clean->seg, clean->nseg, out->text, &g);
+  return seg_end(&g, out->len, clean->seg[clean->nseg - 1].i);
 }
 
 size_t norm_fold_at(const unsigned char *p, size_t n, size_t i, char out[4], size_t *adv) {
@@ -643,5 +802,5 @@ size_t norm_fold_str(const char *in, size_t n, char *out) {
   /* Clean into out, then fold in place: folding never grows and each code
    * point is decoded before its fold is written (see fold_cp). */
   size_t cl = clean_into((const unsigned char *)in, n, out, NULL);
-  return fold_into((const unsigned char *)out, cl, NULL, out, NULL);
+  return fold_into((const unsigned char *)out, cl, NULL, 0, out, NULL);
 }

@@ -12,13 +12,27 @@
  *   folded — the clean view, lower-cased, accents stripped (é->e, œ->oe,
  *            ß->ss, ...).  Word lists and prefilter atoms match here, so
  *            words are case-, accent-, apostrophe- and dash-insensitive.
- * Every byte of a view maps to the offset of the original byte it came from
- * (map[len] is the original length), so evidence always points into the
- * caller's text.  Folding is per code point, never contextual: the fold of a
- * substring is a substring of the fold, which the prefilter relies on.
+ * Every byte of a view has an origin, the offset of the original byte it
+ * came from (the origin of offset len is the original length), so evidence
+ * always points into the caller's text.  In the clean view a byte copied
+ * unchanged has its own byte as origin and every byte of a rewritten code
+ * point (a replacement, U+FFFD, a composed letter) the first byte of what
+ * it replaces; in the folded view every byte of a code point has the
+ * origin of the clean code point it folds.  Origins never decrease.
+ * Folding is per code point, never contextual: the fold of a substring is
+ * a substring of the fold, which the prefilter relies on.
  *
- * No function here allocates except norm_reserve; a scanner reserves once
- * per input size and then normalises without touching the heap.
+ * The origins are kept as a segment map: an entry {c, i} says that from
+ * view offset c on the origin is i + (offset - c), up to the next entry.
+ * Copied text is one segment, so a scan's clean view costs its text and an
+ * entry per change (8 bytes per apostrophe, space or accent composed),
+ * not four bytes per byte: on a 100 MB text that the scanner must clean,
+ * the first scan no longer writes (and faults in) a 400 MB map.
+ *
+ * No function here allocates except norm_reserve and the segment maps of
+ * norm_clean and norm_fold, which grow only when a text has more changes
+ * than any before it: a scanner keeps its buffers and, once warm,
+ * normalises without touching the heap.
  */
 #ifndef CH_NORMALIZE_H
 #define CH_NORMALIZE_H
@@ -27,15 +41,22 @@
 #include <stdint.h>
 #include "charter.h"
 
+/* From view offset c on (to the next entry), origin = i + (offset - c). */
+typedef struct norm_seg {
+  uint32_t c, i;
+} norm_seg;
+
 typedef struct norm_view {
   char *text;    /* NUL-terminated */
   size_t len;
-  uint32_t *map; /* len+1 entries */
-  size_t cap;    /* capacity in bytes of text (and entries of map) */
+  size_t cap;    /* capacity in bytes of text */
+  norm_seg *seg; /* nseg entries: seg[0].c == 0, c strictly increasing, and */
+  size_t nseg;   /* the last is {len, input length} */
+  size_t segcap;
 } norm_view;
 
-/* Ensure capacity for `cap` bytes (+1 for the NUL).  CH_OK or CH_E_NOMEM;
- * on failure the view keeps its old buffers. */
+/* Ensure capacity for `cap` bytes of text (+1 for the NUL).  CH_OK or
+ * CH_E_NOMEM; on failure the view keeps its old buffers. */
 ch_status norm_reserve(norm_view *v, size_t cap, const ch_allocator *a);
 void norm_view_free(norm_view *v, const ch_allocator *a);
 
@@ -43,14 +64,27 @@ void norm_view_free(norm_view *v, const ch_allocator *a);
  * three bytes of U+FFFD). */
 #define NORM_CLEAN_CAP(n) (3 * (n) + 1)
 
-/* Build the clean view of in[0..n).  out must have cap >= NORM_CLEAN_CAP(n). */
-void norm_clean(const char *in, size_t n, norm_view *out);
+/* Build the clean view of in[0..n).  out must have cap >= NORM_CLEAN_CAP(n)
+ * bytes of text; its segment map grows through `a` as needed.  CH_OK, or
+ * CH_E_NOMEM when the map cannot grow (the view is then unusable). */
+ch_status norm_clean(const char *in, size_t n, norm_view *out, const ch_allocator *a);
 /* Build the folded view of a clean view; out->cap >= clean->len + 1 (the
- * folded text is never longer than the clean text). */
-void norm_fold(const norm_view *clean, norm_view *out);
+ * folded text is never longer than the clean text).  Status as norm_clean. */
+ch_status norm_fold(const norm_view *clean, norm_view *out, const ch_allocator *a);
 /* Clean and fold a standalone string (compile time: words and atoms).
  * out needs NORM_CLEAN_CAP(n) bytes; returns the length written (NUL added). */
 size_t norm_fold_str(const char *in, size_t n, char *out);
+
+/* The origin of view offset c (<= len).  hint (may be NULL) is a segment
+ * index from the previous call, updated: lookups that move forward little
+ * by little, as a scan's matches do, cost O(log distance). */
+uint32_t norm_origin(const norm_view *v, size_t c, size_t *hint);
+/* The first view offset whose origin is >= at (len when none is): where
+ * text from input offset `at` on begins in the view.  hint as above. */
+size_t norm_inverse(const norm_view *v, uint32_t at, size_t *hint);
+/* Every origin, map[c] for c in [0, len]: the per-byte form, for tests and
+ * for tools that want it.  map has len + 1 entries. */
+void norm_origins(const norm_view *v, uint32_t *map);
 
 /* Nonzero when the clean view of in[0..n) would be the input itself: valid
  * UTF-8 with nothing to drop, replace or compose.  Read-only and fast on

@@ -29,7 +29,9 @@ static ch_status add_raw(ch_scanner *s, uint32_t pat, uint32_t start, uint32_t e
  * those go through a per-pattern pass below. */
 
 /* Input offset of clean offset i (the clean view is often the input). */
-static inline uint32_t cmap_at(const ch_scanner *s, size_t i) { return s->cmap ? s->cmap[i] : (uint32_t)i; }
+static inline uint32_t cmap_at(ch_scanner *s, size_t i) {
+  return s->cleaned ? norm_origin(&s->clean, i, &s->origin_hint) : (uint32_t)i;
+}
 
 typedef struct det_ctx {
   ch_scanner *s;
@@ -72,36 +74,10 @@ static int detector_may_match(ch_scanner *s, int det, int *has_digit, ch_status 
 }
 
 /* Clean offset of input offset `at`: the first clean byte that comes from
- * it or after it (cmap is non-decreasing).  A pattern's places come
- * nearly in order, so the search gallops from the previous answer *hint
- * (and leaves the new one there): O(log distance), not a binary search
- * of the whole map per place. */
+ * it or after it.  A pattern's places come nearly in order, so the search
+ * of the segment map gallops from the previous answer *hint. */
 static uint32_t clean_offset(const ch_scanner *s, uint32_t at, size_t *hint) {
-  if (!s->cmap) return at;
-  const uint32_t *m = s->cmap;
-  size_t n = s->ctlen, lo, hi, h = *hint < n ? *hint : n; /* m[n] is the input's length */
-  if (h < n && m[h] < at) { /* the answer is above h: find hi with m[hi] >= at */
-    size_t step = 1;
-    lo = h + 1;
-    for (hi = h + 1; hi < n && m[hi] < at; step *= 2) {
-      lo = hi + 1;
-      hi = hi + step < n ? hi + step : n;
-    }
-  } else { /* at or below h: find lo with m[lo - 1] < at */
-    size_t step = 1;
-    hi = h;
-    for (lo = h; lo > 0 && m[lo - 1] >= at; step *= 2) {
-      hi = lo - 1;
-      lo = lo > step ? lo - step : 0;
-    }
-  }
-  while (lo < hi) { /* the first of [lo, hi] with m >= at; m[hi] >= at or hi == n */
-    size_t mid = lo + (hi - lo) / 2;
-    if (m[mid] < at) lo = mid + 1;
-    else hi = mid;
-  }
-  *hint = lo;
-  return (uint32_t)lo;
+  return s->cleaned ? (uint32_t)norm_inverse(&s->clean, at, hint) : at;
 }
 
 /* Pattern pi's places in the clean view, in place_lo/place_hi sorted by

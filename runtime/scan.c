@@ -654,15 +654,16 @@ static ch_status clean_view(ch_scanner *s, const char *text, size_t len, int cle
   if (clean) {
     s->ct = text;
     s->ctlen = len;
-    s->cmap = NULL;
+    s->cleaned = 0;
     return CH_OK;
   }
   ch_status st = norm_reserve(&s->clean, NORM_CLEAN_CAP(len), s->alloc);
+  if (st == CH_OK) st = norm_clean(text, len, &s->clean, s->alloc);
   if (st) return st;
-  norm_clean(text, len, &s->clean);
   s->ct = s->clean.text;
   s->ctlen = s->clean.len;
-  s->cmap = s->clean.map;
+  s->cleaned = 1;
+  s->origin_hint = 0;
   return CH_OK;
 }
 

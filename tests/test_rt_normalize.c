@@ -28,25 +28,63 @@
 
 typedef struct views {
   norm_view c, f;
+  uint32_t *cm, *fm; /* the origin of each byte, from the segment maps */
 } views;
+
+/* The segment map of view w keeps its contract (normalize.h), and its
+ * lookups agree with the per-byte origins m, from any hint. */
+static void check_segments(const norm_view *w, const uint32_t *m, size_t n) {
+  assert_true(w->nseg >= 1 && w->nseg <= w->segcap);
+  assert_int_equal(w->seg[0].c, 0);
+  assert_int_equal(w->seg[w->nseg - 1].c, w->len);
+  assert_int_equal(w->seg[w->nseg - 1].i, n);
+  for (size_t k = 1; k < w->nseg; k++) assert_true(w->seg[k - 1].c < w->seg[k].c);
+  size_t hints[3] = {0, w->nseg / 2, w->nseg};
+  for (int h = 0; h < 3; h++) {
+    size_t oh = hints[h], ih = hints[h];
+    for (size_t c = 0; c <= w->len; c++)
+      if (norm_origin(w, c, &oh) != m[c]) fail_msg("origin of %zu is %u, want %u", c, norm_origin(w, c, NULL), m[c]);
+    size_t c = 0;
+    for (uint32_t at = 0; at <= n + 1; at++) {
+      while (c < w->len && m[c] < at) c++;
+      size_t want = c < w->len || m[c] >= at ? c : w->len;
+      if (norm_inverse(w, at, &ih) != want)
+        fail_msg("inverse of %u is %zu, want %zu", at, norm_inverse(w, at, NULL), want);
+    }
+  }
+}
 
 /* Clean and fold in[0..n) and check the invariants every view keeps. */
 static void run(views *v, const char *in, size_t n) {
   memset(v, 0, sizeof *v);
   assert_int_equal(norm_reserve(&v->c, NORM_CLEAN_CAP(n), NULL), CH_OK);
   assert_int_equal(norm_reserve(&v->f, NORM_CLEAN_CAP(n), NULL), CH_OK);
-  norm_clean(in, n, &v->c);
-  norm_fold(&v->c, &v->f);
+  assert_int_equal(norm_clean(in, n, &v->c, NULL), CH_OK);
+  assert_int_equal(norm_fold(&v->c, &v->f, NULL), CH_OK);
+  v->cm = malloc((v->c.len + 1) * sizeof *v->cm);
+  v->fm = malloc((v->f.len + 1) * sizeof *v->fm);
+  assert_non_null(v->cm);
+  assert_non_null(v->fm);
+  norm_origins(&v->c, v->cm);
+  norm_origins(&v->f, v->fm);
   const norm_view *vs[2] = {&v->c, &v->f};
+  const uint32_t *ms[2] = {v->cm, v->fm};
   for (int k = 0; k < 2; k++) {
     const norm_view *w = vs[k];
+    const uint32_t *m = ms[k];
     assert_int_equal(w->text[w->len], 0);
-    assert_int_equal(w->map[w->len], n);
+    assert_int_equal(m[w->len], n);
     for (size_t i = 0; i < w->len; i++) {
-      assert_true(w->map[i] <= w->map[i + 1]);
-      assert_true(w->map[i] < n);
+      assert_true(m[i] <= m[i + 1]);
+      assert_true(m[i] < n);
     }
+    check_segments(w, m, n);
   }
+  /* inside a code point the clean view copied, each byte has its own
+   * byte as origin (a rewritten one repeats the origin of its first) */
+  for (size_t i = 1; i < v->c.len; i++)
+    if (((unsigned char)v->c.text[i] & 0xc0) == 0x80 && v->cm[i] == v->cm[i - 1] + 1)
+      assert_int_equal(v->c.text[i], in[v->cm[i]]);
   assert_true(v->c.len <= 3 * n);
   assert_true(v->f.len <= v->c.len);
   /* the scanner's on-the-fly fold (norm_fold_at, code point by code point
@@ -58,7 +96,7 @@ static void run(views *v, const char *in, size_t n) {
     size_t adv, l = norm_fold_at((const unsigned char *)in, n, i, o, &adv);
     assert_true(adv >= 1 && l <= 4);
     for (size_t j = 0; j < l; j++, f++) {
-      if (f >= v->f.len || v->f.text[f] != o[j] || v->f.map[f] != i)
+      if (f >= v->f.len || v->f.text[f] != o[j] || v->fm[f] != i)
         fail_msg("on-the-fly fold differs from the folded view at folded byte %zu (input offset %zu)", f, i);
     }
     i += adv;
@@ -71,7 +109,7 @@ static void run(views *v, const char *in, size_t n) {
     /* identical at every code point boundary, where matches start and end
      * (inside a code point the view maps to its first byte) */
     for (size_t i = 0; i <= n; i++)
-      if (i == n || ((unsigned char)in[i] & 0xc0) != 0x80) assert_int_equal(v->c.map[i], i);
+      if (i == n || ((unsigned char)in[i] & 0xc0) != 0x80) assert_int_equal(v->cm[i], i);
   }
   /* the compile-time fold agrees with the views */
   char *s = malloc(NORM_CLEAN_CAP(n) + 1);
@@ -82,6 +120,8 @@ static void run(views *v, const char *in, size_t n) {
   free(s);
 }
 static void done(views *v) {
+  free(v->cm);
+  free(v->fm);
   norm_view_free(&v->c, NULL);
   norm_view_free(&v->f, NULL);
 }
@@ -127,8 +167,8 @@ static void test_invalid_utf8_each_byte_is_fffd(void **state) {
     if (strcmp(v.c.text, want)) fail_msg("case %zu: clean = \"%s\"", i, v.c.text);
     /* each U+FFFD maps to its own bad byte */
     for (size_t k = 0; k < cases[i].bad; k++)
-      for (size_t j = 0; j < 3; j++) assert_int_equal(v.c.map[1 + 3 * k + j], 1 + k);
-    assert_int_equal(v.c.map[v.c.len - 1], cases[i].n + 1);
+      for (size_t j = 0; j < 3; j++) assert_int_equal(v.cm[1 + 3 * k + j], 1 + k);
+    assert_int_equal(v.cm[v.c.len - 1], cases[i].n + 1);
     done(&v);
   }
   /* truncated in the middle: the next character survives */
@@ -187,9 +227,9 @@ static void test_nfc_composition(void **state) {
   views v;
   run(&v, "xe\xcc\x81y", 5);
   assert_string_equal(v.c.text, "x\xc3\xa9y");
-  assert_int_equal(v.c.map[1], 1);
-  assert_int_equal(v.c.map[2], 1);
-  assert_int_equal(v.c.map[3], 4);
+  assert_int_equal(v.cm[1], 1);
+  assert_int_equal(v.cm[2], 1);
+  assert_int_equal(v.cm[3], 4);
   done(&v);
   /* composes across an invisible character */
   expect("e\xe2\x80\x8b\xcc\x81", "\xc3\xa9", "e");
@@ -222,8 +262,8 @@ static void test_invisible_characters_removed(void **state) {
   views v;
   run(&v, "a\xe2\x80\x8b\xe2\x80\x8b" "b", 8);
   assert_string_equal(v.c.text, "ab");
-  assert_int_equal(v.c.map[1], 7); /* b keeps its offset */
-  assert_int_equal(v.c.map[2], 8);
+  assert_int_equal(v.cm[1], 7); /* b keeps its offset */
+  assert_int_equal(v.cm[2], 8);
   done(&v);
 }
 
@@ -383,12 +423,12 @@ static void test_maps_point_into_the_original(void **state) {
   assert_string_equal(v.f.text, "ete l'ia " FFFD "ok");
   const char *p = strstr(v.f.text, "l'ia");
   size_t s = (size_t)(p - v.f.text);
-  assert_int_equal(v.f.map[s], 8);      /* l */
-  assert_int_equal(v.f.map[s + 1], 9);  /* ' <- the 3 bytes of ’ start at 9 */
-  assert_int_equal(v.f.map[s + 2], 12); /* i */
-  assert_int_equal(v.f.map[s + 4], 14); /* end of "l’IA" */
+  assert_int_equal(v.fm[s], 8);      /* l */
+  assert_int_equal(v.fm[s + 1], 9);  /* ' <- the 3 bytes of ’ start at 9 */
+  assert_int_equal(v.fm[s + 2], 12); /* i */
+  assert_int_equal(v.fm[s + 4], 14); /* end of "l’IA" */
   p = strstr(v.f.text, "ok");
-  assert_int_equal(v.f.map[p - v.f.text], 19);
+  assert_int_equal(v.fm[p - v.f.text], 19);
   done(&v);
 }
 
@@ -432,7 +472,8 @@ static void test_map_property(void **state) {
     views v;
     run(&v, x, n);
     for (size_t i = 0; i < v.c.len; i++) {
-      size_t m = v.c.map[i], k = 0;
+      if (((unsigned char)v.c.text[i] & 0xc0) == 0x80) continue; /* inside a code point */
+      size_t m = v.cm[i], k = 0;
       while (k < nb && bounds[k] != m) k++;
       uint32_t cp;
       /* a unit boundary, or a byte inside an always-invalid unit */
@@ -445,11 +486,11 @@ static void test_map_property(void **state) {
       size_t s = rnd(&seed) % v.f.len, e = s + rnd(&seed) % (v.f.len - s + 1);
       /* snap to whole input characters: "ae" from "æ" maps both bytes to
        * æ, so a span cannot end between them */
-      while (s > 0 && v.f.map[s] == v.f.map[s - 1]) s--;
-      while (e < v.f.len && e > 0 && v.f.map[e] == v.f.map[e - 1]) e++;
+      while (s > 0 && v.fm[s] == v.fm[s - 1]) s--;
+      while (e < v.f.len && e > 0 && v.fm[e] == v.fm[e - 1]) e++;
       if (e < s) e = s;
       if (e > s) {
-        size_t os = v.f.map[s], oe = v.f.map[e];
+        size_t os = v.fm[s], oe = v.fm[e];
         char sub[1024];
         size_t sl = norm_fold_str(x + os, oe - os, sub);
         sub[sl] = 0;
@@ -515,7 +556,7 @@ static void test_reserve(void **state) {
   assert_int_equal(norm_reserve(&v, 1000, &bad), CH_E_NOMEM);
   assert_ptr_equal(v.text, t);
   assert_true(v.cap >= 11);
-  /* a size whose map would overflow size_t */
+  /* a size whose offsets would not fit in 32 bits */
   assert_int_equal(norm_reserve(&v, SIZE_MAX / 2, NULL), CH_E_NOMEM);
   norm_view_free(&v, NULL);
   assert_null(v.text);
@@ -529,6 +570,71 @@ static void test_reserve(void **state) {
   char out[4];
   assert_int_equal(norm_fold_str("", 0, out), 0);
   assert_int_equal(out[0], 0);
+}
+
+/* Copied text costs no entry, a change one or a few: the point of the
+ * segment map.  French prose with a typographic apostrophe in every
+ * sentence, 40 sentences: an entry per apostrophe (for the text after it),
+ * plus the first and the last. */
+static void test_segments_only_for_changes(void **state) {
+  (void)state;
+  const char *sent = "L\xe2\x80\x99\xc3\xa9t\xc3\xa9 est chaud, \xc3\xa0 l\xc3\xa9gal. ";
+  char in[4096] = "";
+  for (int k = 0; k < 40; k++) strcat(in, sent);
+  views v;
+  run(&v, in, strlen(in));
+  assert_int_equal(v.c.nseg, 40 + 2);
+  assert_int_equal(v.c.len, strlen(in) - 2 * 40);
+  done(&v);
+  /* an ASCII text with one zero-width space: two segments and the end */
+  run(&v, "abc\xe2\x80\x8b" "defgh", 11);
+  assert_int_equal(v.c.nseg, 3);
+  assert_int_equal(v.c.seg[1].c, 3);
+  assert_int_equal(v.c.seg[1].i, 6);
+  done(&v);
+  /* a dropped character first: the seed entry is redefined, not doubled */
+  run(&v, "\xe2\x80\x8b" "ab", 5);
+  assert_int_equal(v.c.nseg, 2);
+  assert_int_equal(v.c.seg[0].i, 3);
+  done(&v);
+  /* many changes: the map grows past its first capacity (256 entries),
+   * and every lookup still agrees (run checks them all) */
+  char many[3 * 2000 + 1];
+  for (int k = 0; k < 1000; k++) memcpy(many + 6 * k, "\xe2\x80\x99" "a\xff" "b", 6);
+  run(&v, many, 6000);
+  assert_true(v.c.nseg > 256);
+  done(&v);
+}
+
+/* An allocator that fails after `left` allocations. */
+typedef struct budget {
+  int left;
+} budget;
+static void *budget_alloc(void *ud, size_t n) {
+  budget *b = ud;
+  return b->left-- > 0 ? malloc(n) : NULL;
+}
+static void *budget_realloc(void *ud, void *p, size_t n) {
+  budget *b = ud;
+  return b->left-- > 0 ? realloc(p, n) : NULL;
+}
+
+/* A segment map that cannot grow is CH_E_NOMEM, never a short map. */
+static void test_segments_out_of_memory(void **state) {
+  (void)state;
+  char many[600 * 3];
+  for (int k = 0; k < 600; k++) memcpy(many + 3 * k, "a\xc2\xa0", 3); /* 600 no-break spaces */
+  for (int left = 0; left < 4; left++) {
+    budget b = {left};
+    ch_allocator a = {budget_alloc, budget_realloc, plain_free, &b};
+    norm_view v = {0};
+    assert_int_equal(norm_reserve(&v, NORM_CLEAN_CAP(sizeof many), NULL), CH_OK);
+    ch_status st = norm_clean(many, sizeof many, &v, &a);
+    /* 601 entries: the map grows 256 -> 512 -> 1024, three allocations */
+    assert_int_equal(st, left >= 3 ? CH_OK : CH_E_NOMEM);
+    if (st == CH_OK) assert_int_equal(v.nseg, 601);
+    norm_view_free(&v, &a);
+  }
 }
 
 int main(void) {
@@ -546,6 +652,8 @@ int main(void) {
       cmocka_unit_test(test_map_property),
       cmocka_unit_test(test_fold_of_substring_is_substring),
       cmocka_unit_test(test_reserve),
+      cmocka_unit_test(test_segments_only_for_changes),
+      cmocka_unit_test(test_segments_out_of_memory),
   };
   return cmocka_run_group_tests_name("normalisation", tests, NULL, NULL);
 }
