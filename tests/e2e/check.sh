@@ -143,9 +143,14 @@ contains "$TMP/out" "ok.docx: ok" "the document after the slow PDF is reported"
 # rest as not checked), a second one quits at once.  reader_up waits until
 # the run reads the slow PDF (its reader process is up: the workers run,
 # and the signals are taken by the main thread).
+# Wait (up to 30 s: a loaded CI machine can take seconds to start
+# python, charter and its reader) until pid $1 has its PDF reader; say so
+# when it never came, since the signal tests after it would then only
+# see a process killed during its start-up.
 reader_up() {
   i=0
-  while [ $i -lt $(slow 100) ] && ! pgrep -P "$1" -f __pdf-text >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
+  while [ $i -lt $(slow 300) ] && ! pgrep -P "$1" -f __pdf-text >/dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
+  pgrep -P "$1" -f __pdf-text >/dev/null 2>&1 || echo "note: pid $1 had no PDF reader after $((i / 10)) s"
 }
 # dfl: run with SIGINT at its default action, as from a terminal (a
 # background job of a script starts with it ignored, and keeps it so);
