@@ -729,6 +729,7 @@ static size_t fold_cp(uint32_t cp, const unsigned char *src, size_t k, char *o) 
 /* The origin of clean offset i, for a pass that moves forward: *k is the
  * entry of the previous offset. */
 static inline size_t clean_origin(const norm_seg *cs, size_t ncs, size_t *k, size_t i) {
+  if (!cs) return 0; /* no map (norm_fold_str), and then no origins are asked */
   while (*k + 1 < ncs && cs[*k + 1].c <= i) ++*k;
   return cs[*k].i + (i - cs[*k].c);
 }
