@@ -142,8 +142,9 @@ static void check_regex(ck *k, const m_source *s) {
   for (int i = 0; i < na; i++)
     if (reach[i] == ATOM_UNBOUNDED) {
       cc_warning(k->cc, s->loc,
-                 "pattern may start any distance before its literal '%s' (a *, + or {n,} before it): each scan where it "
-                 "occurs runs the pattern over the whole text (slow on long texts); bound the repeat, e.g. \\s{0,3} for \\s*",
+                 "pattern may start any distance before its literal '%s' (a *, + or {n,} before it, or an item of "
+                 "unknown length): each scan where it occurs runs the pattern over the whole text (slow on long texts); "
+                 "bound the repeat, e.g. \\s{0,3} for \\s*",
                  atoms[i]);
       break;
     }

@@ -99,19 +99,21 @@ static int seg_start(seg_out *g) {
   return 0;
 }
 
-/* View byte w (at or after every entry) has origin i.  Costs an entry only
- * when the last segment does not already say so; an entry at w itself
- * (the seed, or a composed letter written again) is redefined. */
-static inline void seg_put(seg_out *g, size_t w, size_t i) {
+/* View byte w (at or after every entry) has origin i, whatever the last
+ * segment says: an entry at w itself (the seed, or a composed letter
+ * written again) is redefined, else one is added. */
+static void seg_set(seg_out *g, size_t w, size_t i) {
   norm_view *v = g->v;
   norm_seg *l = &v->seg[v->nseg - 1];
-  if ((size_t)l->i + (w - l->c) == i) return;
-  if (l->c == w) {
-    l->i = (uint32_t)i;
-    return;
-  }
-  if (v->nseg == v->segcap && seg_grow(g)) return;
-  v->seg[v->nseg++] = (norm_seg){(uint32_t)w, (uint32_t)i};
+  if (l->c == w) l->i = (uint32_t)i;
+  else if (v->nseg < v->segcap || !seg_grow(g)) v->seg[v->nseg++] = (norm_seg){(uint32_t)w, (uint32_t)i};
+}
+
+/* The same, costing an entry only when the last segment does not already
+ * say so: a copied run of any length is one entry. */
+static inline void seg_put(seg_out *g, size_t w, size_t i) {
+  const norm_seg *l = &g->v->seg[g->v->nseg - 1];
+  if ((size_t)l->i + (w - l->c) != i) seg_set(g, w, i);
 }
 
 /* Forget the entries after view offset w (a letter about to be rewritten). */
@@ -122,70 +124,34 @@ static void seg_cut(seg_out *g, size_t w) {
 
 /* The last entry {len, n}, always present, so that lookups need no edge case. */
 static ch_status seg_end(seg_out *g, size_t len, size_t n) {
-  norm_view *v = g->v;
-  norm_seg *l = &v->seg[v->nseg - 1];
-  if (l->c == len) l->i = (uint32_t)n;
-  else if (v->nseg < v->segcap || !seg_grow(g)) v->seg[v->nseg++] = (norm_seg){(uint32_t)len, (uint32_t)n};
+  seg_set(g, len, n);
   return g->oom ? CH_E_NOMEM : CH_OK;
 }
 
-/* The last entry at or before view offset c, galloping from hint h. */
-static size_t seg_last_le(const norm_seg *s, size_t ns, size_t c, size_t h) {
-  size_t lo, hi; /* s[lo].c <= c, and hi == ns or s[hi].c > c */
-  if (h >= ns) h = ns - 1;
-  if (s[h].c <= c) {
-    lo = h;
-    for (size_t step = 1;; step *= 2) {
-      size_t p = lo + step;
-      if (p >= ns) {
-        hi = ns;
-        break;
-      }
-      if (s[p].c > c) {
-        hi = p;
-        break;
-      }
-      lo = p;
-    }
-  } else { /* h > 0: s[0].c == 0 <= c */
-    hi = h;
-    for (size_t step = 1;; step *= 2) {
-      size_t p = hi > step ? hi - step : 0;
-      if (s[p].c <= c) {
-        lo = p;
-        break;
-      }
-      hi = p;
-    }
-  }
-  while (hi - lo > 1) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (s[mid].c <= c) lo = mid;
-    else hi = mid;
-  }
-  return lo;
-}
+/* An entry's key: its view offset, or its origin.  Both never decrease. */
+static inline size_t seg_key(const norm_seg *e, int by_origin) { return by_origin ? e->i : e->c; }
 
-/* The first entry whose origin is >= at (s[ns - 1].i >= at), from hint h. */
-static size_t seg_first_ge(const norm_seg *s, size_t ns, uint32_t at, size_t h) {
-  size_t lo, hi; /* every entry before lo has i < at; s[hi].i >= at */
+/* The first of the ns entries whose key is >= t (ns when none is),
+ * galloping from hint h: O(log distance) for lookups that move little. */
+static inline size_t seg_first_ge(const norm_seg *s, size_t ns, int by_origin, size_t t, size_t h) {
+  size_t lo, hi; /* every entry before lo has key < t; hi == ns or key(hi) >= t */
   if (h >= ns) h = ns - 1;
-  if (s[h].i >= at) {
+  if (seg_key(&s[h], by_origin) >= t) {
     hi = h, lo = 0;
     for (size_t step = 1; hi > 0; step *= 2) {
       size_t p = hi > step ? hi - step : 0;
-      if (s[p].i < at) {
+      if (seg_key(&s[p], by_origin) < t) {
         lo = p + 1;
         break;
       }
       hi = p;
     }
   } else {
-    lo = h + 1, hi = ns - 1;
+    lo = h + 1, hi = ns;
     for (size_t step = 1;; step *= 2) {
       size_t p = h + step;
-      if (p >= ns - 1) break;
-      if (s[p].i >= at) {
+      if (p >= ns) break;
+      if (seg_key(&s[p], by_origin) >= t) {
         hi = p;
         break;
       }
@@ -194,7 +160,7 @@ static size_t seg_first_ge(const norm_seg *s, size_t ns, uint32_t at, size_t h) 
   }
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (s[mid].i >= at) hi = mid;
+    if (seg_key(&s[mid], by_origin) >= t) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -202,7 +168,8 @@ static size_t seg_first_ge(const norm_seg *s, size_t ns, uint32_t at, size_t h) 
 
 uint32_t norm_origin(const norm_view *v, size_t c, size_t *hint) {
   if (c > v->len) c = v->len;
-  size_t k = seg_last_le(v->seg, v->nseg, c, hint ? *hint : 0);
+  /* the last entry at or before c: seg[0].c == 0, so there is one */
+  size_t k = seg_first_ge(v->seg, v->nseg, 0, c + 1, hint ? *hint : 0) - 1;
   if (hint) *hint = k;
   return v->seg[k].i + (uint32_t)(c - v->seg[k].c);
 }
@@ -211,7 +178,7 @@ size_t norm_inverse(const norm_view *v, uint32_t at, size_t *hint) {
   const norm_seg *s = v->seg;
   size_t ns = v->nseg;
   if (at > s[ns - 1].i) return v->len;
-  size_t k = seg_first_ge(s, ns, at, hint ? *hint : 0);
+  size_t k = seg_first_ge(s, ns, 1, at, hint ? *hint : 0);
   if (hint) *hint = k;
   if (k == 0) return 0;
   /* the segment before k may reach at: its origins run from s[k-1].i

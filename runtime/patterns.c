@@ -29,7 +29,7 @@ static ch_status add_raw(ch_scanner *s, uint32_t pat, uint32_t start, uint32_t e
  * those go through a per-pattern pass below. */
 
 /* Input offset of clean offset i (the clean view is often the input). */
-static inline uint32_t cmap_at(ch_scanner *s, size_t i) {
+static inline uint32_t origin_at(ch_scanner *s, size_t i) {
   return s->cleaned ? norm_origin(&s->clean, i, &s->origin_hint) : (uint32_t)i;
 }
 
@@ -41,7 +41,7 @@ typedef struct det_ctx {
 
 static int det_cb(void *ud, size_t start, size_t end) {
   det_ctx *d = ud;
-  d->st = add_raw(d->s, d->pat, cmap_at(d->s, start), cmap_at(d->s, end));
+  d->st = add_raw(d->s, d->pat, origin_at(d->s, start), origin_at(d->s, end));
   return d->st != CH_OK || d->s->raw_n[d->pat] >= CH_MAX_MATCHES_PER_PATTERN;
 }
 
@@ -184,7 +184,7 @@ static int regex_from(ch_scanner *s, uint32_t pi, size_t from, PCRE2_SIZE limit,
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
     size_t ms = ov[0], me = ov[1];
     if (me > ms) {
-      if ((*st = add_raw(s, pi, cmap_at(s, ms), cmap_at(s, me))) != CH_OK) return 1;
+      if ((*st = add_raw(s, pi, origin_at(s, ms), origin_at(s, me))) != CH_OK) return 1;
       if (s->raw_n[pi] >= CH_MAX_MATCHES_PER_PATTERN) return 1;
       off = me;
     } else {
