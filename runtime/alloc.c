@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 void *ch_malloc(const ch_allocator *a, size_t n) {
   if (n == 0) n = 1;
@@ -42,4 +45,23 @@ char *ch_strndup(const ch_allocator *a, const char *s, size_t n) {
   memcpy(d, s, n);
   d[n] = 0;
   return d;
+}
+
+/* A buffer of many megabytes that a scan writes from end to end (the clean
+ * view of a large text) costs one page fault per 4 KB on its first use: on
+ * the virtual machines gateways run on, 10-20 us each, more than the scan
+ * itself.  With libc's allocator the buffer is a private mapping of its
+ * own, so asking for transparent huge pages on its 2 MB-aligned interior
+ * makes that 512 times fewer faults.  An embedder's allocator may hand out
+ * memory it manages otherwise: left alone.  A refusal changes nothing. */
+void ch_hint_large(const ch_allocator *a, void *p, size_t n) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  if ((a && a->alloc) || n < 4 * huge) return;
+  uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+  uintptr_t hi = ((uintptr_t)p + n) & ~(huge - 1);
+  if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+  (void)a, (void)p, (void)n;
+#endif
 }

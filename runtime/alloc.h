@@ -15,6 +15,8 @@ void *ch_malloc(const ch_allocator *a, size_t n);
 void *ch_calloc(const ch_allocator *a, size_t count, size_t size);
 void *ch_realloc(const ch_allocator *a, void *p, size_t n);
 void ch_free(const ch_allocator *a, void *p);
+/* p..p+n is a large buffer about to be written sequentially (alloc.c). */
+void ch_hint_large(const ch_allocator *a, void *p, size_t n);
 char *ch_strndup(const ch_allocator *a, const char *s, size_t n);
 
 #endif

@@ -55,6 +55,7 @@ ch_status norm_reserve(norm_view *v, size_t cap, const ch_allocator *a) {
   if (v->text && v->cap >= cap + 1) return CH_OK;
   char *t = ch_malloc(a, cap + 1);
   if (!t) return CH_E_NOMEM;
+  ch_hint_large(a, t, cap + 1);
   ch_free(a, v->text);
   v->text = t;
   v->cap = cap + 1;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -572,6 +573,67 @@ static void test_reserve(void **state) {
   assert_int_equal(out[0], 0);
 }
 
+/* The VmFlags of the mapping holding address p ("" when unknown). */
+static void vm_flags_at(const void *p, char *out, size_t cap) {
+  out[0] = 0;
+  FILE *f = fopen("/proc/self/smaps", "r");
+  if (!f) return;
+  char line[512];
+  int in = 0;
+  uintptr_t a = (uintptr_t)p;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long lo, hi;
+    if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+      in = a >= lo && a < hi;
+    } else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+      size_t l = strlen(line + 8);
+      if (l >= cap) l = cap - 1;
+      memcpy(out, line + 8, l);
+      out[l] = 0;
+      break;
+    }
+  }
+  fclose(f);
+}
+
+static void *own_alloc(void *ud, size_t n) {
+  (void)ud;
+  return malloc(n);
+}
+static void *own_realloc(void *ud, void *p, size_t n) {
+  (void)ud;
+  return realloc(p, n);
+}
+
+/* A clean view of many megabytes asks for transparent huge pages with
+ * libc's allocator (its first scan would otherwise fault 4 KB at a time),
+ * and leaves an embedder's allocator alone. */
+static void test_large_view_asks_for_huge_pages(void **state) {
+  (void)state;
+  char flags[256];
+  vm_flags_at(&flags, flags, sizeof flags);
+  /* no /proc/self/smaps, or a kernel without transparent huge pages */
+  if (!flags[0] || access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0) skip();
+  norm_view v = {0};
+  size_t big = (size_t)48 << 20;
+  assert_int_equal(norm_reserve(&v, big, NULL), CH_OK);
+  vm_flags_at(v.text + big / 2, flags, sizeof flags);
+#if defined(__linux__)
+  assert_non_null(strstr(flags, " hg"));
+#endif
+  norm_view_free(&v, NULL);
+  ch_allocator own = {own_alloc, own_realloc, plain_free, NULL};
+  assert_int_equal(norm_reserve(&v, big, &own), CH_OK);
+  vm_flags_at(v.text + big / 2, flags, sizeof flags);
+  assert_null(strstr(flags, " hg"));
+  norm_view_free(&v, &own);
+  /* a small view is left alone too */
+  assert_int_equal(norm_reserve(&v, 1 << 20, NULL), CH_OK);
+  vm_flags_at(v.text + (1 << 19), flags, sizeof flags);
+  assert_null(strstr(flags, " hg"));
+  norm_view_free(&v, NULL);
+}
+
 /* Copied text costs no entry, a change one or a few: the point of the
  * segment map.  French prose with a typographic apostrophe in every
  * sentence, 40 sentences: an entry per apostrophe (for the text after it),
@@ -652,6 +714,7 @@ int main(void) {
       cmocka_unit_test(test_map_property),
       cmocka_unit_test(test_fold_of_substring_is_substring),
       cmocka_unit_test(test_reserve),
+      cmocka_unit_test(test_large_view_asks_for_huge_pages),
       cmocka_unit_test(test_segments_only_for_changes),
       cmocka_unit_test(test_segments_out_of_memory),
   };
