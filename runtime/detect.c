@@ -1,8 +1,9 @@
 /*
  * detect.c — built-in detectors of identifiers (detect.h): the digit map,
- * digit chains (NIR, cards, SIREN, SIRET), phones, e-mail and IBAN, and the
+ * digit chains (NIR, cards, SIREN, SIRET), phones and IBAN, and the
  * dispatch.  The detectors anchored on a keyword (INE, API keys, private
- * keys, passwords) are in detect_keyword.c, the checksums in validate.c.
+ * keys, passwords) are in detect_keyword.c, e-mail addresses in
+ * detect_email.c, the checksums in validate.c.
  *
  * Stage: runs on the clean view (normalize.h) during the pattern phase of a
  * scan, next to PCRE2; each span it emits becomes a match of the charter's
@@ -151,10 +152,7 @@ int det_digit_bits(const char *text, size_t n, uint64_t *bits) {
   return 0;
 }
 
-/* ------------------------------------------------------------ validators */
-
 /* ------------------------------------------------------------- emitting */
-
 
 /* The first 8-byte word >= w whose bit is set in the digit map, or nw. */
 static size_t map_next(const uint64_t *bits, size_t nw, size_t w) {
@@ -562,77 +560,6 @@ static void scan_phone(const unsigned char *t, size_t n, det_emitter *e) {
   }
 }
 
-/* --------------------------------------------------------------- e-mail */
-
-/* Local part: RFC 5322 dot-atoms restricted to what people type and
- * what does not run into surrounding punctuation. */
-static int email_local(unsigned c) { return is_alnum(c) || in_set(c, "._%+-'"); }
-
-/* Letters allowed in an internationalised domain label (RFC 5890): the
- * Latin, Greek and Cyrillic letters above plus the main other scripts. */
-static int idn_letter(uint32_t cp) {
-  return is_letter_cp(cp) || (cp >= 0x590 && cp <= 0x6ff) || (cp >= 0x3040 && cp <= 0x30ff) ||
-         (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af);
-}
-
-static void scan_email(const unsigned char *t, size_t n, det_emitter *e) {
-  size_t floor = 0; /* never read left of the previous '@': linear */
-  for (size_t i = 0; i < n && !e->stop; i++) {
-    const unsigned char *at = memchr(t + i, '@', n - i);
-    if (!at) break;
-    i = (size_t)(at - t);
-    size_t s = i;
-    while (s > floor && i - s < 64 && email_local(t[s - 1])) {
-      if (t[s - 1] == '.' && s >= 2 && s - 1 > floor && t[s - 2] == '.') break; /* "voir...jean@" */
-      s--;
-    }
-    floor = i + 1;
-    while (s < i && (t[s] == '.' || t[s] == '\'' || t[s] == '-')) s++;
-    if (s == i || t[i - 1] == '.' || word_before(t, s)) continue;
-    /* Domain: labels of letters, digits and '-', separated by dots. */
-    size_t d = i + 1, end = d, label = 0, labels = 0, tld_start = d;
-    int ok = 1, tld_alpha = 1;
-    while (end < n && end - d < 253) {
-      unsigned c = t[end];
-      uint32_t cp = c;
-      size_t k = 1;
-      if (c >= 0x80) {
-        k = norm_decode(t + end, n - end, &cp);
-        if (!k || !idn_letter(cp)) break;
-      } else if (c == '.') {
-        if (label == 0 || t[end - 1] == '-') {
-          ok = end + 1 < n && word_at(t, n, end + 1) ? 0 : ok; /* "a..b" */
-          break;
-        }
-        if (!(end + 1 < n && (is_alnum(t[end + 1]) || t[end + 1] >= 0x80))) break; /* sentence end */
-        labels++;
-        label = 0;
-        tld_start = end + 1;
-        tld_alpha = 1;
-        end++;
-        continue;
-      } else if (!(is_alnum(c) || c == '-')) {
-        break;
-      }
-      if (label == 0 && c == '-') {
-        ok = 0;
-        break;
-      }
-      if (!(c >= 0x80 || is_alpha(c))) tld_alpha = 0;
-      label += k;
-      end += k;
-    }
-    while (end > tld_start && t[end - 1] == '-') end--, tld_alpha = 0;
-    size_t tld_len = end - tld_start;
-    int punycode = tld_len > 4 && !memcmp(t + tld_start, "xn--", 4);
-    if (!ok || labels == 0 || tld_len < 2 || (!tld_alpha && !punycode) || label > 63) continue;
-    if (word_at(t, n, end)) continue;
-    emit(e, s, end);
-    floor = end;
-    i = end - 1;
-  }
-}
-
 /* --------------------------------------------------------------- IBAN */
 
 /* An IBAN is written whole ("FR7630006000011234567890189") or in groups,
@@ -843,7 +770,7 @@ void det_scan_bits(int id, const char *text, size_t len, const uint64_t *digits,
   const unsigned char *t = (const unsigned char *)text;
   det_emitter e = {fn, ud, 0, 0, digits, len, len > PREFETCH_MIN_TEXT ? 0 : SIZE_MAX};
   switch (id) {
-  case DET_EMAIL: scan_email(t, len, &e); break;
+  case DET_EMAIL: det_scan_email(t, len, &e); break;
   case DET_PHONE_FR: scan_phone_fr(t, len, &e); break;
   case DET_PHONE: scan_phone(t, len, &e); break;
   case DET_NIR: scan_chains(t, len, &e, &kind_nir); break;

@@ -1,7 +1,7 @@
 /*
  * detect_util.h — what the detectors' files share (detect.c: digit
- * chains, phones, e-mail, IBAN; detect_keyword.c: detectors anchored on a
- * keyword; validate.c: checksums): character classes on raw bytes, word
+ * chains, phones, IBAN; detect_email.c: e-mail; detect_keyword.c:
+ * detectors anchored on a keyword; validate.c: checksums): character classes on raw bytes, word
  * boundaries, and the emitter that keeps spans ordered and disjoint.
  * Internal to the runtime.
  */
@@ -92,5 +92,7 @@ size_t det_iban_length(unsigned c0, unsigned c1);
 /* The keyword-anchored detectors (INE, API keys, private keys, passwords)
  * over the whole text (detect_keyword.c). */
 void det_kw_scan(int id, const unsigned char *t, size_t n, det_emitter *e);
+/* The e-mail detector (detect_email.c). */
+void det_scan_email(const unsigned char *t, size_t n, det_emitter *e);
 
 #endif

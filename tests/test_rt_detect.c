@@ -1,8 +1,8 @@
 /*
  * test_rt_detect.c — the built-in detectors of identifiers
- * (runtime/detect.c, validate.c) on real identifiers taken from other
- * projects' public test suites, and on the negatives those suites and
- * Charter's own charters care about; the rules every detector keeps
+ * (runtime/detect.c, detect_email.c, validate.c) on real identifiers
+ * taken from other projects' public test suites, and on the negatives
+ * those suites and Charter's own charters care about; the rules every detector keeps
  * (ordered spans, any alignment, linear time).  The detectors anchored on
  * a keyword are tested in test_rt_detect_keyword.c.
  *
