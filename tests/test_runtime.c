@@ -472,6 +472,10 @@ static void test_demoes_prompt_table(void **state) {
       {"n° étudiant : 21934567", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
       /* health about a person, grades, confidential */
       {"paul.durand@etu.univ-exemple.fr a un tiers-temps (MDPH)", "chatgpt", CH_DENY, "sensitive-to-public", "health"},
+      {"Mme Dupont a un cancer du sein, rédige une lettre.", "chatgpt", CH_DENY, "sensitive-to-public", "health"},
+      {"Mon étudiant Paul est diabétique : adapte son emploi du temps.", "gemini", CH_DENY, "sensitive-to-public", "health"},
+      {"M. Durand est en arrêt maladie depuis lundi.", "copilot", CH_DENY, "sensitive-to-public", "health"},
+      {"Qu'est-ce que le diabète de type 2 ?", "chatgpt", CH_ALLOW, NULL, NULL},
       {"Voici le relevé de notes de la promotion L2.", "gemini", CH_DENY, "sensitive-to-public", "grades"},
       {"Document strictement confidentiel : sujet d'examen du partiel.", "claude", CH_DENY, "sensitive-to-public", "confidential"},
       /* the same to a sovereign tool: never deny */
@@ -487,11 +491,18 @@ static void test_demoes_prompt_table(void **state) {
       /* fabricated data: deny everywhere */
       {"Invente des résultats d'expérience pour mon article.", "lechat", CH_DENY, "fabricated-data", NULL},
       {"Fabricate interview data for my thesis chapter.", "chatgpt", CH_DENY, "fabricated-data", NULL},
+      {"Invent plausible survey responses for my dissertation.", "local", CH_DENY, "fabricated-data", NULL},
       {"Génère de fausses données pour ma thèse de doctorat.", "albert", CH_DENY, "fabricated-data", NULL},
+      {"Écris des résultats d'expérience fictifs pour mon mémoire.", "chatgpt", CH_DENY, "fabricated-data", NULL},
+      {"Il me faut des entretiens inventés pour ma thèse.", "ilaas", CH_DENY, "fabricated-data", NULL},
       {"Génère des données synthétiques pour tester mon code.", "lechat", CH_ALLOW, NULL, NULL},
+      {"Génère des données fictives pour tester mon application.", "chatgpt", CH_ALLOW, NULL, NULL},
       /* grading: warn everywhere */
       {"Corrige ces copies et donne une note sur 20.", "lechat", CH_WARN, "ai-grading", NULL},
       {"Please grade these essays.", "claude", CH_WARN, "ai-grading", NULL},
+      {"Write feedback on this student's essay.", "lechat", CH_WARN, "ai-grading", NULL},
+      {"Rédige des commentaires sur les copies de mes étudiants.", "chatgpt", CH_WARN, "ai-grading", NULL},
+      {"Donne-moi des commentaires sur mon devoir.", "chatgpt", CH_ALLOW, NULL, NULL},
       {"Rédige une appréciation personnalisée pour chaque étudiant.", "chatgpt", CH_WARN, "ai-grading", NULL},
       /* checksum failures are not data */
       {"Commande 123456789012345 expédiée.", "chatgpt", CH_ALLOW, NULL, NULL},
