@@ -89,6 +89,13 @@ ast_node *ast_set_flag(ast_node *n, int flag) {
   return n;
 }
 
+/* After an allocation failed the head may be missing: the parse goes on to
+ * its end (the failure is counted in the arena) and must not read it. */
+ast_node *ast_path_join(ch_cc *cc, ch_loc loc, const ast_node *head, const char *name) {
+  if (!head || !head->s1 || !name) return NULL;
+  return ast_n(cc, N_PATH, loc, arena_printf(&cc->arena, "%s.%s", head->s1, name), NULL, NULL, NULL, NULL);
+}
+
 ast_node *ast_set_end(ast_node *n, ch_loc closing_brace) {
   if (n) n->end_line = (uint32_t)closing_brace.last_line;
   return n;

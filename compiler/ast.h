@@ -105,6 +105,8 @@ ast_node *ast_num(struct ch_cc *cc, ast_kind kind, ch_loc loc, int64_t num);
 ast_node *ast_set_num(ast_node *n, int64_t num);
 ast_node *ast_set_flag(ast_node *n, int flag);
 ast_node *ast_set_end(ast_node *n, ch_loc closing_brace);
+/* head.name as one N_PATH; NULL when head is missing (allocation failed). */
+ast_node *ast_path_join(struct ch_cc *cc, ch_loc loc, const ast_node *head, const char *name);
 ast_node *ast_flag(struct ch_cc *cc, ast_kind kind, ch_loc loc, int flag,
                    const char *s1, ast_node *a);
 ast_node *ast_expr(struct ch_cc *cc, ast_kind kind, ch_loc loc, int flag,

@@ -269,7 +269,7 @@ operand: path
   | T_COUNT '(' name ')' { $$ = ast_n(cc, N_COUNT, @3, $3, NULL, NULL, NULL, NULL); }
   ;
 path: name { $$ = ast_n(cc, N_PATH, @1, $1, NULL, NULL, NULL, NULL); }
-  | path '.' name { $$ = ast_n(cc, N_PATH, @$, arena_printf(&cc->arena, "%s.%s", $1->s1, $3), NULL, NULL, NULL, NULL); }
+  | path '.' name { $$ = ast_path_join(cc, @$, $1, $3); }
   ;
 
 ex_items: %empty { $$ = NULL; }

@@ -56,11 +56,14 @@ char *ch_strndup(const ch_allocator *a, const char *s, size_t n) {
  * memory it manages otherwise: left alone.  A refusal changes nothing. */
 void ch_hint_large(const ch_allocator *a, void *p, size_t n) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  const uintptr_t huge = (uintptr_t)2 << 20;
+  const size_t huge = (size_t)2 << 20;
   if ((a && a->alloc) || n < 4 * huge) return;
-  uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-  uintptr_t hi = ((uintptr_t)p + n) & ~(huge - 1);
-  if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+  /* offsets, not integers cast back to pointers: the pointer keeps its
+   * provenance and the optimiser its knowledge of it */
+  size_t mis = (size_t)((uintptr_t)p & (huge - 1));
+  size_t head = mis ? huge - mis : 0;
+  size_t tail = (size_t)(((uintptr_t)p + n) & (huge - 1));
+  if (n > head + tail) (void)madvise((char *)p + head, n - head - tail, MADV_HUGEPAGE);
 #else
   (void)a, (void)p, (void)n;
 #endif

@@ -611,7 +611,8 @@ static void *own_realloc(void *ud, void *p, size_t n) {
 static void test_large_view_asks_for_huge_pages(void **state) {
   (void)state;
   char flags[256];
-  vm_flags_at(&flags, flags, sizeof flags);
+  int on_stack = 0;
+  vm_flags_at(&on_stack, flags, sizeof flags);
   /* no /proc/self/smaps, or a kernel without transparent huge pages */
   if (!flags[0] || access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0) skip();
   norm_view v = {0};
