@@ -25,6 +25,7 @@
 #include "charter_compile.h"
 #include "cli/charter_cmds.h"
 #include "cli/check.h"
+#include "cli/common_opt.h"
 #include "extract/extract.h"
 
 typedef struct item {
@@ -317,8 +318,9 @@ static void free_result(chk_result *r) {
 static void usage(FILE *f) {
   fputs("usage: charter check --charter FILE [--ue CODE | --level NAME|NUMBER] [--format text|json|sarif|csv|html]\n"
         "                     [-j N] [-o FILE] [--max-file-size BYTES] [--max-unzipped BYTES] [--pdf-timeout SECONDS]\n"
-        "                     PATH...\n"
+        "                     [--no-progress] [--] PATH...\n"
         "  PATH: documents (.docx .odt .pdf .html .md .txt .tex), folders, or zip exports (Moodle)\n"
+        "  --name=VALUE and -jN are accepted too; -j is also --jobs, -o --output; after --, every argument is a PATH\n"
         "exit status: 0 no error-level finding, 1 at least one, 2 an input could not be read\n",
         f);
 }
@@ -343,48 +345,78 @@ int cmd_check(int argc, char **argv) {
   const char **paths = calloc((size_t)argc + 1, sizeof *paths);
   size_t np = 0;
   if (!paths) return 2;
+  int dashdash = 0;
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (dashdash || argv[i][0] != '-' || !argv[i][1]) {
+      paths[np++] = argv[i];
+      continue;
+    }
+    if (!strcmp(argv[i], "--")) {
+      dashdash = 1;
+      continue;
+    }
+    cli_opt o;
+    cli_opt_split(argv[i], "jo", &o);
+    const char *a = o.name, *v = o.value ? o.value : i + 1 < argc ? argv[i + 1] : NULL;
+    int take = o.value ? 0 : 1; /* arguments the value uses */
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
       free(paths);
       return 0;
     }
-    if (a[0] == '-' && a[1] && strcmp(a, "--no-progress") && !v) {
+    if (!strcmp(a, "--no-progress")) {
+      progress = 0;
+      continue;
+    }
+    static const char *const valued[] = {"--charter", "--ue", "--level", "--format", "-o", "--output", "-j",
+                                         "--jobs", "--pdf-timeout", "--max-file-size", "--max-unzipped"};
+    int known = 0;
+    for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) known |= !strcmp(a, valued[k]);
+    if (!known) {
+      fprintf(stderr, "charter check: unknown option '%s'\n", argv[i]);
+      usage(stderr);
+      free(paths);
+      return 2;
+    }
+    if (!v || (o.value && !*v)) {
       fprintf(stderr, "charter check: %s needs a value\n", a);
       free(paths);
       return 2;
     }
-    if (!strcmp(a, "--charter")) charter = argv[++i];
-    else if (!strcmp(a, "--ue")) ue = argv[++i];
-    else if (!strcmp(a, "--level")) level = argv[++i];
-    else if (!strcmp(a, "--format")) format = argv[++i];
-    else if (!strcmp(a, "-o")) out = argv[++i];
-    else if (!strcmp(a, "-j")) jobs = (int)strtol(argv[++i], NULL, 10);
-    else if (!strcmp(a, "--no-progress")) progress = 0;
-    else if (!strcmp(a, "--pdf-timeout")) {
-      long s = strtol(argv[++i], NULL, 10);
-      if (s <= 0 || s > 86400) {
-        fprintf(stderr, "charter check: bad --pdf-timeout '%s' (seconds, 1 to 86400)\n", argv[i]);
+    if (!strcmp(a, "--charter")) charter = v;
+    else if (!strcmp(a, "--ue")) ue = v;
+    else if (!strcmp(a, "--level")) level = v;
+    else if (!strcmp(a, "--format")) format = v;
+    else if (!strcmp(a, "-o") || !strcmp(a, "--output")) out = v;
+    else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+      char *e;
+      long j = strtol(v, &e, 10);
+      if (e == v || *e || j < 1 || j > 64) {
+        fprintf(stderr, "charter check: bad %s '%s' (parallel jobs, 1 to 64)\n", a, v);
         free(paths);
         return 2;
       }
-      lim.pdf_seconds = (unsigned)s;
+      jobs = (int)j;
+    } else if (!strcmp(a, "--pdf-timeout")) {
+      char *e;
+      long sec = strtol(v, &e, 10);
+      if (e == v || *e || sec <= 0 || sec > 86400) {
+        fprintf(stderr, "charter check: bad --pdf-timeout '%s' (seconds, 1 to 86400)\n", v);
+        free(paths);
+        return 2;
+      }
+      lim.pdf_seconds = (unsigned)sec;
     } else if (!strcmp(a, "--max-file-size") || !strcmp(a, "--max-unzipped")) {
-      long sz = parse_size(argv[++i]);
+      long sz = parse_size(v);
       if (sz <= 0) {
-        fprintf(stderr, "charter check: bad size '%s'\n", argv[i]);
+        fprintf(stderr, "charter check: bad size '%s' for %s\n", v, a);
         free(paths);
         return 2;
       }
       if (!strcmp(a, "--max-file-size")) lim.max_file = (size_t)sz;
       else lim.max_entry = (size_t)sz;
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "charter check: unknown option '%s'\n", a);
-      usage(stderr);
-      free(paths);
-      return 2;
-    } else paths[np++] = a;
+    }
+    i += take;
   }
   int fmt = !strcmp(format, "text") ? CHK_TEXT : !strcmp(format, "json") ? CHK_JSON : !strcmp(format, "sarif") ? CHK_SARIF
           : !strcmp(format, "csv") ? CHK_CSV : !strcmp(format, "html") ? CHK_HTML : -1;

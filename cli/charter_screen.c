@@ -21,10 +21,11 @@
 #include "cli/charter_cmds.h"
 #include "cli/common_io.h"
 #include "cli/common_json.h"
+#include "cli/common_opt.h"
 
 static void usage(FILE *f) {
   fputs("usage: charter screen --charter FILE (.charter or .chb) [--tool ID] [--ue CODE | --level NAME|NUMBER]\n"
-        "                      [--role student|staff] [--json] [--file PROMPT.txt] [--jsonl]\n"
+        "                      [--role student|staff] [--json] [--file PROMPT.txt] [--jsonl]   (--name=VALUE too)\n"
         "  reads one prompt from stdin (or --file); with --jsonl, one JSON request per line:\n"
         "  {\"id\": ..., \"prompt\": \"...\", \"tool\": \"chatgpt\", \"ue\": \"...\", \"level\": \"3\", \"role\": \"student\"}\n"
         "exit status: 0 allow, warn or redact; 1 deny; 2 usage or input error\n",
@@ -208,10 +209,12 @@ int cmd_screen(int argc, char **argv) {
   const char *charter = NULL, *tool = NULL, *ue = NULL, *level = NULL, *role = NULL, *file = NULL;
   int json = 0, jsonl = 0;
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    cli_opt o;
+    cli_opt_split(argv[i], "", &o);
+    const char *a = o.name;
+    const char *v = o.value ? o.value : i + 1 < argc ? argv[i + 1] : NULL;
 #define OPT(name, var) \
-  if (!strcmp(a, name)) { if (!v) { fprintf(stderr, "charter screen: %s needs a value\n", name); return 2; } var = v; i++; continue; }
+  if (!strcmp(a, name)) { if (!v || !*v) { fprintf(stderr, "charter screen: %s needs a value\n", name); return 2; } var = v; i += !o.value; continue; }
     OPT("--charter", charter)
     OPT("--tool", tool)
     OPT("--ue", ue)
@@ -219,13 +222,18 @@ int cmd_screen(int argc, char **argv) {
     OPT("--role", role)
     OPT("--file", file)
 #undef OPT
+    int flag = !strcmp(a, "--json") || !strcmp(a, "--jsonl") || !strcmp(a, "--help") || !strcmp(a, "-h");
+    if (flag && o.value) {
+      fprintf(stderr, "charter screen: %s takes no value\n", a);
+      return 2;
+    }
     if (!strcmp(a, "--json")) json = 1;
     else if (!strcmp(a, "--jsonl")) jsonl = 1;
     else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
       return 0;
     } else {
-      fprintf(stderr, "charter screen: unknown argument '%s'\n", a);
+      fprintf(stderr, "charter screen: unknown argument '%s'\n", argv[i]);
       usage(stderr);
       return 2;
     }

@@ -104,6 +104,18 @@ contains "$TMP/err" "unknown level '9'" "unknown level is named"
 $CH check --charter charters/demoes.charter --level 3 --format csv -j 1 "$D" > "$TMP/j1.csv"
 $CH check --charter charters/demoes.charter --level 3 --format csv -j 4 "$D" > "$TMP/j4.csv"
 check "-j 1 and -j 4 agree" cmp "$TMP/j1.csv" "$TMP/j4.csv"
+# the spellings of getopt_long tools: --name=value, -jN, --jobs, --output
+$CH check --charter=charters/demoes.charter --level=3 --format=csv -j2 --output="$TMP/j2.csv" "$D"
+check "--name=value, -j2 and --output= give the same rows" cmp "$TMP/j1.csv" "$TMP/j2.csv"
+$CH check --charter charters/demoes.charter --level 3 --format csv --jobs 3 -o "$TMP/j3.csv" -- "$D"
+check "--jobs N and -- before the paths give the same rows" cmp "$TMP/j1.csv" "$TMP/j3.csv"
+expect_rc 2 "-j with a bad number" $CH check --charter charters/demoes.charter -jx "$D"
+contains "$TMP/err" "bad -j 'x'" "a bad -j value is named"
+expect_rc 2 "-j 0" $CH check --charter charters/demoes.charter -j 0 "$D"
+expect_rc 2 "an unknown option" $CH check --charter charters/demoes.charter --formats=csv "$D"
+contains "$TMP/err" "unknown option '--formats=csv'" "an unknown option is quoted as given"
+expect_rc 2 "an empty attached value" $CH check --charter= "$D"
+contains "$TMP/err" "--charter needs a value" "an empty --charter= is refused"
 
 # a Moodle export: students named, a broken member reported, the rest checked
 $CH check --charter charters/demoes.charter --level 3 --format csv "$TMP/docs/moodle-export.zip" > "$TMP/moodle.csv" 2>/dev/null
