@@ -149,7 +149,10 @@ static int run_jsonl(ch_scanner *s, const ch_charter *c, const char *tool, const
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
     if (n == 0) continue;
     json_error_t je;
-    json_t *req = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &je);
+    /* \u0000 is valid JSON: a prompt holding one is scanned whole (by
+     * its length); the other fields are read as C strings, so a NUL in a
+     * tool name cuts it short and the name is then unknown */
+    json_t *req = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     char *idj = NULL;
     const char *idp = NULL;
     if (req && json_object_get(req, "id")) {

@@ -15,6 +15,13 @@ expect_rc 1 "deny exits 1" $S --tool chatgpt --file "$TMP/p2"
 contains "$TMP/out" "sensitive-to-public" "deny names the rule"
 contains "$TMP/out" "personal (nir)" "deny names the data class and detector"
 if grep -q "004 017" "$TMP/out"; then ko "the prompt leaked into the output"; else ok; fi
+# a NUL escaped in a JSON Lines prompt: the whole prompt is scanned
+printf '{"id":9,"prompt":"a\\u0000b 2 84 05 2A 004 017 64","tool":"chatgpt"}\n' > "$TMP/nul.jsonl"
+expect_rc 1 "a prompt with \\u0000 is screened, not refused" sh -c "$S --jsonl < $TMP/nul.jsonl"
+contains "$TMP/out" '"id":9,"decision":"deny"' "the NIR after the NUL is found"
+printf '{"id":10,"prompt":"FR76 3000 6000 0112 3456 7890 189 x\\u0000y","tool":"lechat"}\n' > "$TMP/nul2.jsonl"
+expect_rc 0 "a redacted prompt with \\u0000" sh -c "$S --jsonl < $TMP/nul2.jsonl"
+contains "$TMP/out" '"redacted":"\[IBAN\] x\\u0000y"' "the redacted text keeps the NUL and what follows"
 expect_rc 1 "--name=value options" $CH screen --charter="$TMP/d.chb" --tool=chatgpt --file="$TMP/p2"
 contains "$TMP/out" "personal (nir)" "--tool= and --file= are read"
 expect_rc 2 "a flag given a value" $S --json=yes --file "$TMP/p1"
