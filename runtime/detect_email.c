@@ -23,6 +23,16 @@ static int idn_letter(uint32_t cp) {
          (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af);
 }
 
+/* Where the letter that ends at t[s] starts, when it is one of
+ * idn_letter's and lies right of floor; s when not. */
+static size_t local_letter_before(const unsigned char *t, size_t s, size_t floor) {
+  size_t q = s - 1;
+  while (q > floor && s - q < 4 && (t[q] & 0xc0) == 0x80) q--;
+  uint32_t cp;
+  if (q < floor || norm_decode(t + q, s - q, &cp) != s - q || !idn_letter(cp)) return s;
+  return q;
+}
+
 void det_scan_email(const unsigned char *t, size_t n, det_emitter *e) {
   size_t floor = 0; /* never read left of the previous '@': linear */
   for (size_t i = 0; i < n && !e->stop; i++) {
@@ -30,7 +40,14 @@ void det_scan_email(const unsigned char *t, size_t n, det_emitter *e) {
     if (!at) break;
     i = (size_t)(at - t);
     size_t s = i;
-    while (s > floor && i - s < 64 && email_local(t[s - 1])) {
+    while (s > floor && i - s < 64) {
+      if (t[s - 1] >= 0x80) { /* "hélène.durand@", "zoë@" (RFC 6531) */
+        size_t q = local_letter_before(t, s, floor);
+        if (q == s) break;
+        s = q;
+        continue;
+      }
+      if (!email_local(t[s - 1])) break;
       if (t[s - 1] == '.' && s >= 2 && s - 1 > floor && t[s - 2] == '.') break; /* "voir...jean@" */
       s--;
     }

@@ -425,10 +425,18 @@ static void test_email(void **state) {
   static const char *const ok[] = {
       "jeanne.martin@etu.univ-exemple.fr", "a.b-c_d+tag@example.co.uk", "o'brien@example.ie",
       "prenom.nom@universit\xc3\xa9-exemple.fr", "x@xn--bcher-kva.example", "user%relay@example.org",
+      /* RFC 6531 local parts, as French first names are written */
+      "h\xc3\xa9l\xc3\xa8ne.durand@univ-lyon2.fr", "zo\xc3\xab@laposte.net", "\xc3\xa9l\xc3\xa8ve@\xc3\xa9" "cole.fr",
   };
   for (size_t i = 0; i < N_OF(ok); i++) expect_found(DET_EMAIL, ok[i]);
   assert_int_equal(detect(DET_EMAIL, "\xc3\xa9" "crire \xc3\xa0 jeanne.martin@etu.univ-exemple.fr.", "jeanne.martin@etu.univ-exemple.fr"), 1);
   assert_int_equal(detect(DET_EMAIL, "voir...jean@example.fr", "jean@example.fr"), 1);
+  assert_int_equal(detect(DET_EMAIL, "\xc3\xa9" "crire \xc3\xa0 zo\xc3\xab@laposte.net", "zo\xc3\xab@laposte.net"), 1);
+  /* what is not a letter ends the local part: a sign, a stray or cut byte */
+  assert_int_equal(detect(DET_EMAIL, "5\xe2\x82\xac" "jean@example.fr", "jean@example.fr"), 1);
+  assert_int_equal(detect(DET_EMAIL, "\xff" "jean@example.fr", "jean@example.fr"), 1);
+  assert_int_equal(detect(DET_EMAIL, "\xc3" "jean@example.fr", "jean@example.fr"), 1);
+  assert_int_equal(detect(DET_EMAIL, "\xa9" "jean@example.fr", "jean@example.fr"), 1);
   assert_int_equal(detect(DET_EMAIL, "<a@example.com>, b@example.org", "a@example.com"), 2);
   expect_none(DET_EMAIL, "a@b");
   expect_none(DET_EMAIL, "user@@example.com @ x");
