@@ -342,6 +342,15 @@ static int run_alone(const unsigned char *t, size_t n, size_t rend) {
   return !(rend + 1 < n && (ch == ' ' || ch == '.' || ch == '-') && is_digit(t[rend + 1]));
 }
 
+/* Where kind k's span for chain c, gathered at t[i], ends, or 0: the
+ * chain itself when its validator says so; a NIR of 13 characters also
+ * when its key follows apart or a label precedes it (detect_nir.c). */
+static size_t chain_span(const unsigned char *t, size_t n, size_t i, const chain_kind *k, const chain *c) {
+  if (c->more || c->k > k->max || !num_end(t, n, c->end)) return 0;
+  if (k->ok(c)) return c->end;
+  return k->nir && c->k == 13 ? det_nir13_end(t, n, i, c->end, c->sig) : 0;
+}
+
 /* The step of kind k's scan at t[i], a digit: the chain that starts there,
  * once.  Returns where the scan looks next: past the digit run when no
  * chain starts at i, else past the chain (positions inside it cannot
@@ -351,8 +360,9 @@ static size_t chain_step(const unsigned char *t, size_t n, size_t i, det_emitter
   if ((k->zero && t[i] != '0') || (rend - i < k->min && run_alone(t, n, rend)) || !num_start(t, n, i, k->seps))
     return rend;
   gather(t, n, i, k->seps, k->max, k->nir, c);
-  if (!c->more && num_end(t, n, c->end) && k->ok(c)) emit(e, i, c->end);
-  return c->end > i + 1 ? c->end : i + 1;
+  size_t end = chain_span(t, n, i, k, c);
+  if (end) emit(e, i, end);
+  return end > c->end ? end : c->end > i + 1 ? c->end : i + 1;
 }
 
 /* The scan shared by NIR, SIREN, SIRET, cards and French phone numbers
@@ -449,7 +459,8 @@ static int phone_fr_ok(const chain *c) {
 /* One separator string per set, so that det_scan_digits can tell by the
  * pointer which detectors read the same chains. */
 static const char seps_space_dot_dash[] = " .-", seps_space_dot[] = " .";
-static const chain_kind kind_nir = {seps_space_dot_dash, 15, 15, 1, nir_ok, 0};
+/* 13 at least: a NIR may be written without its key (detect_nir.c) */
+static const chain_kind kind_nir = {seps_space_dot_dash, 15, 13, 1, nir_ok, 0};
 static const chain_kind kind_card = {seps_space_dot_dash, 19, 13, 0, card_ok, 0};
 static const chain_kind kind_siren = {seps_space_dot, 9, 9, 0, siren_ok, 0};
 static const chain_kind kind_siret = {seps_space_dot, 14, 14, 0, siret_ok, 0};
@@ -755,8 +766,9 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
         continue;
       }
       if (!ck || !chain_reuse(&c, ck, kd, t, len)) gather(t, len, x, kd->seps, kd->max, kd->nir, &c), ck = kd;
-      if (!c.more && c.k <= kd->max && num_end(t, len, c.end) && kd->ok(&c)) emit(&d->e, x, c.end);
-      d->next = c.end > x + 1 ? c.end : x + 1;
+      size_t end = chain_span(t, len, x, kd, &c);
+      if (end) emit(&d->e, x, end);
+      d->next = end > c.end ? end : c.end > x + 1 ? c.end : x + 1;
     }
   }
 }

@@ -99,6 +99,7 @@ const char *det_label(int id);
  * takes the identifier's significant characters only (separators removed). */
 bool det_luhn_valid(const char *digits, size_t n);
 bool det_nir_valid(const char *s, size_t n);   /* 15 chars, 2A/2B allowed */
+int det_nir_key(const char *s13);               /* the key 13 chars call for, or -1 */
 bool det_ine_valid(const char *s, size_t n);   /* 11 chars */
 bool det_iban_valid(const char *s, size_t n);  /* country, key, BBAN */
 bool det_siren_valid(const char *digits, size_t n);

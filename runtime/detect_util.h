@@ -94,5 +94,8 @@ size_t det_iban_length(unsigned c0, unsigned c1);
 void det_kw_scan(int id, const unsigned char *t, size_t n, det_emitter *e);
 /* The e-mail detector (detect_email.c). */
 void det_scan_email(const unsigned char *t, size_t n, det_emitter *e);
+/* detect_nir.c: the end of the NIR span of a 13-character chain sig at
+ * t[start..end) (its key apart, or a label before it), or 0. */
+size_t det_nir13_end(const unsigned char *t, size_t n, size_t start, size_t end, const char *sig);
 
 #endif

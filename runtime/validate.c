@@ -35,19 +35,20 @@ bool det_luhn_valid(const char *d, size_t n) {
  * conventional 20-42 and 50-99 INSEE assigns when the month is unknown;
  * 00, 13-19 and 43-49 are never issued, which rejects many random
  * 15-digit numbers whose key happens to match. */
-bool det_nir_valid(const char *s, size_t n) {
-  if (!s || n != 15) return false;
-  if (!in_set((unsigned char)s[0], "123478")) return false;
-  for (size_t i = 1; i < 15; i++) {
+/* The key the first 13 characters of a NIR call for, or -1 when they are
+ * not a NIR's: sex, month, département as above. */
+int det_nir_key(const char *s) {
+  if (!s || !in_set((unsigned char)s[0], "123478")) return -1;
+  for (size_t i = 1; i < 13; i++) {
     if (i == 5 || i == 6) continue;
-    if (!is_digit((unsigned char)s[i])) return false;
+    if (!is_digit((unsigned char)s[i])) return -1;
   }
   unsigned d5 = (unsigned char)s[5], d6 = up((unsigned char)s[6]);
   int corsica = d5 == '2' && (d6 == 'A' || d6 == 'B');
-  if (!corsica && !(is_digit(d5) && is_digit(d6))) return false;
-  if (!corsica && d5 == '0' && d6 == '0') return false;
+  if (!corsica && !(is_digit(d5) && is_digit(d6))) return -1;
+  if (!corsica && d5 == '0' && d6 == '0') return -1;
   unsigned month = (unsigned)(s[3] - '0') * 10 + (unsigned)(s[4] - '0');
-  if (!((month >= 1 && month <= 12) || (month >= 20 && month <= 42) || month >= 50)) return false;
+  if (!((month >= 1 && month <= 12) || (month >= 20 && month <= 42) || month >= 50)) return -1;
   uint64_t num = 0;
   for (size_t i = 0; i < 13; i++) {
     unsigned v;
@@ -56,8 +57,13 @@ bool det_nir_valid(const char *s, size_t n) {
     else v = (unsigned)(s[i] - '0');
     num = num * 10 + v;
   }
-  unsigned key = (unsigned)(s[13] - '0') * 10 + (unsigned)(s[14] - '0');
-  return key == 97 - (unsigned)(num % 97);
+  return (int)(97 - (unsigned)(num % 97));
+}
+
+bool det_nir_valid(const char *s, size_t n) {
+  if (!s || n != 15 || !is_digit((unsigned char)s[13]) || !is_digit((unsigned char)s[14])) return false;
+  int key = det_nir_key(s);
+  return key >= 0 && (unsigned)key == (unsigned)(s[13] - '0') * 10 + (unsigned)(s[14] - '0');
 }
 
 /* INE (identifiant national élève/étudiant), 11 characters.  The Ministry

@@ -323,6 +323,50 @@ static void test_nir_negatives(void **state) {
   assert_false(det_nir_valid("195050010100175", 15));
 }
 
+/* A NIR whose 13 characters stand alone: its key written apart decides
+ * (1 85 05 78 006 084 calls for 91: 97 - 1850578006084 mod 97); with no
+ * key, a label before it must say what it is. */
+static void test_nir_without_its_key(void **state) {
+  (void)state;
+  assert_int_equal(det_nir_key("1850578006084"), 91);
+  assert_int_equal(det_nir_key("284052A004017"), 64);
+  assert_int_equal(det_nir_key("1851378006084"), -1); /* month 13 */
+  assert_int_equal(det_nir_key("5850578006084"), -1); /* sex digit 5 */
+  /* the key apart */
+  expect_found(DET_NIR, "1 85 05 78 006 084 - 91");
+  expect_found(DET_NIR, "1 85 05 78 006 084 / 91");
+  expect_found(DET_NIR, "1 85 05 78 006 084 (cl\xc3\xa9 91)");
+  expect_found(DET_NIR, "1850578006084 (91)");
+  expect_found(DET_NIR, "2 84 05 2A 004 017 cl\xc3\xa9 : 64");
+  expect_found(DET_NIR, "1 85 05 78 006 084 CL\xc3\x89 91");
+  expect_found(DET_NIR, "1 85 05 78 006 084, key 91");
+  assert_int_equal(detect(DET_NIR, "le 1 85 05 78 006 084 (cl\xc3\xa9 91), puis", "1 85 05 78 006 084 (cl\xc3\xa9 91)"), 1);
+  /* a key apart that does not match: no NIR, label or not */
+  expect_none(DET_NIR, "1 85 05 78 006 084 - 12");
+  expect_none(DET_NIR, "n\xc2\xb0 s\xc3\xa9" "cu 1 85 05 78 006 084 (cl\xc3\xa9 12)");
+  expect_none(DET_NIR, "1 85 05 78 006 084 - 91.5");
+  expect_none(DET_NIR, "1 85 05 78 006 084 - 912");
+  /* no key: a label within 48 bytes before */
+  static const char *const labelled[] = {
+      "n\xc2\xb0 de s\xc3\xa9" "cu : 1 85 05 78 006 084",
+      "N\xc2\xb0 de S\xc3\xa9" "curit\xc3\xa9 Sociale : 1850578006084",
+      "num\xc3\xa9ro de securite sociale 1 85 05 78 006 084",
+      "NIR 1 85 05 78 006 084", "n\xc2\xb0 SS 1 85 05 78 006 084", "carte Vitale : 2 84 05 2A 004 017",
+      "INSEE 1 85 05 78 006 084", "social security number 1 85 05 78 006 084",
+  };
+  for (size_t i = 0; i < N_OF(labelled); i++) assert_int_equal(detect(DET_NIR, labelled[i], NULL), 1);
+  assert_int_equal(detect(DET_NIR, "NIR : 1 85 05 78 006 084.", "1 85 05 78 006 084"), 1);
+  /* no key and no label, a label too far, a word that only starts alike,
+   * or not a NIR's structure */
+  expect_none(DET_NIR, "commande 1850578006084");
+  expect_none(DET_NIR, "1 85 05 78 006 084");
+  expect_none(DET_NIR, "NIR : voir le dossier complet, page 12 du formulaire 1 85 05 78 006 084");
+  expect_none(DET_NIR, "donn\xc3\xa9" "es s\xc3\xa9" "curis\xc3\xa9" "es 1 85 05 78 006 084");
+  expect_none(DET_NIR, "avenir 1 85 05 78 006 084");
+  expect_none(DET_NIR, "NIR 1 85 13 78 006 084");
+  expect_none(DET_NIR, "NIR 1 85 05 78 006 0845");
+}
+
 static void test_nir_split_by_invisible_characters(void **state) {
   (void)state;
   /* zero-width spaces, a word joiner, a soft hyphen, no-break and narrow
@@ -693,6 +737,7 @@ int main(void) {
       cmocka_unit_test(test_card_negatives),
       cmocka_unit_test(test_nir_examples),
       cmocka_unit_test(test_nir_negatives),
+      cmocka_unit_test(test_nir_without_its_key),
       cmocka_unit_test(test_nir_split_by_invisible_characters),
       cmocka_unit_test(test_siren_siret),
       cmocka_unit_test(test_phone_fr),

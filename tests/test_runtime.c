@@ -465,6 +465,11 @@ static void test_demoes_prompt_table(void **state) {
       {"Tel +33 6 12 34 56 78", "copilot", CH_DENY, "sensitive-to-public", "personal"},
       {"NIR 284052A00401764", "deepseek", CH_DENY, "sensitive-to-public", "personal"},
       {"sécu : 1 69 05 49 588 157 33", "perplexity", CH_DENY, "sensitive-to-public", "personal"},
+      /* a NIR without its key after a label, and one with its key apart */
+      {"N° de sécurité sociale : 1 85 05 78 006 084", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
+      {"1 85 05 78 006 084 (clé 91)", "gemini", CH_DENY, "sensitive-to-public", "personal"},
+      {"ma référence 1850578006084", "chatgpt", CH_ALLOW, NULL, NULL},
+      {"1 85 05 78 006 084 (clé 12)", "chatgpt", CH_ALLOW, NULL, NULL},
       {"IBAN GB29NWBK60161331926819", "grok", CH_DENY, "sensitive-to-public", "personal"},
       {"IBAN DE89 3704 0044 0532 0130 00", "metaai", CH_DENY, "sensitive-to-public", "personal"},
       {"carte 5555 5555 5555 4444", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
@@ -483,6 +488,7 @@ static void test_demoes_prompt_table(void **state) {
       {"Voici le relevé de notes de la promotion L2.", "albert", CH_WARN, "sensitive-to-sovereign", "grades"},
       {"Document confidentiel interne.", "ilaas", CH_WARN, "sensitive-to-sovereign", "confidential"},
       {"NIR 284052A00401764", "local", CH_REDACT, "personal-minimisation", "personal"},
+      {"n° SS 1 85 05 78 006 084", "lechat", CH_REDACT, "personal-minimisation", "personal"},
       /* secrets: deny everywhere */
       {"my key is sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD", "chatgpt", CH_DENY, "secret-in-prompt", "secret"},
       {"AKIAIOSFODNN7EXAMPLE", "lechat", CH_DENY, "secret-in-prompt", "secret"},
