@@ -47,6 +47,16 @@ void det_scan_email(const unsigned char *t, size_t n, det_emitter *e) {
         s = q;
         continue;
       }
+      if (in_set(t[s - 1], "!#$&*/=?^`{|}~")) {
+        /* the rest of RFC 5322's atext, between two letters or digits
+         * ("yoann=faure@", SRS's "a=b@"), not markup around an address
+         * ("**jean@", "{jean@", "`jean@") */
+        if (s >= floor + 2 && s < i && is_alnum(t[s]) && is_alnum(t[s - 2])) {
+          s--;
+          continue;
+        }
+        break;
+      }
       if (!email_local(t[s - 1])) break;
       if (t[s - 1] == '.' && s >= 2 && s - 1 > floor && t[s - 2] == '.') break; /* "voir...jean@" */
       s--;
