@@ -167,10 +167,18 @@ static void check_sources(ck *k, const m_srclist *l, const char *owner_id, int s
     case CHB_PAT_DETECT:
       if (det_lookup(s->text) < 0) {
         const char *c[DET_COUNT_];
-        for (int d = 0; d < DET_COUNT_; d++) c[d] = det_name(d);
+        char all[256];
+        size_t used = 0;
+        all[0] = 0;
+        /* the list from the detectors' own table, so that it never lags */
+        for (int d = 0; d < DET_COUNT_; d++) {
+          c[d] = det_name(d);
+          int w = snprintf(all + used, sizeof all - used, "%s%s", d ? ", " : "", c[d]);
+          if (w > 0 && (size_t)w < sizeof all - used) used += (size_t)w;
+        }
         char b[128];
-        cc_error(k->cc, s->loc, "unknown detector '%s'%s (built-in: email, phone_fr, phone, nir, ine, iban, card, siren, siret, api_key, private_key, password)",
-                 s->text, did_you_mean(s->text, c, DET_COUNT_, b, sizeof b));
+        cc_error(k->cc, s->loc, "unknown detector '%s'%s (built-in: %s)", s->text,
+                 did_you_mean(s->text, c, DET_COUNT_, b, sizeof b), all);
       }
       break;
     }

@@ -177,17 +177,17 @@ static void check_digit_bits(const char *t, size_t len) {
     det_scan_bits(id, t, len, bits, keep_span, &b);
     if (!same_spans(&a, &b)) abort();
   }
-  /* the digit detectors run together, NIR twice: each as alone */
-  static spans alone[7], together[7];
-  static const int ids[7] = {DET_SIREN, DET_NIR, DET_IBAN, DET_CARD, DET_SIRET, DET_PHONE_FR, DET_NIR};
-  void *ud[7];
-  for (size_t j = 0; j < 7; j++) {
+  /* the digit detectors run together (NIR twice, RIB too): each as alone */
+  static spans alone[8], together[8];
+  static const int ids[8] = {DET_SIREN, DET_NIR, DET_IBAN, DET_CARD, DET_SIRET, DET_PHONE_FR, DET_NIR, DET_RIB};
+  void *ud[8];
+  for (size_t j = 0; j < 8; j++) {
     alone[j].n = together[j].n = 0;
     ud[j] = &together[j];
     det_scan(ids[j], t, len, keep_span, &alone[j]);
   }
-  det_scan_digits(7, ids, t, len, (len % 2) ? bits : NULL, keep_span, ud);
-  for (size_t j = 0; j < 7; j++)
+  det_scan_digits(8, ids, t, len, (len % 2) ? bits : NULL, keep_span, ud);
+  for (size_t j = 0; j < 8; j++)
     if (!same_spans(&alone[j], &together[j])) abort();
   free(bits);
 }

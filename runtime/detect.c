@@ -1,9 +1,11 @@
 /*
  * detect.c — built-in detectors of identifiers (detect.h): the digit map,
- * digit chains (NIR, cards, SIREN, SIRET), phones and IBAN, and the
- * dispatch.  The detectors anchored on a keyword (INE, API keys, private
- * keys, passwords) are in detect_keyword.c, e-mail addresses in
- * detect_email.c, the checksums in validate.c.
+ * digit chains (NIR, cards, SIREN, SIRET), phones, the one walk over the
+ * digits that runs them with IBAN (detect_iban.c) and RIB (detect_rib.c),
+ * and the dispatch.  A NIR of 13 characters is decided in detect_nir.c;
+ * the detectors anchored on a keyword (INE, API keys, private keys,
+ * passwords) are in detect_keyword.c, e-mail addresses in detect_email.c,
+ * the checksums in validate.c.
  *
  * Stage: runs on the clean view (normalize.h) during the pattern phase of a
  * scan, next to PCRE2; each span it emits becomes a match of the charter's
@@ -571,78 +573,11 @@ static void scan_phone(const unsigned char *t, size_t n, det_emitter *e) {
   }
 }
 
-/* --------------------------------------------------------------- IBAN */
-
-/* An IBAN is written whole ("FR7630006000011234567890189") or in groups,
- * usually of four ("FR76 3000 6000 0112 3456 7890 189"), sometimes split
- * elsewhere (registry samples: "MK072 5012 ...", "ES15-0049-1806-...").
- * Any single ' ', '-' or '.' between two characters is accepted: the
- * registry structure and mod 97 make a false match in prose unlikely.
- * Reading stops after exactly the country's length, so a following word
- * is never swallowed. */
-/* What may stand between two characters of an IBAN. */
-static const char iban_seps[] = " -.";
-
-/* The IBAN that may start at t[i], or 0: its end. */
-static size_t iban_at(const unsigned char *t, size_t n, size_t i, char *sig) {
-  if (!is_alpha(t[i]) || !is_alpha(t[i + 1]) || word_before(t, i)) return 0;
-  size_t want = det_iban_length(t[i], t[i + 1]);
-  if (!want) return 0;
-  size_t j = i, k = 0, end = i;
-  while (j < n && k < want) {
-    unsigned c = t[j];
-    if (is_alnum(c)) {
-      sig[k++] = (char)up(c);
-      end = ++j;
-      continue;
-    }
-    if (k >= 2 && in_set(c, iban_seps) && j + 1 < n && is_alnum(t[j + 1])) {
-      j++;
-      continue;
-    }
-    break;
-  }
-  return k == want && !word_at(t, n, end) && det_iban_valid(sig, k) ? end : 0;
-}
-
-/* The two check digits follow the country code, perhaps after one
- * separator, so every candidate start lies 2 or 3 bytes before a pair of
- * digits: the scan jumps from digit pair to digit pair (prose has few)
- * instead of testing every letter, and keeps every two-letter word ("LE",
- * "DE", "IT") away from the country table.  Starts are tried in
- * increasing order, each once, never inside a span already emitted. */
-/* IBAN's step at t[p], a digit with a byte after it: an IBAN whose check
- * digits start at p, its country code 2 or 3 bytes before (*tried: every
- * start below it was tried or is covered).  Returns where its scan looks
- * next. */
-static size_t iban_step(const unsigned char *t, size_t n, size_t p, det_emitter *e, size_t *tried) {
-  char sig[40];
-  if (!is_digit(t[p + 1])) return p + 1;
-  for (size_t back = 3; back >= 2; back--) {
-    if (p < back) continue;
-    size_t i = p - back;
-    if (i < *tried || i + 4 >= n) continue;
-    if (back == 3 && !in_set(t[p - 1], iban_seps)) continue;
-    *tried = i + 1;
-    size_t end = iban_at(t, n, i, sig);
-    if (end) {
-      emit(e, i, end);
-      *tried = end;
-      p = end - 1 > p ? end - 1 : p;
-      break;
-    }
-  }
-  /* the check digits start a run: from the run's other digits, both
-   * starts fail (t[p - 1] is a digit, no separator, no letter) */
-  if (is_digit(t[p]) && p + 1 < n && is_digit(t[p + 1])) p = run_end(t, n, p) - 1;
-  return p + 1;
-}
-
 static void scan_iban(const unsigned char *t, size_t n, det_emitter *e) {
   size_t tried = 0;
   for (size_t p = 2; p + 1 < n && !e->stop;) {
     if ((p = digit_from(e, t, n, p)) + 1 >= n) break;
-    p = iban_step(t, n, p, e, &tried);
+    p = det_iban_step(t, n, p, e, &tried);
   }
 }
 
@@ -675,13 +610,15 @@ static const chain_kind *chain_kind_of(int id) {
   }
 }
 
-int det_walks_digits(int id) { return id == DET_IBAN || chain_kind_of(id) != NULL; }
+int det_walks_digits(int id) { return id == DET_IBAN || id == DET_RIB || chain_kind_of(id) != NULL; }
 
 #define DIGIT_GROUP_MAX 8
 
-/* A detector of det_scan_digits: a chain kind, or IBAN (kind NULL). */
+/* A detector of det_scan_digits: a chain kind, or IBAN or RIB (kind
+ * NULL, id says which). */
 typedef struct walker {
   const chain_kind *kind;
+  int id;
   det_emitter e;
   size_t next;  /* where its own scan would look next */
   size_t bound; /* it looks no further than this */
@@ -716,7 +653,8 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
   for (size_t j = 0; j < k; j++) {
     if (!det_walks_digits(ids[j])) continue;
     const chain_kind *kd = chain_kind_of(ids[j]);
-    m[nm++] = (walker){kd, {fn, user_data[j], 0, 0, NULL, len, 0}, kd ? 0 : 2, kd ? len : len ? len - 1 : 0,
+    int iban = ids[j] == DET_IBAN;
+    m[nm++] = (walker){kd, ids[j], {fn, user_data[j], 0, 0, NULL, len, 0}, iban ? 2 : 0, iban && len ? len - 1 : len,
                        kd == &kind_phone_fr ? SIZE_MAX : 0};
   }
   for (size_t a = 1; a < nm; a++)
@@ -752,7 +690,7 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
         continue;
       }
       if (!kd) {
-        d->next = iban_step(t, len, x, &d->e, &d->aux);
+        d->next = d->id == DET_RIB ? det_rib_step(t, len, x, &d->e) : det_iban_step(t, len, x, &d->e, &d->aux);
         continue;
       }
       if (!rend) rend = run_end(t, len, x), alone = run_alone(t, len, rend);
@@ -787,6 +725,10 @@ void det_scan_bits(int id, const char *text, size_t len, const uint64_t *digits,
   case DET_PHONE: scan_phone(t, len, &e); break;
   case DET_NIR: scan_chains(t, len, &e, &kind_nir); break;
   case DET_IBAN: scan_iban(t, len, &e); break;
+  case DET_RIB:
+    for (size_t p = 0; p < len && !e.stop;)
+      if ((p = digit_from(&e, t, len, p)) < len) p = det_rib_step(t, len, p, &e);
+    break;
   case DET_CARD: scan_chains(t, len, &e, &kind_card); break;
   case DET_SIREN: scan_chains(t, len, &e, &kind_siren); break;
   case DET_SIRET: scan_chains(t, len, &e, &kind_siret); break;

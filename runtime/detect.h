@@ -30,7 +30,8 @@
   X(SIRET, "siret", "SIRET")             /* 14 digits, Luhn (+La Poste)   */ \
   X(API_KEY, "api_key", "SECRET")        /* provider API keys and tokens  */ \
   X(PRIVATE_KEY, "private_key", "PRIVATE_KEY") /* PEM/OpenSSH key blocks */ \
-  X(PASSWORD, "password", "PASSWORD")    /* password = ..., mot de passe : */
+  X(PASSWORD, "password", "PASSWORD")    /* password = ..., mot de passe : */ \
+  X(RIB, "rib", "RIB")                   /* French bank details, key mod 97 */
 
 enum det_id {
 #define X(e, name, label) DET_##e,
@@ -102,6 +103,7 @@ bool det_nir_valid(const char *s, size_t n);   /* 15 chars, 2A/2B allowed */
 int det_nir_key(const char *s13);               /* the key 13 chars call for, or -1 */
 bool det_ine_valid(const char *s, size_t n);   /* 11 chars */
 bool det_iban_valid(const char *s, size_t n);  /* country, key, BBAN */
+bool det_rib_valid(const char *s, size_t n);   /* 23 chars: bank, branch, account, key */
 bool det_siren_valid(const char *digits, size_t n);
 bool det_siret_valid(const char *digits, size_t n);
 

@@ -97,5 +97,12 @@ void det_scan_email(const unsigned char *t, size_t n, det_emitter *e);
 /* detect_nir.c: the end of the NIR span of a 13-character chain sig at
  * t[start..end) (its key apart, or a label before it), or 0. */
 size_t det_nir13_end(const unsigned char *t, size_t n, size_t start, size_t end, const char *sig);
+/* detect_iban.c: IBAN's step at t[p], a digit with a byte after it (the
+ * check digits' first); *tried: every start below it was tried.  Returns
+ * where the scan looks next. */
+size_t det_iban_step(const unsigned char *t, size_t n, size_t p, det_emitter *e, size_t *tried);
+/* detect_rib.c: the RIB that starts at t[p] (a digit), emitted; returns
+ * where the scan looks next. */
+size_t det_rib_step(const unsigned char *t, size_t n, size_t p, det_emitter *e);
 
 #endif

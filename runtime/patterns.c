@@ -56,7 +56,7 @@ static int detector_may_match(ch_scanner *s, int det, int *has_digit, ch_status 
   switch (det) {
   case DET_EMAIL: return memchr(t, '@', n) != NULL;
   case DET_PHONE_FR: case DET_PHONE: case DET_NIR: case DET_INE: case DET_IBAN: case DET_CARD:
-  case DET_SIREN: case DET_SIRET:
+  case DET_SIREN: case DET_SIRET: case DET_RIB:
     /* the digit map, built once for all of them (det_digit_bits), in a
      * buffer kept for the next scans: only charters with digit detectors
      * pay its n/64 bytes */

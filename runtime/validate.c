@@ -232,3 +232,29 @@ bool det_siret_valid(const char *d, size_t n) {
   }
   return det_luhn_valid(d, n);
 }
+
+/* RIB (relevé d'identité bancaire), 23 characters: code banque 5 digits |
+ * code guichet 5 | numéro de compte 11 digits or letters | clé 2 digits.
+ * key = 97 - ((89 banque + 15 guichet + 3 compte) mod 97), a letter of the
+ * account read as a digit: A J -> 1, B K S -> 2, C L T -> 3, D M U -> 4,
+ * E N V -> 5, F O W -> 6, G P X -> 7, H Q Y -> 8, I R Z -> 9 (the Banque de
+ * France key, as globalcitizen/php-iban's
+ * _iban_nationalchecksum_implementation_fr computes it for the BBANs of
+ * FR, MC and the CFA-franc countries). */
+bool det_rib_valid(const char *s, size_t n) {
+  static const char letter[26] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5, 6, 7, 8, 9};
+  if (!s || n != 23) return false;
+  uint64_t bank = 0, branch = 0, account = 0;
+  for (size_t i = 0; i < 23; i++) {
+    unsigned c = (unsigned char)s[i];
+    unsigned v;
+    if (is_digit(c)) v = c - '0';
+    else if (i >= 10 && i < 21 && is_alpha(c)) v = (unsigned)letter[(c | 32) - 'a'];
+    else return false;
+    if (i < 5) bank = bank * 10 + v;
+    else if (i < 10) branch = branch * 10 + v;
+    else if (i < 21) account = account * 10 + v;
+  }
+  unsigned key = (unsigned)(s[21] - '0') * 10 + (unsigned)(s[22] - '0');
+  return key == 97 - (unsigned)((89 * bank + 15 * branch + 3 * account) % 97);
+}

@@ -462,6 +462,51 @@ static void test_phone_e164(void **state) {
   expect_none(DET_PHONE, "+41446681800a");
 }
 
+/* ------------------------------------------------------------------- RIB */
+
+/* The BBANs of the SWIFT IBAN registry's examples for France and Monaco
+ * (the first holds a letter in its account, as La Banque Postale's do)
+ * and of the French IBAN used across these tests, written as RIBs: bank,
+ * branch, account, key. */
+static void test_rib(void **state) {
+  (void)state;
+  static const char *const ok[] = {
+      "20041 01005 0500013M026 06", /* FR14 2004 1010 0505 0001 3M02 606 */
+      "30006 00001 12345678901 89", /* FR76 3000 6000 0112 3456 7890 189 */
+      "11222 00001 01234567890 30", /* MC58 1122 2000 0101 2345 6789 030 (Monaco) */
+      "20041010050500013M02606", "30006-00001-12345678901-89", "30006.00001.12345678901.89",
+      "30006 / 00001 / 12345678901 / 89", "30006 | 00001 | 12345678901 | 89", "20041 01005 0500013m026 06",
+  };
+  for (size_t i = 0; i < N_OF(ok); i++) {
+    char c[32];
+    size_t k = 0;
+    for (const char *p = ok[i]; *p && k < 31; p++)
+      if (*p != ' ' && *p != '-' && *p != '.' && *p != '/' && *p != '|') c[k++] = *p;
+    c[k] = 0;
+    if (!det_rib_valid(c, k)) fail_msg("det_rib_valid rejects %s", ok[i]);
+    expect_found(DET_RIB, ok[i]);
+  }
+  assert_int_equal(detect(DET_RIB, "mon RIB : 30006 00001 12345678901 89.", "30006 00001 12345678901 89"), 1);
+  /* a wrong key, a letter where digits go, a wrong group size, a longer
+   * number, glued to a word, a postcode and a town */
+  assert_false(det_rib_valid("30006000011234567890188", 23));
+  assert_false(det_rib_valid("3000600001123456789018", 22));
+  assert_false(det_rib_valid("300060000112345678901A9", 23));
+  assert_false(det_rib_valid("3A006000011234567890189", 23));
+  expect_none(DET_RIB, "30006 00001 12345678901 88");
+  expect_none(DET_RIB, "3000 600001 12345678901 89");
+  expect_none(DET_RIB, "1 30006 00001 12345678901 89");
+  expect_none(DET_RIB, "30006 00001 12345678901 89 12");
+  expect_none(DET_RIB, "30006 00001 12345678901 89,5");
+  expect_none(DET_RIB, "x30006 00001 12345678901 89");
+  expect_none(DET_RIB, "30006 00001 12345678901 89x");
+  expect_none(DET_RIB, "75005 Paris 12345678901 89");
+  expect_none(DET_RIB, "30006    00001 12345678901 89"); /* four blanks: not one group's separator */
+  /* inside an IBAN, the RIB is the IBAN's: not a RIB of its own */
+  expect_none(DET_RIB, "FR7630006000011234567890189");
+  expect_none(DET_RIB, "FR76 3000 6000 0112 3456 7890 189");
+}
+
 /* ---------------------------------------------------------------- e-mail */
 
 static void test_email(void **state) {
@@ -662,8 +707,9 @@ static void test_chain_group_same_spans(void **state) {
       "2 53 07 2", "A", "B", " ", ".", "-", ",", "x", "7", "12", "0", "\xc3\xa9", "1,5", "3.14", "N\xc2\xb0",
       "06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6 12 34 56 78", "(+33) 6",
       "+", "+3", "+33", "0 800 12 34 56", "FR76 3000 6000 0112 3456 7890 189", "FR7630006000011234567890189", "DE",
-      "GB82 WEST 1234 5698 7654 32", "FR76"};
-  static const int dets[] = {DET_NIR, DET_CARD, DET_SIREN, DET_SIRET, DET_PHONE_FR, DET_IBAN};
+      "GB82 WEST 1234 5698 7654 32", "FR76", "30006 00001 12345678901 89", "20041010050500013M02606", "30006 | 00001",
+      "0500013M026 06", "1 85 05 78 006 084 (cl\xc3\xa9 91)", "n\xc2\xb0 SS 1 85 05 78 006 084"};
+  static const int dets[] = {DET_NIR, DET_CARD, DET_SIREN, DET_SIRET, DET_PHONE_FR, DET_IBAN, DET_RIB};
   static char t[4000];
   static uint64_t bits[DET_MAP_WORDS(sizeof t)];
   static all_spans alone[8], together[8];
@@ -701,12 +747,13 @@ static void test_chain_group_same_spans(void **state) {
   }
   /* each finds its own identifiers in a group */
   const char *txt = "NIR 2 53 07 2A 073 004 43, carte 4970 1012 3456 7893, SIRET 732 829 320 00074, SIREN 732 829 320, "
-                    "tel. +33 6 12 34 56 78, IBAN FR76 3000 6000 0112 3456 7890 189.";
-  int ids[6] = {DET_SIREN, DET_NIR, DET_SIRET, DET_IBAN, DET_CARD, DET_PHONE_FR};
-  void *ud[6];
-  for (size_t j = 0; j < 6; j++) together[j].n = 0, ud[j] = &together[j];
-  det_scan_digits(6, ids, txt, strlen(txt), NULL, keep_all, ud);
-  for (size_t j = 0; j < 6; j++) assert_int_equal(together[j].n, 1);
+                    "tel. +33 6 12 34 56 78, IBAN FR76 3000 6000 0112 3456 7890 189, RIB 20041 01005 0500013M026 06.";
+  int ids[7] = {DET_SIREN, DET_NIR, DET_SIRET, DET_IBAN, DET_CARD, DET_PHONE_FR, DET_RIB};
+  void *ud[7];
+  for (size_t j = 0; j < 7; j++) together[j].n = 0, ud[j] = &together[j];
+  det_scan_digits(7, ids, txt, strlen(txt), NULL, keep_all, ud);
+  for (size_t j = 0; j < 7; j++) assert_int_equal(together[j].n, 1);
+  assert_memory_equal(txt + together[6].s[0], "20041 01005 0500013M026 06", 26);
   assert_memory_equal(txt + together[1].s[0], "2 53 07 2A 073 004 43", 21);
   assert_memory_equal(txt + together[3].s[0], "FR76 3000 6000 0112 3456 7890 189", 33);
   assert_memory_equal(txt + together[4].s[0], "4970 1012 3456 7893", 19);
@@ -752,6 +799,7 @@ int main(void) {
       cmocka_unit_test(test_siren_siret),
       cmocka_unit_test(test_phone_fr),
       cmocka_unit_test(test_phone_e164),
+      cmocka_unit_test(test_rib),
       cmocka_unit_test(test_email),
       cmocka_unit_test(test_names_and_lookup),
       cmocka_unit_test(test_spans_ordered_and_stop),

@@ -472,6 +472,8 @@ static void test_demoes_prompt_table(void **state) {
       {"1 85 05 78 006 084 (clé 12)", "chatgpt", CH_ALLOW, NULL, NULL},
       {"IBAN GB29NWBK60161331926819", "grok", CH_DENY, "sensitive-to-public", "personal"},
       {"IBAN DE89 3704 0044 0532 0130 00", "metaai", CH_DENY, "sensitive-to-public", "personal"},
+      {"RIB 30006 00001 12345678901 89", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
+      {"RIB 30006 00001 12345678901 88", "chatgpt", CH_ALLOW, NULL, NULL},
       {"carte 5555 5555 5555 4444", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
       {"INE : 1234567890A", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
       {"n° étudiant : 21934567", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
