@@ -12,16 +12,6 @@
 
 /* ---------------------------------------------------------------- INE */
 
-/* ASCII case-insensitive: does t[p..p+len) equal the lower-case w? */
-static int ieq(const unsigned char *t, size_t n, size_t p, const char *w, size_t len) {
-  if (p + len > n) return 0;
-  for (size_t k = 0; k < len; k++) {
-    unsigned c = t[p + k];
-    if ((is_upper(c) ? c + 32 : c) != (unsigned char)w[k]) return 0;
-  }
-  return 1;
-}
-
 /* An "INE" label (a whole word, any case) or "identifiant national" in the
  * 48 bytes before a candidate: "INE : ...", "n° INE ...", "INE-BEA ...". */
 static int ine_label_before(const unsigned char *t, size_t n, size_t i) {

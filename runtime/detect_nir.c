@@ -9,15 +9,8 @@
  */
 #include "runtime/detect_util.h"
 
-/* ASCII case-insensitive: does t[p..) start with the lower-case w? */
-static int starts(const unsigned char *t, size_t n, size_t p, const char *w) {
-  for (size_t k = 0; w[k]; k++) {
-    if (p + k >= n) return 0;
-    unsigned c = t[p + k];
-    if ((is_upper(c) ? c + 32 : c) != (unsigned char)w[k]) return 0;
-  }
-  return 1;
-}
+/* Does t[p..) start with the lower-case w (ASCII, any case)? */
+static int starts(const unsigned char *t, size_t n, size_t p, const char *w) { return ieq(t, n, p, w, strlen(w)); }
 
 /* An e, é or É at t[p]: its length, or 0. */
 static size_t e_acute(const unsigned char *t, size_t n, size_t p) {

@@ -60,6 +60,17 @@ static inline int word_at(const unsigned char *t, size_t n, size_t i) {
   return is_letter_cp(cp_at(t, n, i));
 }
 
+/* ASCII case-insensitive: does t[p..p+len) equal the lower-case w?
+ * (the labels of INE, passwords and NIR) */
+static inline int ieq(const unsigned char *t, size_t n, size_t p, const char *w, size_t len) {
+  if (p + len > n) return 0;
+  for (size_t k = 0; k < len; k++) {
+    unsigned c = t[p + k];
+    if ((is_upper(c) ? c + 32 : c) != (unsigned char)w[k]) return 0;
+  }
+  return 1;
+}
+
 /* The sets are a few bytes long: a loop the compiler unrolls, not a call
  * to strchr (3% of a scan of prose with many numbers). */
 static inline int in_set(unsigned c, const char *set) {
