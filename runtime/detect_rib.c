@@ -3,7 +3,9 @@
  * given without an IBAN: "30006 00001 12345678901 89", "20041 01005
  * 0500013M026 06" (La Banque Postale puts a letter in the account), the
  * groups split by spaces, dashes, dots, slashes or bars, or the 23
- * characters run together.  det_rib_valid (validate.c) checks the key.
+ * characters run together, or each field after its label ("Code banque :
+ * 30006\nCode guichet : 00001\n...").  det_rib_valid (validate.c) checks
+ * the key.
  * A step of the digit walk (detect.c), from a digit that starts a number.
  */
 #include "runtime/detect_util.h"
@@ -29,6 +31,18 @@ static int group(const unsigned char *t, size_t n, size_t *p, size_t k, int lett
   return 1;
 }
 
+/* A label between two fields (" Code guichet : ", "\nclé RIB "): after
+ * a field that ends there, up to 48 bytes holding a letter and no digit,
+ * then the next field, not glued to the label.  Returns where that field
+ * starts, or p when there is no such label. */
+static size_t label_gap(const unsigned char *t, size_t n, size_t p) {
+  if (p >= n || is_alnum(t[p])) return p;
+  size_t q = p;
+  int letter = 0;
+  while (q < n && q - p < 48 && !is_digit(t[q])) letter |= is_alpha(t[q]) || t[q] >= 0xc0, q++;
+  return q < n && is_digit(t[q]) && letter && !word_before(t, q) ? q : p;
+}
+
 /* Past the digit run at t[p] and the runs joined to it by one separator
  * ("06 12 34 56 78"): none of those can start a RIB, whose start wants no
  * separator and digit before it, so the walk need not stop at them. */
@@ -51,8 +65,19 @@ size_t det_rib_step(const unsigned char *t, size_t n, size_t p, det_emitter *e) 
   char sig[24];
   size_t q = p, k = 0;
   for (int g = 0; g < 4; g++) {
+    size_t q0 = q;
     if (g) q = group_sep(t, n, q); /* none when the groups run together */
-    if (!group(t, n, &q, len[g], g == 2, sig + k)) return rend;
+    if (!group(t, n, &q, len[g], g == 2, sig + k)) {
+      /* the field after its label: then a whole field, and an account
+       * mostly of digits (a word of 11 letters is no account) */
+      size_t l = g ? label_gap(t, n, q0) : q0, digits = 0;
+      if (l == q0) return rend;
+      q = l;
+      if (!group(t, n, &q, len[g], g == 2, sig + k) || (g < 3 && q < n && is_alnum(t[q])))
+        return rend;
+      for (size_t j = 0; j < len[g]; j++) digits += is_digit((unsigned char)sig[k + j]);
+      if (digits < len[g] / 2 + 1) return rend;
+    }
     k += len[g];
   }
   /* the key ends the number: no letter, digit, or decimal part after it,

@@ -487,6 +487,30 @@ static void test_rib(void **state) {
     expect_found(DET_RIB, ok[i]);
   }
   assert_int_equal(detect(DET_RIB, "mon RIB : 30006 00001 12345678901 89.", "30006 00001 12345678901 89"), 1);
+  /* each field after its label, as a bank's RIB page or a form lists
+   * them; the span runs from the bank code to the key */
+  static const char *const labelled[] = {
+      "Code banque : 30006 Code guichet : 00001 N\302\260 de compte : 12345678901 Cl\303\251 RIB : 89",
+      "Code banque : 30006\nCode guichet : 00001\nNum\303\251ro de compte : 12345678901\nCl\303\251 : 89",
+      "Banque 20041 / Guichet 01005 / Compte 0500013M026 / Cl\303\251 06",
+      "30006 00001 12345678901 cl\303\251 89",
+      "bank code 30006, branch code 00001, account number 12345678901, key 89",
+  };
+  for (size_t i = 0; i < N_OF(labelled); i++) {
+    const char *s = strpbrk(labelled[i], "0123456789");
+    char span[160];
+    size_t k = strlen(s);
+    memcpy(span, s, k + 1);
+    if (detect(DET_RIB, labelled[i], span) != 1) fail_msg("labelled RIB not found whole: %s", labelled[i]);
+  }
+  /* labels that do not make a RIB: a wrong key, a field glued to its
+   * label or too long, an account of letters, a label longer than 48
+   * bytes (each with the key of its fields) */
+  expect_none(DET_RIB, "Code banque : 30006 Code guichet : 00001 Compte : 12345678901 Cl\303\251 : 88");
+  expect_none(DET_RIB, "Code banque : 30006 Code guichet : 00001x Compte : 12345678901 Cl\303\251 : 89");
+  expect_none(DET_RIB, "Code banque : 30006 Code guichet : 000012 Compte : 12345678901 Cl\303\251 : 89");
+  expect_none(DET_RIB, "Banque 30006 guichet 00001 mot inscription cl\303\251 45"); /* the key of those letters */
+  expect_none(DET_RIB, "Code banque : 30006 puis, bien plus loin dans la phrase qui continue : 00001 12345678901 89");
   /* a wrong key, a letter where digits go, a wrong group size, a longer
    * number, glued to a word, a postcode and a town */
   assert_false(det_rib_valid("30006000011234567890188", 23));
