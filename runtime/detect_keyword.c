@@ -92,7 +92,8 @@ static const struct {
     {"sk-proj-", CS_TOKEN, 40, 255, 1},    /* OpenAI project key */
     {"sk-svcacct-", CS_TOKEN, 40, 255, 1}, /* OpenAI service account */
     {"sk-admin-", CS_TOKEN, 40, 255, 1},   /* OpenAI admin key */
-    {"sk-", CS_ALNUM, 32, 200, 1},         /* OpenAI legacy: sk- + 48 */
+    {"sk-or-v1-", CS_ALNUM, 64, 64, 1},    /* OpenRouter: 64 hex */
+    {"sk-", CS_ALNUM, 32, 200, 1},         /* OpenAI legacy: sk- + 48; DeepSeek: 32 hex */
     {"sk_live_", CS_ALNUM, 10, 255, 1},    /* Stripe secret / restricted */
     {"sk_test_", CS_ALNUM, 10, 255, 1},
     {"sk_prod_", CS_ALNUM, 10, 255, 1},
@@ -124,6 +125,25 @@ static const struct {
     {"pplx-", CS_ALNUM, 48, 48, 1},        /* Perplexity */
     {"hf_", CS_ALPHA, 34, 34, 0},          /* Hugging Face */
     {"api_org_", CS_ALPHA, 34, 34, 0},
+    {"gsk_", CS_ALNUM, 48, 56, 1},         /* Groq: 52 (kingfisher, noseyparker rules) */
+    {"xai-", CS_ALNUM, 70, 90, 1},         /* xAI (Grok): 80 */
+    {"r8_", CS_ALNUM, 37, 40, 1},          /* Replicate */
+    {"npm_", CS_ALNUM, 36, 36, 1},         /* npm */
+    {"pypi-AgEIcHlwaS5vcmc", CS_TOKEN, 50, 255, 0}, /* PyPI upload token (macaroon) */
+    {"SG.", CS_DOTTOKEN, 66, 66, 0},       /* SendGrid: 22 '.' 43 */
+    {"shpat_", CS_ALNUM, 32, 32, 1},       /* Shopify: 32 hex */
+    {"shpca_", CS_ALNUM, 32, 32, 1},
+    {"shppa_", CS_ALNUM, 32, 32, 1},
+    {"shpss_", CS_ALNUM, 32, 32, 1},
+    {"dop_v1_", CS_ALNUM, 64, 64, 1},      /* DigitalOcean: 64 hex */
+    {"doo_v1_", CS_ALNUM, 64, 64, 1},
+    {"dor_v1_", CS_ALNUM, 64, 64, 1},
+    {"lin_api_", CS_ALNUM, 40, 40, 1},     /* Linear */
+    {"ntn_", CS_ALNUM, 46, 46, 1},         /* Notion: 11 digits + 35 */
+    {"glsa_", CS_WORD, 41, 41, 1},         /* Grafana service account: 32 '_' 8 hex */
+    {"PMAK-", CS_TOKEN, 59, 59, 1},        /* Postman: 24 hex '-' 34 hex */
+    {"hvs.", CS_TOKEN, 90, 120, 1},        /* HashiCorp Vault service token */
+    {"AGE-SECRET-KEY-1", CS_ALNUM, 58, 58, 1}, /* age (bech32) */
 };
 
 static int token_char(unsigned c) { return is_alnum(c) || c == '_' || c == '-'; }

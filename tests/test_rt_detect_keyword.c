@@ -94,6 +94,26 @@ static void test_api_keys_found(void **state) {
       "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",
       /* [gl] perplexity.go */
       "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",
+      /* bodies drawn at random in the forms of gitleaks' config/gitleaks.toml
+       * (openrouter: kingfisher's rule; groq, xai: kingfisher and
+       * noseyparker; npm-access-token, pypi-upload-token, sendgrid-api-token,
+       * shopify-access-token, digitalocean-pat, linear-api-key,
+       * notion-api-token, grafana-service-account-token, postman-api-token,
+       * vault-service-token, age-secret-key) and DeepSeek's sk- + 32 hex */
+      "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",
+      "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",
+      "xai-XsiVpzz63FfkCzJr4i0B3JrTAwR4y9ojfljoQoaF1LlqsajAIxNKu8iS2G8NPRVdD53X83RZJzzzzgEO",
+      "r8_zdmenCkhvMdgaKjIg8xNbe3nNyjOq9wMxEhh2", "npm_FDEEtfjgVvVqE1SkHbn88HxjSI6bWHtP3fS2",
+      "pypi-AgEIcHlwaS5vcmcHUvTCQCyEZDz_TddJ8HyS5SUkCnD8zRA9a9SkpXz9w3QlY7Zkuvqdt7s8Stqcbnr3yBdGBLEPH1qhT61qtc4xatws8phP9nhFyJfm5di4PzJ59FHz5r1pY4OjE2jBMptUsGr7CmY-uCu3ZR1zTOlUc",
+      "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",
+      "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",
+      "dop_v1_558e08baa7196b50ac2f86702824c1c099724caf4941d4072014b3ce107f80e2",
+      "lin_api_V7G5IfQHeVVEqZe2qpUWnoVPDF2yeE6RsXcNOPme", "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",
+      "glsa_687neLfjVHq8xiM0OGr4hTxoF54Fzbka_fec94dbc",
+      "PMAK-a3a0aac36098b2cc2bd81831-9478da6bd0c621de49f145fda9988c79fc",
+      "hvs.pvujA-C5Q52ryFlwRlOEVHzc0X0AWIRh-JUqBlIFXZ53Ncqe28_ajY75FnCttn6kfaqDeMqG3omjMyXHCabM6JOF8EFd0Nh",
+      "AGE-SECRET-KEY-1PVL69SWMHWLZ46HEVQJYDLVNVWAWSJXLTWL6RFERDPF6RRTEU58924VTAZ",
+      "sk-9cbae530282bd36cb9d21f6be6abf0d7",
       /* Google API key shape (AIza + 35) */
       "AIzaSyA1234567890abcdefghijklmnopqrstuv",
       /* [ds] jwt_test */
@@ -125,6 +145,11 @@ static void test_api_keys_not_found(void **state) {
       "pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", /* [gl] */
       "AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",             /* [gl] gcp fps */
       "xoxb-xoxb-my-bot-token",                              /* [gl] slack fps */
+      /* the newer prefixes in words, cut short, or as placeholders */
+      "xai-grok", "gsk_9QeWJKY40uvSwMFLZDe1f8rESQedUStPKR0CsTy4", "npm_install", "SG.com",
+      "sk-or-v1-a4c123b1612dd272d1371c17149d439536b3216fdaeeb975729fae923d5a4fd", /* 63 */
+      "dop_v1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      "r8_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "hvs.CAESIJ", "AGE-SECRET-KEY-1",
       /* [ds] jwt_test negatives */
       "{\"alg\":\"HS256\",\"typ\":\"JWT\"}.{\"name\":\"Jon Doe\"}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
       "bm90X3ZhbGlkX2pzb25fYXRfYWxs.bm90X3ZhbGlkX2pzb25fYXRfYWxs.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
@@ -247,7 +272,7 @@ static void test_triggers_on_generated_text(void **state) {
       "password", "PASSWORD", "Passwd", "pass", "PASS", "passphrase", "pwd", "mot de passe", "Mot-de-passe",
       "motdepasse", "MDP", "mdp", "kennwort", "Passwort", "contrase\xc3\xb1" "a", "CONTRASE\xc3\x91" "A", "pass\xc3\xa9",
       "sk-", "sk-proj-", "sk_live_", "rk_test_", "AKIA", "akia", "ASIA", "ghp_", "GHP_", "github_pat_", "glpat-", "AIza",
-      "xoxb-", "xapp-", "pplx-", "hf_", "api_org_", "eyJ", "eyj", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+      "xoxb-", "xapp-", "pplx-", "hf_", "api_org_", "gsk_", "xai-", "sk-or-v1-", "SG.", "eyJ", "eyj", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
       "INE", "ine", "Ine", "identifiant national", "IDENTIFIANT NATIONAL", "routine", "mine",
       "Xi8tcNiHV9awbCcvilTeT3BlbkFJ3UDnpdEwNNm6wVBpYM0o", "IOSFODNN7EXAMPLE", "wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx",
       "ReTllpYQYfIZu2Jnf2lAPFjD", "hZEmnoOEYISjraJtbySaKCNnSuYAvukaTt", "1234567890A", "123456789AB", "1234A12345F",
