@@ -469,13 +469,11 @@ static const chain_kind kind_siret = {seps_space_dot, 14, 14, 0, siret_ok, 0};
 /* French numbers from their first digit: 10 digits, or 0033 and 9 */
 static const chain_kind kind_phone_fr = {seps_space_dot_dash, 13, 10, 0, phone_fr_ok, 1};
 
-/* phone_fr's step at a '+' (t[i]): "+33", an optional "(0)", then the
- * nine digits.  Returns where its scan looks next. */
-static size_t phone_fr_plus(const unsigned char *t, size_t n, size_t i, det_emitter *e) {
+/* phone_fr's step after France's code: "+33" or "0033" at t[i], t[j]
+ * past its "33"; an optional "(0)", then the nine digits.  Returns where
+ * its scan looks next. */
+static size_t phone_fr_cc(const unsigned char *t, size_t n, size_t i, size_t j, det_emitter *e) {
   const char *seps = seps_space_dot_dash;
-  if (!(i + 3 < n && t[i + 1] == '3' && t[i + 2] == '3' && !word_before(t, i) && !(i > 0 && is_digit(t[i - 1]))))
-    return i + 1; /* not a '+' of France */
-  size_t j = i + 3;
   if (j < n && t[j] == ')' && i > 0 && t[i - 1] == '(') j++; /* "(+33) 6 ..." */
   if (j < n && in_set(t[j], seps)) j++;
   if (j + 2 < n && t[j] == '(' && t[j + 1] == '0' && t[j + 2] == ')') {
@@ -495,12 +493,32 @@ static size_t phone_fr_plus(const unsigned char *t, size_t n, size_t i, det_emit
   return i + 1;
 }
 
+static int fr_cc_start(const unsigned char *t, size_t i) { return !word_before(t, i) && !(i > 0 && is_digit(t[i - 1])); }
+
+/* At a '+': "+33" of France, or not a French number. */
+static size_t phone_fr_plus(const unsigned char *t, size_t n, size_t i, det_emitter *e) {
+  if (!(i + 3 < n && t[i + 1] == '3' && t[i + 2] == '3' && fr_cc_start(t, i))) return i + 1;
+  return phone_fr_cc(t, n, i, i + 3, e);
+}
+
+/* "0033 (0)1 23 ...": the trunk prefix in parentheses breaks the digit
+ * chain, which reads "0033 6 12 ..." whole.  Where a chain may start
+ * only: "14 0033 (0)6 ..." continues a number, and the shared walk skips
+ * such chains whole. */
+static int fr_0033_trunk(const unsigned char *t, size_t n, size_t i) {
+  if (!(i + 7 < n && !memcmp(t + i, "0033", 4) && num_start(t, n, i, seps_space_dot_dash))) return 0;
+  size_t j = i + 4 + (in_set(t[i + 4], seps_space_dot_dash) != 0);
+  return j + 2 < n && t[j] == '(' && t[j + 1] == '0' && t[j + 2] == ')';
+}
+
 static void scan_phone_fr(const unsigned char *t, size_t n, det_emitter *e) {
   chain c;
   size_t plus = SIZE_MAX;
   for (size_t i = 0; i < n && !e->stop;) {
     if ((i = digit_or_plus(e, t, n, i, &plus)) >= n) break;
-    i = t[i] == '+' ? phone_fr_plus(t, n, i, e) : chain_step(t, n, i, e, &kind_phone_fr, &c);
+    if (t[i] == '+') i = phone_fr_plus(t, n, i, e);
+    else if (t[i] == '0' && fr_0033_trunk(t, n, i)) i = phone_fr_cc(t, n, i, i + 4, e);
+    else i = chain_step(t, n, i, e, &kind_phone_fr, &c);
   }
 }
 
@@ -691,6 +709,10 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
       }
       if (!kd) {
         d->next = d->id == DET_RIB ? det_rib_step(t, len, x, &d->e) : det_iban_step(t, len, x, &d->e, &d->aux);
+        continue;
+      }
+      if (kd == &kind_phone_fr && t[x] == '0' && fr_0033_trunk(t, len, x)) {
+        d->next = phone_fr_cc(t, len, x, x + 4, &d->e);
         continue;
       }
       if (!rend) rend = run_end(t, len, x), alone = run_alone(t, len, rend);
