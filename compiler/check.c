@@ -88,7 +88,7 @@ static void check_lineage(ck *k) {
 /* ---------------------------------------------------------------- sources */
 
 static void check_regex(ck *k, const m_source *s) {
-  uint32_t opts = PCRE2_UTF;
+  uint32_t opts = PCRE2_UTF | PCRE2_UCP;
   for (const char *f = s->flags ? s->flags : ""; *f; f++) {
     switch (*f) {
     case 'i': opts |= PCRE2_CASELESS; break;

@@ -376,7 +376,7 @@ static ch_status compile_regexes(ld *l) {
   for (uint32_t i = 0; i < c->npatterns && st == CH_OK; i++) {
     rt_pattern *p = &c->patterns[i];
     if (p->kind != CHB_PAT_REGEX) continue;
-    uint32_t o = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
+    uint32_t o = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK;
     if (p->flags & CHB_PATF_CASELESS) o |= PCRE2_CASELESS;
     if (p->flags & CHB_PATF_DOTALL) o |= PCRE2_DOTALL;
     if (p->flags & CHB_PATF_EXTENDED) o |= PCRE2_EXTENDED;

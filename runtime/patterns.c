@@ -220,6 +220,11 @@ static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
     if (k + PLACE_AHEAD < np) __builtin_prefetch(s->ct + s->place_lo[k + PLACE_AHEAD]);
     if (s->place_hi[k] < next) continue;
     size_t from = s->place_lo[k] > next ? s->place_lo[k] : next;
+    /* `reach` bytes back may land inside a character, where no match
+     * starts and where PCRE2 (told the text is valid UTF-8) must not be
+     * started: its Unicode property lookups would read a continuation
+     * byte as a code point */
+    while (from < s->ctlen && ((unsigned char)s->ct[from] & 0xc0) == 0x80) from++;
     if (regex_from(s, pi, from, s->place_hi[k], &next, &st, rep)) break;
   }
   return st;

@@ -512,6 +512,10 @@ static void test_demoes_prompt_table(void **state) {
       /* grading: warn everywhere */
       {"Corrige ces copies et donne une note sur 20.", "lechat", CH_WARN, "ai-grading", NULL},
       {"Please grade these essays.", "claude", CH_WARN, "ai-grading", NULL},
+      /* a pattern's \b before an accented letter ("\b(?:...|évalue...)"):
+       * PCRE2 reads \b, \w and \d by Unicode properties (PCRE2_UCP) */
+      {"\303\211valuez ces copies.", "chatgpt", CH_WARN, "ai-grading", NULL},
+      {"Peux-tu \303\251valuer ce devoir d'\303\251tudiant ?", "lechat", CH_WARN, "ai-grading", NULL},
       {"Write feedback on this student's essay.", "lechat", CH_WARN, "ai-grading", NULL},
       {"Rédige des commentaires sur les copies de mes étudiants.", "chatgpt", CH_WARN, "ai-grading", NULL},
       {"Donne-moi des commentaires sur mon devoir.", "chatgpt", CH_ALLOW, NULL, NULL},
