@@ -83,11 +83,9 @@ static int ine_key_letter(unsigned c) { return is_upper(c) && c != 'I' && c != '
 bool det_ine_valid(const char *s, size_t n) {
   if (!s || n != 11) return false;
   unsigned char c[11];
-  size_t digits = 0;
   for (size_t i = 0; i < 11; i++) {
     c[i] = up((unsigned char)s[i]);
     if (!is_alnum(c[i])) return false;
-    digits += is_digit(c[i]) != 0;
   }
   size_t lead = 0;
   while (lead < 11 && is_digit(c[lead])) lead++;
@@ -99,9 +97,10 @@ bool det_ine_valid(const char *s, size_t n) {
     while (k < 10 && is_digit(c[k])) k++;
     if (k == 10) return true; /* SIFA, provisional */
   }
-  /* base 36: a key digit after 10 alphanumerics, at least one a letter
-   * (a plain 11-digit number is not an INE) */
-  return is_digit(c[10]) && digits < 11;
+  /* base 36: a key digit after 10 alphanumerics, digits only included (as
+   * the service's own test suite has it: "12345678901" is valid); the
+   * detector asks for an "INE" label before it */
+  return is_digit(c[10]);
 }
 
 /* BBAN structure per country, from the SWIFT IBAN Registry (release 101,

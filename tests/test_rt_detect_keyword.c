@@ -41,7 +41,24 @@ static void test_ine(void **state) {
   assert_true(det_ine_valid("1234567890A", 11));  /* BEA */
   assert_false(det_ine_valid("1234567890O", 11)); /* O, I, Q are not used */
   assert_true(det_ine_valid("AAAAAAAAAA1", 11));  /* base 36 */
-  assert_false(det_ine_valid("12345678901", 11)); /* all digits */
+  /* [ine] the service's test suite (test/utils/validateINE.spec.ts):
+   * every value it holds valid, and those it refuses for their shape
+   * (it also refuses lower case, which a prompt's author may well type:
+   * Charter reads the shapes case-blind) */
+  static const char *const spec_ok[] = {
+      "123456789AB", "000000000AH", "123456789JK", "123456789KA", "1234567890A", "1234567890Z",
+      "1234567890N", "1234567890R", "12345678901", "A2B4C6D8E05", "AAAAAAAAAA5", "1234A56789B",
+      "0000A00000Z", "1234A56789N", "1234D56789B", "1234d56789B", "0000D00000A",
+  };
+  static const char *const spec_bad[] = {
+      "123456789II", "123456789AL", "1234567890I", "1234567890O", "A2B4C6D8E0A", "1234B56789C",
+      "1234A56789I", "1234A56789O", "123A456789B", "1234D56789I", "1234E56789B", "123456789@#",
+  };
+  for (size_t i = 0; i < N_OF(spec_ok); i++)
+    if (!det_ine_valid(spec_ok[i], 11)) fail_msg("INE %s refused", spec_ok[i]);
+  for (size_t i = 0; i < N_OF(spec_bad); i++)
+    if (det_ine_valid(spec_bad[i], 11)) fail_msg("INE %s accepted", spec_bad[i]);
+  assert_int_equal(detect(DET_INE, "INE : 12345678901", "12345678901"), 1);
   assert_true(det_ine_valid("1234A12345F", 11));  /* SIFA (apprentices) */
   assert_true(det_ine_valid("1234D12345F", 11));  /* provisional */
   assert_false(det_ine_valid("1234567890", 10));
