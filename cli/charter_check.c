@@ -335,6 +335,18 @@ static long parse_size(const char *s) {
   return v;
 }
 
+enum { OPT_HELP, OPT_NO_PROGRESS, OPT_CHARTER, OPT_UE, OPT_LEVEL, OPT_FORMAT, OPT_OUTPUT, OPT_JOBS, OPT_PDF_TIMEOUT,
+       OPT_MAX_FILE, OPT_MAX_UNZIPPED };
+static const cli_optdef check_opts[] = {
+    {"--help", OPT_HELP, 0},           {"-h", OPT_HELP, 0},
+    {"--no-progress", OPT_NO_PROGRESS, 0}, {"--charter", OPT_CHARTER, 1},
+    {"--ue", OPT_UE, 1},               {"--level", OPT_LEVEL, 1},
+    {"--format", OPT_FORMAT, 1},       {"-o", OPT_OUTPUT, 1},
+    {"--output", OPT_OUTPUT, 1},       {"-j", OPT_JOBS, 1},
+    {"--jobs", OPT_JOBS, 1},           {"--pdf-timeout", OPT_PDF_TIMEOUT, 1},
+    {"--max-file-size", OPT_MAX_FILE, 1}, {"--max-unzipped", OPT_MAX_UNZIPPED, 1},
+};
+
 int cmd_check(int argc, char **argv) {
   const char *charter = NULL, *ue = NULL, *level = NULL, *out = NULL, *format = "text";
   int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN), progress = isatty(2);
@@ -359,62 +371,60 @@ int cmd_check(int argc, char **argv) {
     cli_opt_split(argv[i], "jo", &o);
     const char *a = o.name, *v = o.value ? o.value : i + 1 < argc ? argv[i + 1] : NULL;
     int take = o.value ? 0 : 1; /* arguments the value uses */
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      free(paths);
-      return 0;
-    }
-    if (!strcmp(a, "--no-progress")) {
-      progress = 0;
-      continue;
-    }
-    static const char *const valued[] = {"--charter", "--ue", "--level", "--format", "-o", "--output", "-j",
-                                         "--jobs", "--pdf-timeout", "--max-file-size", "--max-unzipped"};
-    int known = 0;
-    for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) known |= !strcmp(a, valued[k]);
-    if (!known) {
+    const cli_optdef *d = cli_opt_find(check_opts, sizeof check_opts / sizeof *check_opts, a);
+    if (!d) {
       fprintf(stderr, "charter check: unknown option '%s'\n", argv[i]);
       usage(stderr);
       free(paths);
       return 2;
     }
-    if (!v || (o.value && !*v)) {
+    if (!d->valued && o.value) {
+      fprintf(stderr, "charter check: %s takes no value\n", a);
+      free(paths);
+      return 2;
+    }
+    if (d->valued && (!v || (o.value && !*v))) {
       fprintf(stderr, "charter check: %s needs a value\n", a);
       free(paths);
       return 2;
     }
-    if (!strcmp(a, "--charter")) charter = v;
-    else if (!strcmp(a, "--ue")) ue = v;
-    else if (!strcmp(a, "--level")) level = v;
-    else if (!strcmp(a, "--format")) format = v;
-    else if (!strcmp(a, "-o") || !strcmp(a, "--output")) out = v;
-    else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-      char *e;
-      long j = strtol(v, &e, 10);
-      if (e == v || *e || j < 1 || j > 64) {
+    char *e;
+    long num;
+    switch (d->id) {
+    case OPT_HELP: usage(stdout); free(paths); return 0;
+    case OPT_NO_PROGRESS: progress = 0; continue;
+    case OPT_CHARTER: charter = v; break;
+    case OPT_UE: ue = v; break;
+    case OPT_LEVEL: level = v; break;
+    case OPT_FORMAT: format = v; break;
+    case OPT_OUTPUT: out = v; break;
+    case OPT_JOBS:
+      num = strtol(v, &e, 10);
+      if (e == v || *e || num < 1 || num > 64) {
         fprintf(stderr, "charter check: bad %s '%s' (parallel jobs, 1 to 64)\n", a, v);
         free(paths);
         return 2;
       }
-      jobs = (int)j;
-    } else if (!strcmp(a, "--pdf-timeout")) {
-      char *e;
-      long sec = strtol(v, &e, 10);
-      if (e == v || *e || sec <= 0 || sec > 86400) {
+      jobs = (int)num;
+      break;
+    case OPT_PDF_TIMEOUT:
+      num = strtol(v, &e, 10);
+      if (e == v || *e || num <= 0 || num > 86400) {
         fprintf(stderr, "charter check: bad --pdf-timeout '%s' (seconds, 1 to 86400)\n", v);
         free(paths);
         return 2;
       }
-      lim.pdf_seconds = (unsigned)sec;
-    } else if (!strcmp(a, "--max-file-size") || !strcmp(a, "--max-unzipped")) {
-      long sz = parse_size(v);
-      if (sz <= 0) {
+      lim.pdf_seconds = (unsigned)num;
+      break;
+    default: /* OPT_MAX_FILE, OPT_MAX_UNZIPPED */
+      num = parse_size(v);
+      if (num <= 0) {
         fprintf(stderr, "charter check: bad size '%s' for %s\n", v, a);
         free(paths);
         return 2;
       }
-      if (!strcmp(a, "--max-file-size")) lim.max_file = (size_t)sz;
-      else lim.max_entry = (size_t)sz;
+      if (d->id == OPT_MAX_FILE) lim.max_file = (size_t)num;
+      else lim.max_entry = (size_t)num;
     }
     i += take;
   }

@@ -208,6 +208,13 @@ static int run_jsonl(ch_scanner *s, const ch_charter *c, const char *tool, const
   return any_error ? 2 : any_deny ? 1 : 0;
 }
 
+enum { SO_HELP, SO_JSON, SO_JSONL, SO_CHARTER, SO_TOOL, SO_UE, SO_LEVEL, SO_ROLE, SO_FILE };
+static const cli_optdef screen_opts[] = {
+    {"--help", SO_HELP, 0},       {"-h", SO_HELP, 0},       {"--json", SO_JSON, 0},   {"--jsonl", SO_JSONL, 0},
+    {"--charter", SO_CHARTER, 1}, {"--tool", SO_TOOL, 1},   {"--ue", SO_UE, 1},       {"--level", SO_LEVEL, 1},
+    {"--role", SO_ROLE, 1},       {"--file", SO_FILE, 1},
+};
+
 int cmd_screen(int argc, char **argv) {
   const char *charter = NULL, *tool = NULL, *ue = NULL, *level = NULL, *role = NULL, *file = NULL;
   int json = 0, jsonl = 0;
@@ -216,29 +223,31 @@ int cmd_screen(int argc, char **argv) {
     cli_opt_split(argv[i], "", &o);
     const char *a = o.name;
     const char *v = o.value ? o.value : i + 1 < argc ? argv[i + 1] : NULL;
-#define OPT(name, var) \
-  if (!strcmp(a, name)) { if (!v || !*v) { fprintf(stderr, "charter screen: %s needs a value\n", name); return 2; } var = v; i += !o.value; continue; }
-    OPT("--charter", charter)
-    OPT("--tool", tool)
-    OPT("--ue", ue)
-    OPT("--level", level)
-    OPT("--role", role)
-    OPT("--file", file)
-#undef OPT
-    int flag = !strcmp(a, "--json") || !strcmp(a, "--jsonl") || !strcmp(a, "--help") || !strcmp(a, "-h");
-    if (flag && o.value) {
-      fprintf(stderr, "charter screen: %s takes no value\n", a);
-      return 2;
-    }
-    if (!strcmp(a, "--json")) json = 1;
-    else if (!strcmp(a, "--jsonl")) jsonl = 1;
-    else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      return 0;
-    } else {
+    const cli_optdef *d = cli_opt_find(screen_opts, sizeof screen_opts / sizeof *screen_opts, a);
+    if (!d) {
       fprintf(stderr, "charter screen: unknown argument '%s'\n", argv[i]);
       usage(stderr);
       return 2;
+    }
+    if (!d->valued && o.value) {
+      fprintf(stderr, "charter screen: %s takes no value\n", a);
+      return 2;
+    }
+    if (d->valued && (!v || !*v)) {
+      fprintf(stderr, "charter screen: %s needs a value\n", a);
+      return 2;
+    }
+    i += d->valued && !o.value;
+    switch (d->id) {
+    case SO_HELP: usage(stdout); return 0;
+    case SO_JSON: json = 1; break;
+    case SO_JSONL: jsonl = 1; break;
+    case SO_CHARTER: charter = v; break;
+    case SO_TOOL: tool = v; break;
+    case SO_UE: ue = v; break;
+    case SO_LEVEL: level = v; break;
+    case SO_ROLE: role = v; break;
+    default: file = v; /* SO_FILE */
     }
   }
   if (!charter) {

@@ -29,3 +29,9 @@ void cli_opt_split(const char *arg, const char *short_with_value, cli_opt *out) 
   memcpy(out->name, arg, n);
   out->name[n] = 0;
 }
+
+const cli_optdef *cli_opt_find(const cli_optdef *defs, size_t n, const char *name) {
+  for (size_t k = 0; k < n; k++)
+    if (!strcmp(defs[k].name, name)) return &defs[k];
+  return NULL;
+}

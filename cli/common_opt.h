@@ -17,4 +17,14 @@ typedef struct cli_opt {
 } cli_opt;
 void cli_opt_split(const char *arg, const char *short_with_value, cli_opt *out);
 
+/* A tool's options, one row per spelling ("-o" and "--output" share an
+ * id): the one table both says which names exist and which take a value,
+ * and gives the id the tool dispatches on. */
+typedef struct cli_optdef {
+  const char *name;
+  int id;
+  int valued;
+} cli_optdef;
+const cli_optdef *cli_opt_find(const cli_optdef *defs, size_t n, const char *name);
+
 #endif

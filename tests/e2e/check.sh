@@ -116,6 +116,8 @@ expect_rc 2 "an unknown option" $CH check --charter charters/demoes.charter --fo
 contains "$TMP/err" "unknown option '--formats=csv'" "an unknown option is quoted as given"
 expect_rc 2 "an empty attached value" $CH check --charter= "$D"
 contains "$TMP/err" "--charter needs a value" "an empty --charter= is refused"
+expect_rc 2 "a flag given a value" $CH check --charter charters/demoes.charter --no-progress=1 "$D"
+contains "$TMP/err" "--no-progress takes no value" "a flag's attached value is refused by name"
 
 # a Moodle export: students named, a broken member reported, the rest checked
 $CH check --charter charters/demoes.charter --level 3 --format csv "$TMP/docs/moodle-export.zip" > "$TMP/moodle.csv" 2>/dev/null
