@@ -87,6 +87,8 @@ typedef struct rt_atom {
 typedef struct rt_pf_entry {
   uint32_t key, mask;   /* the atom's first (up to 4) bytes, and which */
   uint32_t key2, mask2; /* its bytes 4 to 7 */
+  uint64_t key3, mask3; /* its bytes 8 to 15: most atoms end there, and a
+                           call to memcmp per hit was 3% of a scan */
   uint32_t atom;
 } rt_pf_entry;
 typedef struct rt_pf {

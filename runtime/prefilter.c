@@ -179,8 +179,17 @@ ch_status pf_build(ch_charter *c) {
     uint32_t x = load4(at->text, at->len);
     uint32_t m = first_bytes_mask(at->len), m2 = at->len > 4 ? first_bytes_mask(at->len - 4) : 0;
     uint32_t x2 = at->len > 4 ? load4(at->text + 4, at->len - 4) : 0;
+    uint64_t x3 = 0, m3 = 0;
+    if (at->len > 8) {
+      unsigned char b[8] = {0}, mb[8] = {0};
+      uint32_t l3 = at->len - 8 < 8 ? at->len - 8 : 8;
+      memcpy(b, at->text + 8, l3);
+      memset(mb, 0xff, l3);
+      memcpy(&x3, b, 8);
+      memcpy(&m3, mb, 8);
+    }
     uint32_t e = at->len < 3 ? k++ : --pf->bucket[pf_hash(x & pf->bmask, PF_BUCKET_BITS) + 1];
-    pf->entry[e] = (rt_pf_entry){x & m, m, x2 & m2, m2, i};
+    pf->entry[e] = (rt_pf_entry){x & m, m, x2 & m2, m2, x3, m3, i};
   }
   memmove(pf->bucket, pf->bucket + 1, PF_BUCKETS * sizeof *pf->bucket);
   pf->bucket[PF_BUCKETS] = c->natoms;
@@ -266,7 +275,13 @@ static inline ch_status compare(const ch_charter *c, const rt_pf_entry *en, uint
   if ((y & en->mask2) != en->key2) return CH_OK;
   const rt_atom *at = &c->atoms[en->atom];
   size_t k = p + at->len; /* one past the atom's last folded byte */
-  if (k > len || (at->len > 8 && memcmp(fb + p + 8, at->text + 8, at->len - 8))) return CH_OK;
+  if (k > len) return CH_OK;
+  if (at->len > 8) { /* fb + p + 16 <= fb + len + 7: inside the zeroed slack */
+    uint64_t z;
+    memcpy(&z, fb + p + 8, 8);
+    if ((z & en->mask3) != en->key3 || (at->len > 16 && memcmp(fb + p + 16, at->text + 16, at->len - 16)))
+      return CH_OK;
+  }
   /* A hit ending inside the fold of one code point ("ss" of "ß") ends
    * where that code point starts, as the folded view's map says;
    * otherwise where the code point ends. */

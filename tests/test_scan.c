@@ -203,6 +203,7 @@ static void test_prefilter_finds_every_atom(void **state) {
       "Stra\xc3\x9f" "e", "STRASSE", "ia", "IA", "x", "X", "\xef\xbc\xa9\xef\xbc\xa1", "\xff", "\xc3", "\xe2\x82",
       "e\xcc\x81", "\xcc\x81", "\xe2\x80\x99", "\xc2\xa0", "\xe2\x80\x8b", " ", " ", "\n", ". ", "l'", "l\xe2\x80\x99",
       "intelligence artificielle g\xc3\xa9n\xc3\xa9rative", "abcdefgh", "abcdefghi", "\xc3\x89TUDIANT",
+      "abcdefghijklmnop", "ABCDEFGHIJKLMNOPQ", "abcdefghijklmnoX", "abcdefghijklmnopX",
       /* folds of a code point's own length (Cyrillic, Greek, CJK), and
        * ligatures, some of which fold to several code points */
       "\xd0\x94\xd0\x90\xd0\x9d\xd0\x9d\xd0\xab\xd0\x95", "\xce\xa3", "\xe5\xad\xa6\xe7\x94\x9f",
@@ -215,10 +216,12 @@ static void test_prefilter_finds_every_atom(void **state) {
                                       "e\xcc\x81", "MDPH", "d\303\251claration", "ine", "sk-"};
   pf_compare(c, dense, sizeof dense / sizeof *dense, 60);
   ch_charter_destroy(c);
-  /* atoms of 1 and 2 bytes, one that folds from "ß", long ones */
+  /* atoms of 1 and 2 bytes, one that folds from "ß", long ones (8, 9,
+   * 16 and 17 bytes: the comparison's 4-, 8- and 16-byte steps) */
   const char *src = "template t \"T\" {\n  license \"CC-BY-4.0\"\n  tool class public \"P\"\n"
                     "  tool x \"X\" class public aliases \"X\"\n"
                     "  data d \"D\" { words \"x\", \"IA\", \"stras\", \"stra\xc3\x9f" "e\", \"abcdefgh\", \"abcdefghi\","
+                    " \"abcdefghijklmnop\", \"abcdefghijklmnopq\","
                     " \"intelligence artificielle g\xc3\xa9n\xc3\xa9rative\", \"l'\" }\n"
                     "  rule r error \"s\" {\n    scope prompt\n    when d\n    deny\n  }\n}\n";
   c = load_source(src);
