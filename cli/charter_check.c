@@ -378,12 +378,21 @@ int cmd_check(int argc, char **argv) {
       free(paths);
       return 2;
     }
-    if (!d->valued && o.value) {
-      fprintf(stderr, "charter check: %s takes no value\n", a);
-      free(paths);
-      return 2;
+    if (!d->valued) { /* --help, --no-progress */
+      if (o.value) {
+        fprintf(stderr, "charter check: %s takes no value\n", a);
+        free(paths);
+        return 2;
+      }
+      if (d->id == OPT_HELP) {
+        usage(stdout);
+        free(paths);
+        return 0;
+      }
+      progress = 0;
+      continue;
     }
-    if (d->valued && (!v || (o.value && !*v))) {
+    if (!v || (o.value && !*v)) {
       fprintf(stderr, "charter check: %s needs a value\n", a);
       free(paths);
       return 2;
@@ -391,8 +400,6 @@ int cmd_check(int argc, char **argv) {
     char *e;
     long num;
     switch (d->id) {
-    case OPT_HELP: usage(stdout); free(paths); return 0;
-    case OPT_NO_PROGRESS: progress = 0; continue;
     case OPT_CHARTER: charter = v; break;
     case OPT_UE: ue = v; break;
     case OPT_LEVEL: level = v; break;

@@ -229,19 +229,25 @@ int cmd_screen(int argc, char **argv) {
       usage(stderr);
       return 2;
     }
-    if (!d->valued && o.value) {
-      fprintf(stderr, "charter screen: %s takes no value\n", a);
-      return 2;
+    if (!d->valued) { /* --help, --json, --jsonl */
+      if (o.value) {
+        fprintf(stderr, "charter screen: %s takes no value\n", a);
+        return 2;
+      }
+      if (d->id == SO_HELP) {
+        usage(stdout);
+        return 0;
+      }
+      if (d->id == SO_JSON) json = 1;
+      else jsonl = 1;
+      continue;
     }
-    if (d->valued && (!v || !*v)) {
+    if (!v || !*v) {
       fprintf(stderr, "charter screen: %s needs a value\n", a);
       return 2;
     }
-    i += d->valued && !o.value;
+    i += !o.value;
     switch (d->id) {
-    case SO_HELP: usage(stdout); return 0;
-    case SO_JSON: json = 1; break;
-    case SO_JSONL: jsonl = 1; break;
     case SO_CHARTER: charter = v; break;
     case SO_TOOL: tool = v; break;
     case SO_UE: ue = v; break;
