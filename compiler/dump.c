@@ -134,8 +134,8 @@ int dump_chb(const unsigned char *p, size_t n, FILE *out) {
       const unsigned char *q = rec(&m, CHB_SEC_PATTERN, pi);
       if (chb_rd32(q + 4 * CHB_PAT_FACT) != i) break;
       uint32_t k = chb_rd32(q + 4 * CHB_PAT_KIND), fl = chb_rd32(q + 4 * CHB_PAT_FLAGS);
-      fprintf(out, "    pattern[%" PRIu32 "] %-6s %s%s", pi, k < 4 ? pk[k] : "?", str(&m, q, CHB_PAT_TEXT),
-              fl & CHB_PATF_ALWAYS ? "  (always)" : "");
+      fprintf(out, "    pattern[%" PRIu32 "] %-6s %s%s%s", pi, k < 4 ? pk[k] : "?", str(&m, q, CHB_PAT_TEXT),
+              fl & CHB_PATF_ALWAYS ? "  (always)" : "", fl & CHB_PATF_EXACT ? "  (exact)" : "");
       uint32_t near = chb_rd32(q + 4 * CHB_PAT_NEAR_FACT);
       if (near != CHB_NONE) fprintf(out, "  near %s within %" PRIu32, fact_name(&m, near), chb_rd32(q + 4 * CHB_PAT_NEAR_DIST));
       fprintf(out, "  ; line %" PRIu32 "\n", chb_rd32(q + 4 * CHB_PAT_LINE));

@@ -39,6 +39,7 @@ typedef struct em {
   uint32_t heading_fact, negative_fact, field_base;
   uint32_t nfacts;
   uint32_t npatterns;
+  int exact; /* an exact word was emitted: the file needs format version 3 */
   int oom;
   /* per-rule code generation */
   size_t code_start;
@@ -166,6 +167,8 @@ static void emit_source(em *e, uint32_t fact, const m_source *s) {
   char atoms[ATOM_MAX_BRANCHES][ATOM_MAX];
   uint32_t reach[ATOM_MAX_BRANCHES];
   int na = 0;
+  const char *atom_text = NULL; /* a word's atom: its folded text */
+  size_t atom_len = 0;
   if (s->kind == CHB_PAT_WORD) {
     char *folded = arena_alloc(&e->cc->arena, NORM_CLEAN_CAP(tlen));
     if (!folded) {
@@ -178,8 +181,19 @@ static void emit_source(em *e, uint32_t fact, const m_source *s) {
     while (b0 < fl && folded[b0] == ' ') b0++;
     while (fl > b0 && folded[fl - 1] == ' ') fl--;
     folded[fl] = 0;
-    text = folded + b0;
-    tlen = fl - b0;
+    atom_text = folded + b0;
+    atom_len = fl - b0;
+    if (s->flags && !strcmp(s->flags, "exact")) {
+      /* the pattern keeps the word as written, whose letters' case the
+       * scanner compares; the atom stays folded */
+      flags |= CHB_PATF_EXACT;
+      e->exact = 1;
+      while (tlen && (text[0] == ' ' || text[0] == '\t')) text++, tlen--;
+      while (tlen && (text[tlen - 1] == ' ' || text[tlen - 1] == '\t')) tlen--;
+    } else {
+      text = atom_text;
+      tlen = atom_len;
+    }
   } else if (s->kind == CHB_PAT_REGEX) {
     flags = regex_flags(s->flags);
     na = atoms_extract(text, (flags & CHB_PATF_EXTENDED) != 0, atoms, reach, ATOM_MAX_BRANCHES);
@@ -200,11 +214,11 @@ static void emit_source(em *e, uint32_t fact, const m_source *s) {
   put32(e, p, near);
   put32(e, p, near == CHB_NONE ? 0 : s->near_dist);
   put32(e, p, s->loc.first_line);
-  if (s->kind == CHB_PAT_WORD && tlen) {
+  if (s->kind == CHB_PAT_WORD && atom_len) {
     buf *a = &e->sec[CHB_SEC_ATOM];
     put32(e, a, idx);
-    put32(e, a, intern(e, text, tlen));
-    put32(e, a, (uint32_t)tlen);
+    put32(e, a, intern(e, atom_text, atom_len));
+    put32(e, a, (uint32_t)atom_len);
     put32(e, a, 0); /* a word is its own match */
   }
   for (int i = 0; i < na; i++) put_atom(e, idx, atoms[i], reach[i] == ATOM_UNBOUNDED ? CHB_NONE : reach[i]);
@@ -491,7 +505,7 @@ int emit_model(ch_cc *cc, model *m, unsigned char **out, size_t *outlen) {
     return -1;
   }
   memcpy(img, CHB_MAGIC, CHB_MAGIC_LEN);
-  chb_wr32(img + 8, CHB_FORMAT_VERSION);
+  chb_wr32(img + 8, e.exact ? CHB_FORMAT_VERSION : CHB_FORMAT_VERSION_MIN);
   chb_wr32(img + 12, CHB_PROBE);
   chb_wr32(img + 16, (uint32_t)total);
   chb_wr32(img + 20, (uint32_t)nsec);

@@ -197,7 +197,7 @@ static void source_items(fm *f, ast_node *items, int ind, uint32_t end) {
     indent(f, ind);
     switch (x->kind) {
     case N_DETECT: out(f, "detect "); list(f, x->a, ind + 2); break;
-    case N_WORDS: out(f, "words "); list(f, x->a, ind + 2); near(f, x->b, ind + 1); break;
+    case N_WORDS: out(f, x->s1 ? "words exact " : "words "); list(f, x->a, ind + 2); near(f, x->b, ind + 1); break;
     case N_PATTERN: out(f, "pattern "); regex(f, x->s1, x->s2); near(f, x->b, ind + 1); break;
     case N_MIN: {
       char b[32];

@@ -46,7 +46,7 @@ typedef struct m_class {
 typedef struct m_source {
   int kind;              /* CHB_PAT_* */
   const char *text;      /* word (as written), regex source, detector name */
-  const char *flags;     /* regex flags as written */
+  const char *flags;     /* regex flags as written; "exact" for such words */
   const char *near;      /* fact id or NULL */
   uint32_t near_dist;
   ch_loc loc;

@@ -225,7 +225,7 @@ static int add_sources(rs *r, m_srclist *l, ast_node *items, int allow_near) {
     switch (it->kind) {
     case N_WORDS:
       for (ast_node *w = it->a; w; w = w->next)
-        if (add_source(r, l, CHB_PAT_WORD, w->s1, NULL, allow_near ? it->b : NULL, w->loc)) return -1;
+        if (add_source(r, l, CHB_PAT_WORD, w->s1, it->s1 ? "exact" : NULL, allow_near ? it->b : NULL, w->loc)) return -1;
       break;
     case N_STR:
       if (add_source(r, l, CHB_PAT_WORD, it->s1, NULL, NULL, it->loc)) return -1;

@@ -71,7 +71,7 @@ static void ch_yyerror(YYLTYPE *loc, ch_cc *cc, void *scanner, const char *msg);
 %token T_VERSION "version" T_LICENSE "license" T_ATTRIBUTION "attribution"
 %token T_SOURCE "source" T_DATE "date" T_PARAM "param" T_PRINCIPLE "principle"
 %token T_TOOL "tool" T_CLASS "class" T_ALIASES "aliases" T_DATA "data" T_MARKER "marker"
-%token T_DETECT "detect" T_WORDS "words" T_PATTERN "pattern" T_NEAR "near"
+%token T_DETECT "detect" T_WORDS "words" T_EXACT "exact" T_PATTERN "pattern" T_NEAR "near"
 %token T_WITHIN "within" T_MIN "min" T_DISCLOSURE "disclosure" T_HEADING "heading"
 %token T_FIELD "field" T_NEGATIVE "negative" T_REQUIRED "required" T_OPTIONAL "optional"
 %token T_TOOLS "tools" T_LEVEL "level" T_UE "ue" T_DEFAULT "default" T_IMPORT "import"
@@ -192,6 +192,7 @@ data_items: %empty { $$ = NULL; }
   ;
 data_item: T_DETECT names { $$ = ast_n(cc, N_DETECT, @1, NULL, NULL, NULL, $2, NULL); }
   | T_WORDS strlist near_opt { $$ = ast_n(cc, N_WORDS, @1, NULL, NULL, NULL, $2, $3); }
+  | T_WORDS T_EXACT strlist near_opt { $$ = ast_n(cc, N_WORDS, @1, "exact", NULL, NULL, $3, $4); }
   | T_PATTERN T_REGEX near_opt { $$ = ast_n(cc, N_PATTERN, @2, $2.src, $2.flags, NULL, NULL, $3); }
   | T_MIN T_NUMBER { $$ = ast_num(cc, N_MIN, @2, $2); }
   | error { $$ = NULL; }
@@ -309,7 +310,7 @@ name: T_IDENT { $$ = $1; }
   | T_VERSION { $$ = "version"; } | T_LICENSE { $$ = "license"; } | T_MIN { $$ = "min"; }
   | T_NEGATIVE { $$ = "negative"; } | T_HEADING { $$ = "heading"; } | T_FIELD { $$ = "field"; }
   | T_MESSAGE { $$ = "message"; } | T_MARKER { $$ = "marker"; } | T_PATTERN { $$ = "pattern"; }
-  | T_WORDS { $$ = "words"; }
+  | T_WORDS { $$ = "words"; } | T_EXACT { $$ = "exact"; }
   ;
 
 %%

@@ -31,7 +31,10 @@
 
 #define CHB_MAGIC "\x89" "CHB\r\n\x1a\n"
 #define CHB_MAGIC_LEN 8
-#define CHB_FORMAT_VERSION 2u
+#define CHB_FORMAT_VERSION 3u
+/* Version 3 added CHB_PATF_EXACT.  A charter that uses no exact word is
+ * still written as version 2, which this library also reads. */
+#define CHB_FORMAT_VERSION_MIN 2u
 #define CHB_PROBE 0x01020304u
 #define CHB_HEADER_SIZE 32u
 #define CHB_NONE 0xffffffffu
@@ -118,11 +121,13 @@ enum chb_pat_kind { CHB_PAT_REGEX = 1, CHB_PAT_WORD = 2, CHB_PAT_DETECT = 3 };
 enum {
   CHB_PATF_CASELESS = 1u, CHB_PATF_DOTALL = 2u, CHB_PATF_EXTENDED = 4u,
   CHB_PATF_MULTILINE = 8u,
-  CHB_PATF_ALWAYS = 16u /* no atom: evaluated on every scan */
+  CHB_PATF_ALWAYS = 16u, /* no atom: evaluated on every scan */
+  CHB_PATF_EXACT = 32u   /* a word whose ASCII letters match in their case (v3) */
 };
 enum {
   CHB_PAT_FACT = 0, CHB_PAT_KIND = 1, CHB_PAT_FLAGS = 2,
-  CHB_PAT_TEXT = 3, /* str pair: regex source, folded word, or detector name */
+  CHB_PAT_TEXT = 3, /* str pair: regex source, folded word (an exact word as
+                       written), or detector name */
   CHB_PAT_NEAR_FACT = 5, /* NONE or a fact index < CHB_PAT_FACT */
   CHB_PAT_NEAR_DIST = 6, /* bytes */
   CHB_PAT_LINE = 7,      /* source line, for messages */

@@ -26,6 +26,7 @@ typedef struct ld {
   uint32_t len[CHB_SEC_MAX_];
   char *err;
   size_t errlen;
+  uint32_t version; /* the file's format version */
 } ld;
 
 static ch_status fail(ld *l, ch_status st, const char *fmt, ...) {
@@ -92,8 +93,10 @@ static ch_status parse_header(ld *l, const unsigned char *p, size_t n) {
     return fail(l, CH_E_NOT_CHB, "not a compiled charter (wrong magic)");
   if (n < CHB_HEADER_SIZE) return fail(l, CH_E_CORRUPT, "truncated header (%zu bytes)", n);
   uint32_t ver = chb_rd32(p + 8);
-  if (ver != CHB_FORMAT_VERSION)
-    return fail(l, CH_E_VERSION, "format version %u, this library reads version %u", ver, CHB_FORMAT_VERSION);
+  if (ver < CHB_FORMAT_VERSION_MIN || ver > CHB_FORMAT_VERSION)
+    return fail(l, CH_E_VERSION, "format version %u, this library reads versions %u to %u", ver, CHB_FORMAT_VERSION_MIN,
+                CHB_FORMAT_VERSION);
+  l->version = ver;
   if (chb_rd32(p + 12) != CHB_PROBE) return fail(l, CH_E_CORRUPT, "byte-order probe mismatch");
   if (chb_rd32(p + 16) != n) return fail(l, CH_E_CORRUPT, "size mismatch (header says %u, file has %zu bytes: truncated?)", chb_rd32(p + 16), n);
   if (chb_rd32(p + 28) != 0) return fail(l, CH_E_CORRUPT, "unknown flags %u", chb_rd32(p + 28));
@@ -278,7 +281,9 @@ static ch_status build_tables(ld *l) {
     if (p->fact < prev_fact) return fail(l, CH_E_CORRUPT, "patterns not grouped by fact at pattern %u", i);
     prev_fact = p->fact;
     if (p->kind < CHB_PAT_REGEX || p->kind > CHB_PAT_DETECT) return fail(l, CH_E_CORRUPT, "bad kind in pattern %u", i);
-    if (p->flags & ~31u) return fail(l, CH_E_CORRUPT, "bad flags in pattern %u", i);
+    if (p->flags & ~63u) return fail(l, CH_E_CORRUPT, "bad flags in pattern %u", i);
+    if ((p->flags & CHB_PATF_EXACT) && (p->kind != CHB_PAT_WORD || l->version < 3))
+      return fail(l, CH_E_CORRUPT, "exact flag on a %s in pattern %u", p->kind != CHB_PAT_WORD ? "non-word" : "version 2 file", i);
     /* `near` must point backwards: facts are computed in index order */
     if (p->near != CHB_NONE && p->near >= p->fact) return fail(l, CH_E_CORRUPT, "near fact must precede its user in pattern %u", i);
     if (p->kind == CHB_PAT_DETECT && (p->det = det_lookup(p->text.s)) < 0)

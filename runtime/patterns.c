@@ -257,6 +257,21 @@ static ch_status add_place(ch_scanner *s, uint32_t pat, uint32_t at, uint32_t ne
   return CH_OK;
 }
 
+/* An exact word (CHB_PATF_EXACT): the ASCII letters of the matched input
+ * and of the word as written, in order, must be the same letters in the
+ * same case ("M." is not the "m." of "3 m."); accented letters and the
+ * rest still match as the fold says. */
+static int exact_case(const unsigned char *t, size_t n, const rt_str *w) {
+  const unsigned char *v = (const unsigned char *)w->s;
+  size_t i = 0, j = 0;
+  for (;;) {
+    while (i < n && !((t[i] | 32) >= 'a' && (t[i] | 32) <= 'z')) i++;
+    while (j < w->len && !((v[j] | 32) >= 'a' && (v[j] | 32) <= 'z')) j++;
+    if (i == n || j == w->len) return i == n && j == w->len;
+    if (t[i++] != v[j++]) return 0;
+  }
+}
+
 /* A prefilter hit (pf_hit_fn): words are checked at their boundaries and
  * recorded as matches; a regex or a detector becomes a candidate, at a
  * place when it runs in windows or at triggers. */
@@ -286,6 +301,8 @@ static ch_status hit(void *ud, const rt_atom *at, uint32_t start, uint32_t end, 
    * character ("c++" or "l'" may sit next to letters) */
   if (norm_is_word_byte(at->text[0]) && prev && norm_is_word_byte((unsigned char)prev)) return CH_OK;
   if (norm_is_word_byte(at->text[at->len - 1]) && next && norm_is_word_byte((unsigned char)next)) return CH_OK;
+  if ((p->flags & CHB_PATF_EXACT) && !exact_case((const unsigned char *)s->text + start, end - start, &p->text))
+    return CH_OK;
   return add_raw(s, at->pattern, start, end);
 }
 

@@ -19,6 +19,7 @@
 #include "compiler/cc.h"
 #include "compiler/compile_internal.h"
 #include "compiler/model.h"
+#include "runtime/charter_internal.h"
 #include "runtime/chb.h"
 
 static const char *const bundled[] = {"charters/demoes.charter", "charters/orleans.charter",
@@ -162,6 +163,36 @@ static void test_atoms(void **state) {
   assert_false(atoms_nested_quantifier("a+b+"));
 }
 
+/* A charter without exact words is written in format 2, which older
+ * libraries read; an exact word needs format 3 and marks its pattern. */
+static void test_exact_words_format(void **state) {
+  (void)state;
+  static const char *const fmt = "template t \"T\" {\n  license \"CC-BY-4.0\"\n  tool class public \"P\"\n"
+                                 "  data d \"D\" {\n    words %s\"M. \", \"INE\"\n  }\n}\n";
+  for (int exact = 0; exact < 2; exact++) {
+    char src[512];
+    snprintf(src, sizeof src, fmt, exact ? "exact " : "");
+    ch_compiler *c;
+    assert_int_equal(ch_compiler_create(NULL, &c), CH_OK);
+    unsigned char *img = NULL;
+    size_t n = 0;
+    assert_int_equal(ch_compiler_compile_source(c, "t.charter", src, strlen(src), &img, &n), CH_OK);
+    assert_int_equal(chb_rd32(img + 8), exact ? CHB_FORMAT_VERSION : CHB_FORMAT_VERSION_MIN);
+    ch_charter *ch;
+    char err[256];
+    assert_int_equal(ch_charter_load_memory(img, n, NULL, &ch, err, sizeof err), CH_OK);
+    assert_int_equal(ch->npatterns, 2);
+    for (uint32_t i = 0; i < 2; i++) {
+      assert_int_equal(!!(ch->patterns[i].flags & CHB_PATF_EXACT), exact);
+      /* the pattern keeps the word as written when exact, its atom is folded */
+      assert_string_equal(ch->patterns[i].text.s, i ? (exact ? "INE" : "ine") : (exact ? "M." : "m."));
+    }
+    ch_charter_destroy(ch);
+    ch_compiler_free(c, img);
+    ch_compiler_destroy(c);
+  }
+}
+
 static void test_emitter_header_and_determinism(void **state) {
   (void)state;
   for (size_t i = 0; i < sizeof bundled / sizeof *bundled; i++) {
@@ -174,7 +205,8 @@ static void test_emitter_header_and_determinism(void **state) {
     assert_int_equal(na, nb);
     assert_memory_equal(a, b, na);
     assert_memory_equal(a, CHB_MAGIC, CHB_MAGIC_LEN);
-    assert_int_equal(chb_rd32(a + 8), CHB_FORMAT_VERSION);
+    uint32_t ver = chb_rd32(a + 8);
+    assert_true(ver >= CHB_FORMAT_VERSION_MIN && ver <= CHB_FORMAT_VERSION);
     assert_int_equal(chb_rd32(a + 12), CHB_PROBE);
     assert_int_equal(chb_rd32(a + 16), na);
     assert_int_equal(chb_rd32(a + 24), chb_crc32(a + CHB_HEADER_SIZE, na - CHB_HEADER_SIZE));
@@ -276,6 +308,7 @@ int main(void) {
       cmocka_unit_test(test_share_alike_violation_is_an_error),
       cmocka_unit_test(test_atoms),
       cmocka_unit_test(test_emitter_header_and_determinism),
+      cmocka_unit_test(test_exact_words_format),
       cmocka_unit_test(test_fmt_idempotent_on_bundled),
       cmocka_unit_test(test_compiler_out_of_memory),
   };

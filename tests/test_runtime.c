@@ -222,6 +222,30 @@ static void test_verifier_rules(void **state) {
   fix_crc(p, img_len);
   expect_load(p, img_len, CH_E_CORRUPT, "near fact must precede");
 
+  /* the exact flag (format 3): on a word only, and not in a version 2
+   * file; the bundled charter's "M." is exact */
+  memcpy(p, img, img_len);
+  assert_int_equal(chb_rd32(p + 8), CHB_FORMAT_VERSION);
+  chb_wr32(p + 8, CHB_FORMAT_VERSION_MIN);
+  fix_crc(p, img_len);
+  expect_load(p, img_len, CH_E_CORRUPT, "exact flag on a version 2 file");
+  chb_wr32(p + 8, CHB_FORMAT_VERSION_MIN - 1);
+  fix_crc(p, img_len);
+  expect_load(p, img_len, CH_E_VERSION, "format version");
+  memcpy(p, img, img_len);
+  pat = section(p, CHB_SEC_PATTERN, &plen);
+  done = 0;
+  for (uint32_t i = 0; i < plen / (4 * CHB_PAT_N) && !done; i++) {
+    unsigned char *r = pat + (size_t)i * 4 * CHB_PAT_N;
+    if (chb_rd32(r + 4 * CHB_PAT_KIND) == CHB_PAT_REGEX) {
+      chb_wr32(r + 4 * CHB_PAT_FLAGS, chb_rd32(r + 4 * CHB_PAT_FLAGS) | CHB_PATF_EXACT);
+      done = 1;
+    }
+  }
+  assert_true(done);
+  fix_crc(p, img_len);
+  expect_load(p, img_len, CH_E_CORRUPT, "exact flag on a non-word");
+
   /* tool with a class index out of range */
   memcpy(p, img, img_len);
   unsigned char *tool = section(p, CHB_SEC_TOOL, NULL);
@@ -486,6 +510,9 @@ static void test_demoes_prompt_table(void **state) {
       {"Mme Dupont a un cancer du sein, rédige une lettre.", "chatgpt", CH_DENY, "sensitive-to-public", "health"},
       {"Mon étudiant Paul est diabétique : adapte son emploi du temps.", "gemini", CH_DENY, "sensitive-to-public", "health"},
       {"M. Durand est en arrêt maladie depuis lundi.", "copilot", CH_DENY, "sensitive-to-public", "health"},
+      /* "M." is an exact word: "3 m." is a length, not a man */
+      {"Le mur fait 3 m. de haut ; il est malade de voir la dépression du terrain.", "chatgpt", CH_ALLOW, NULL, NULL},
+      {"M. Martin : dépression sévère, arrêt de travail.", "chatgpt", CH_DENY, "sensitive-to-public", "health"},
       {"Qu'est-ce que le diabète de type 2 ?", "chatgpt", CH_ALLOW, NULL, NULL},
       {"Marie Dupont est en arrêt maladie pour une dépression.", "claude", CH_DENY, "sensitive-to-public", "health"},
       {"Je suis enceinte de 3 mois, puis-je passer l'examen ?", "chatgpt", CH_DENY, "sensitive-to-public", "health"},
