@@ -521,6 +521,14 @@ static void test_demoes_prompt_table(void **state) {
       {"Un enfant autiste a-t-il droit à un AESH ?", "chatgpt", CH_ALLOW, NULL, NULL},
       {"Le diabète est une maladie chronique ; il est fréquent.", "chatgpt", CH_ALLOW, NULL, NULL},
       {"Mon chat est malade.", "chatgpt", CH_ALLOW, NULL, NULL},
+      /* the same in English */
+      {"My student John has been diagnosed with ADHD, how should I adapt his exam?", "chatgpt", CH_DENY,
+       "sensitive-to-public", "health"},
+      {"Mrs Smith is pregnant and will miss the exam.", "claude", CH_DENY, "sensitive-to-public", "health"},
+      {"He is depressed.", "chatgpt", CH_DENY, "sensitive-to-public", "health"},
+      {"What is ADHD?", "chatgpt", CH_ALLOW, NULL, NULL},
+      {"Is bipolar disorder genetic?", "chatgpt", CH_ALLOW, NULL, NULL},
+      {"What is diabetic neuropathy?", "chatgpt", CH_ALLOW, NULL, NULL},
       /* a named student's grade; not an average, nor one's own */
       {"Résultats du partiel : Alice 14,5/20 ; Bob 9/20 ; Chloé 17/20.", "chatgpt", CH_DENY, "sensitive-to-public",
        "grades"},
