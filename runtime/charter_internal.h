@@ -230,6 +230,13 @@ struct ch_scanner {
   uint8_t *place_all;     /* per pattern: run over the whole text instead */
   uint32_t *place_lo, *place_hi; /* one pattern's places in the clean view */
   size_t place_lo_cap, place_hi_cap;
+  /* the places grouped by pattern, once per scan (places_of): pattern p's
+   * are place[place_order[place_first[p] .. place_first[p + 1])], in
+   * the order they were found */
+  uint32_t *place_first;  /* npatterns + 1 */
+  uint32_t *place_order;
+  size_t place_order_cap;
+  int places_grouped;
   int no_places;          /* tests: run every candidate over the whole text */
   uint64_t *digits;       /* the clean view's digit map (det_digit_bits) */
   size_t digits_cap;      /* in words */

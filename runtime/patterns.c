@@ -83,13 +83,32 @@ static uint32_t clean_offset(const ch_scanner *s, uint32_t at, size_t *hint) {
 /* Pattern pi's places in the clean view, in place_lo/place_hi sorted by
  * start: each place [start, end] of atom starts becomes [start - back,
  * end]; *count receives how many. */
+/* The places grouped by pattern (a counting sort), once per scan: each
+ * pattern then reads its own, instead of every pattern reading all of
+ * them (on the bench text, 2% of a scan). */
+static ch_status group_places(ch_scanner *s) {
+  uint32_t np = s->c->npatterns, *first = s->place_first;
+  if (rt_grow(s, (void **)&s->place_order, &s->place_order_cap, s->place_len + 1, sizeof *s->place_order))
+    return CH_E_NOMEM;
+  memset(first, 0, (np + 2) * sizeof *first);
+  for (size_t k = 0; k < s->place_len; k++) first[s->place[k].pattern + 2]++;
+  for (uint32_t p = 0; p < np; p++) first[p + 2] += first[p + 1];
+  /* first[p + 1] is now where pattern p's places go: fill upwards, in
+   * the order found, and first[p + 1] ends as the end of p, which is the
+   * start of p + 1 */
+  for (size_t k = 0; k < s->place_len; k++) s->place_order[first[s->place[k].pattern + 1]++] = (uint32_t)k;
+  s->places_grouped = 1;
+  return CH_OK;
+}
+
 static ch_status places_of(ch_scanner *s, uint32_t pi, uint32_t back, size_t *count) {
   if (rt_grow(s, (void **)&s->place_lo, &s->place_lo_cap, s->place_len, sizeof *s->place_lo) ||
       rt_grow(s, (void **)&s->place_hi, &s->place_hi_cap, s->place_len, sizeof *s->place_hi))
     return CH_E_NOMEM;
+  if (!s->places_grouped && group_places(s)) return CH_E_NOMEM;
   size_t np = 0, hint = 0;
-  for (size_t k = 0; k < s->place_len; k++) {
-    if (s->place[k].pattern != pi) continue;
+  for (uint32_t q = s->place_first[pi]; q < s->place_first[pi + 1]; q++) {
+    size_t k = s->place_order[q];
     uint32_t lo = clean_offset(s, s->place[k].start, &hint);
     s->place_lo[np] = lo > back ? lo - back : 0;
     s->place_hi[np++] = clean_offset(s, s->place[k].end, &hint);

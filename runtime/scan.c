@@ -42,6 +42,7 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   s->pat_limit = ch_calloc(a, c->npatterns + 1, sizeof *s->pat_limit);
   s->place_last = ch_calloc(a, c->npatterns + 1, sizeof *s->place_last);
   s->place_all = ch_calloc(a, c->npatterns + 1, 1);
+  s->place_first = ch_calloc(a, c->npatterns + 2, sizeof *s->place_first);
   s->fres = ch_calloc(a, c->nfacts + 1, sizeof *s->fres);
   s->stack = ch_calloc(a, CH_MAX_STACK + 1, sizeof *s->stack);
   s->evbits = ch_calloc(a, fw + 1, sizeof *s->evbits);
@@ -62,7 +63,7 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   s->md = pcre2_match_data_create(c->max_ovector, c->gctx);
   s->mctx = pcre2_match_context_copy(c->mctx);
   s->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, c->gctx);
-  if (!s->pat_candidate || !s->raw_n || !s->raw_off || !s->pat_limit || !s->place_last || !s->place_all || !s->fres || !s->stack || !s->evbits ||
+  if (!s->pat_candidate || !s->raw_n || !s->raw_off || !s->pat_limit || !s->place_last || !s->place_all || !s->place_first || !s->fres || !s->stack || !s->evbits ||
       !s->sectbits || !s->tool_disclosed || !s->findings || !s->spans || !s->span_order || !s->raw || !s->kept || !s->sec_start ||
       !s->sec_end || !s->pfbuf.fb || !s->pfbuf.org || !s->md || !s->mctx || !s->jit) {
     ch_scanner_destroy(s);
@@ -85,6 +86,8 @@ void ch_scanner_destroy(ch_scanner *s) {
   ch_free(a, s->place_last);
   ch_free(a, s->digits);
   ch_free(a, s->place_all);
+  ch_free(a, s->place_first);
+  ch_free(a, s->place_order);
   ch_free(a, s->place);
   ch_free(a, s->place_lo);
   ch_free(a, s->place_hi);
@@ -689,6 +692,7 @@ ch_status ch_scanner_scan(ch_scanner *s, const char *text, size_t len, const ch_
   memset(s->place_last, 0, c->npatterns * sizeof *s->place_last);
   memset(s->place_all, 0, c->npatterns);
   s->place_len = 0;
+  s->places_grouped = 0;
   /* the prefilter reads the input before anything else, and tells
    * whether it needs cleaning: no pass of its own for that */
   ch_status st = rt_prefilter_phase(s);
