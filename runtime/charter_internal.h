@@ -52,6 +52,7 @@ typedef struct rt_pattern {
   uint32_t near, near_dist, line;
   int det;            /* detector id for CHB_PAT_DETECT */
   pcre2_code *re;     /* for CHB_PAT_REGEX; shared, read-only */
+  int jit;            /* re was JIT-compiled: matched by pcre2_jit_match */
   uint32_t natoms;
   uint32_t ntrig;     /* detector triggers among the atoms (load.c) */
   uint32_t reach;     /* a regex: the most bytes before any atom (the

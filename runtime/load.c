@@ -402,7 +402,7 @@ static ch_status compile_regexes(ld *l) {
     /* JIT is an optimisation: if it is unavailable the interpreter runs
      * with the same limits.  Under memcheck the interpreter is used: JIT
      * code reads ahead on purpose and memcheck cannot tell. */
-    if (!CH_UNDER_VALGRIND()) (void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+    if (!CH_UNDER_VALGRIND()) p->jit = pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE) == 0;
     uint32_t cap = 0;
     pcre2_pattern_info(p->re, PCRE2_INFO_CAPTURECOUNT, &cap);
     if (cap + 1 > c->max_ovector) c->max_ovector = cap + 1;

@@ -187,7 +187,10 @@ static int regex_from(ch_scanner *s, uint32_t pi, size_t from, PCRE2_SIZE limit,
    * one compiled without PCRE2_USE_OFFSET_LIMIT */
   pcre2_set_offset_limit(s->mctx, limit);
   while (off <= n && (limit == PCRE2_UNSET || off <= limit)) {
-    int rc = pcre2_match(p->re, t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+    /* the JIT's own entry skips pcre2_match's checks of the arguments,
+     * which are ours (the same limits apply: match limit, JIT stack) */
+    int rc = p->jit ? pcre2_jit_match(p->re, t, n, off, 0, s->md, s->mctx)
+                    : pcre2_match(p->re, t, n, off, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) break;
     if (rc < 0) {
       if (rc == PCRE2_ERROR_NOMEMORY) {
