@@ -7,6 +7,10 @@
  *   + rule x            (added)
  *   - tool y            (removed)
  *   ~ level z: rank 2 -> 3
+ * A data class's or marker's sources (words, patterns, detectors) are
+ * compared a line each:
+ *   ~ data class personal: - detect rib
+ *   ~ marker person: + words exact "Mrs"
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,14 +27,40 @@ static const kind_desc kinds[] = {
   {CH_ITEM_LINEAGE, "lineage", {"version", "license", "attribution", "title", NULL}},
   {CH_ITEM_TOOL_CLASS, "tool class", {"title", NULL}},
   {CH_ITEM_TOOL, "tool", {"title", "class", NULL}},
-  {CH_ITEM_DATA_CLASS, "data class", {"title", NULL}},
-  {CH_ITEM_MARKER, "marker", {"title", NULL}},
+  {CH_ITEM_DATA_CLASS, "data class", {"title", "sources", NULL}},
+  {CH_ITEM_MARKER, "marker", {"title", "sources", NULL}},
   {CH_ITEM_LEVEL, "level", {"rank", "title", "disclosure", NULL}},
   {CH_ITEM_UE, "ue", {"level", "tools", "disclosure", "title", NULL}},
   {CH_ITEM_RULE, "rule", {"severity", "scope", "action", "statement", "message", "condition", NULL}},
 };
 
 static const char *val(const char *s) { return s ? s : "(none)"; }
+
+/* Does the text of lines `all` hold the line [l, l + n)? */
+static int has_line(const char *all, const char *l, size_t n) {
+  for (const char *p = all; p && *p;) {
+    const char *e = strchr(p, '\n');
+    size_t k = e ? (size_t)(e - p) : strlen(p);
+    if (k == n && !memcmp(p, l, n)) return 1;
+    p = e ? e + 1 : NULL;
+  }
+  return 0;
+}
+
+/* The lines of x not in y, each printed with its sign. */
+static int lines_missing(FILE *out, const char *what, const char *id, char sign, const char *x, const char *y) {
+  int d = 0;
+  for (const char *p = x; p && *p;) {
+    const char *e = strchr(p, '\n');
+    size_t k = e ? (size_t)(e - p) : strlen(p);
+    if (k && !has_line(y, p, k)) {
+      fprintf(out, "~ %s %s: %c %.*s\n", what, id, sign, (int)k, p);
+      d++;
+    }
+    p = e ? e + 1 : NULL;
+  }
+  return d;
+}
 
 static long find(const ch_charter *c, ch_item k, const char *id) {
   size_t n = ch_charter_count(c, k);
@@ -58,6 +88,10 @@ int diff_charters(const ch_charter *a, const ch_charter *b, FILE *out) {
       for (int q = 0; d->keys[q]; q++) {
         const char *x = ch_charter_item(a, d->kind, i, d->keys[q]);
         const char *y = ch_charter_item(b, d->kind, (size_t)j, d->keys[q]);
+        if (!strcmp(d->keys[q], "sources")) {
+          diffs += lines_missing(out, d->name, id, '-', x, y) + lines_missing(out, d->name, id, '+', y, x);
+          continue;
+        }
         if ((x == NULL) != (y == NULL) || (x && strcmp(x, y))) {
           fprintf(out, "~ %s %s: %s \"%s\" -> \"%s\"\n", d->name, id, d->keys[q], val(x), val(y));
           diffs++;

@@ -126,7 +126,8 @@ CH_API size_t ch_charter_count(const ch_charter *c, ch_item kind);
 /*
  * Attribute `key` of item `index`: e.g. "id", "title", "class", "rank",
  * "severity", "scope", "action", "statement", "message", "level", "tools",
- * "disclosure", "license", "attribution", "version", "source", "date".
+ * "disclosure", "license", "attribution", "version", "source", "date",
+ * "sources" (a data class's or marker's words, patterns and detectors).
  * Returns NULL when the item or key does not exist.  docs/api.md lists the
  * keys of each kind.
  */

@@ -5,6 +5,7 @@
  * a rule's condition) are built once at load (rt_build_attrs) so accessors
  * return stable borrowed pointers and stay thread-safe.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -104,6 +105,46 @@ static size_t sb_add(sbuf *b, const char *s, size_t len) {
 
 static size_t sb_str(sbuf *b, const char *s) { return sb_add(b, s, strlen(s)); }
 
+static void put_src(char *s, size_t cap, size_t *n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void put_src(char *s, size_t cap, size_t *n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(s + *n, cap - *n, fmt, ap);
+  va_end(ap);
+  if (k > 0) *n = *n + (size_t)k < cap ? *n + (size_t)k : cap - 1; /* sized below: never cut */
+}
+
+/* A fact's sources as charter text, one per line ("words exact \"M.\"",
+ * "pattern /x/i near personal within 300", "detect nir", "min 2"), for
+ * `charterc diff`: a word added or made exact is a change of a data
+ * class.  Words are shown folded (as compiled), exact ones as written. */
+static char *fact_sources(const ch_charter *c, const rt_fact *f) {
+  size_t cap = 32;
+  for (uint32_t p = f->pat_first; p < f->pat_end; p++) {
+    const rt_pattern *q = &c->patterns[p];
+    cap += q->text.len + 64 + (q->near != CHB_NONE && q->near < c->nfacts ? c->facts[q->near].id.len : 0);
+  }
+  char *s = ch_malloc(c->alloc, cap);
+  if (!s) return NULL;
+  size_t n = 0;
+  s[0] = 0;
+  for (uint32_t p = f->pat_first; p < f->pat_end; p++) {
+    const rt_pattern *q = &c->patterns[p];
+    const char *t = q->text.s;
+    if (q->kind == CHB_PAT_DETECT) put_src(s, cap, &n, "detect %s", t);
+    else if (q->kind == CHB_PAT_WORD) put_src(s, cap, &n, "words %s\"%s\"", q->flags & CHB_PATF_EXACT ? "exact " : "", t);
+    else
+      put_src(s, cap, &n, "pattern /%s/%s%s%s%s", t, q->flags & CHB_PATF_CASELESS ? "i" : "",
+              q->flags & CHB_PATF_DOTALL ? "s" : "", q->flags & CHB_PATF_EXTENDED ? "x" : "",
+              q->flags & CHB_PATF_MULTILINE ? "m" : "");
+    if (q->near != CHB_NONE && q->near < c->nfacts)
+      put_src(s, cap, &n, " near %s within %u", c->facts[q->near].id.s, (unsigned)q->near_dist);
+    put_src(s, cap, &n, "\n");
+  }
+  if (f->min) put_src(s, cap, &n, "min %u\n", (unsigned)f->min);
+  return s;
+}
+
 ch_status rt_build_attrs(ch_charter *c) {
   const ch_allocator *a = c->alloc;
   c->fact_words = (c->nfacts + 63) / 64;
@@ -112,13 +153,17 @@ ch_status rt_build_attrs(ch_charter *c) {
   c->rule_attr = ch_calloc(a, (size_t)(c->nrules + 1) * 4, sizeof *c->rule_attr);
   c->level_attr = ch_calloc(a, (size_t)(c->nlevels + 1) * 2, sizeof *c->level_attr);
   c->ue_attr = ch_calloc(a, (size_t)(c->nues + 1) * 3, sizeof *c->ue_attr);
-  if (!c->rule_facts || !c->rule_attr || !c->level_attr || !c->ue_attr) return CH_E_NOMEM;
+  c->fact_src = ch_calloc(a, (size_t)c->nfacts + 1, sizeof *c->fact_src);
+  if (!c->rule_facts || !c->rule_attr || !c->level_attr || !c->ue_attr || !c->fact_src) return CH_E_NOMEM;
   sbuf b = {a, NULL, 0, 0, 0};
   /* offsets first (the buffer may move), pointers at the end */
-  size_t *roff = ch_calloc(a, (size_t)(c->nrules + 1) * 4 + (size_t)(c->nlevels + 1) * 2 + (size_t)(c->nues + 1) * 3,
+  size_t *roff = ch_calloc(a,
+                           (size_t)(c->nrules + 1) * 4 + (size_t)(c->nlevels + 1) * 2 + (size_t)(c->nues + 1) * 3 +
+                               (size_t)c->nfacts + 1,
                            sizeof *roff);
   if (!roff) return CH_E_NOMEM;
-  size_t *loff = roff + (size_t)(c->nrules + 1) * 4, *uoff = loff + (size_t)(c->nlevels + 1) * 2;
+  size_t *loff = roff + (size_t)(c->nrules + 1) * 4, *uoff = loff + (size_t)(c->nlevels + 1) * 2,
+         *foff = uoff + (size_t)(c->nues + 1) * 3;
   static const char *const scopes[] = {"", "prompt", "document", "both"};
   for (uint32_t i = 0; i < c->nrules; i++) {
     const rt_rule *r = &c->rules[i];
@@ -164,6 +209,12 @@ ch_status rt_build_attrs(ch_charter *c) {
     uoff[3 * i + 1] = sb_str(&b, list);
     uoff[3 * i + 2] = sb_str(&b, disc_name(u->disclosure));
   }
+  for (uint32_t i = 0; i < c->nfacts; i++) {
+    char *src = fact_sources(c, &c->facts[i]);
+    if (!src) b.oom = 1;
+    foff[i] = sb_str(&b, src ? src : "");
+    ch_free(a, src);
+  }
   if (b.oom) {
     ch_free(a, roff);
     ch_free(a, b.p);
@@ -173,6 +224,7 @@ ch_status rt_build_attrs(ch_charter *c) {
   for (uint32_t i = 0; i < c->nrules * 4; i++) c->rule_attr[i] = b.p + roff[i];
   for (uint32_t i = 0; i < c->nlevels * 2; i++) c->level_attr[i] = b.p + loff[i];
   for (uint32_t i = 0; i < c->nues * 3; i++) c->ue_attr[i] = b.p + uoff[i];
+  for (uint32_t i = 0; i < c->nfacts; i++) c->fact_src[i] = b.p + foff[i];
   ch_free(a, roff);
   return CH_OK;
 }
@@ -249,6 +301,7 @@ const char *ch_charter_item(const ch_charter *c, ch_item kind, size_t i, const c
     if (!f) return NULL;
     if (!strcmp(key, "id")) return f->id.s;
     if (!strcmp(key, "title")) return f->title.s;
+    if (!strcmp(key, "sources")) return c->fact_src[f - c->facts];
     return NULL;
   }
   case CH_ITEM_LINEAGE: {

@@ -164,6 +164,7 @@ struct ch_charter {
   const char **rule_attr;   /* per rule: severity, scope, action, condition */
   const char **level_attr;  /* per level: rank, disclosure */
   const char **ue_attr;     /* per ue: level, tools, disclosure */
+  const char **fact_src;    /* per fact: its sources as charter text, a line each */
 };
 
 /* A match of a pattern, in ORIGINAL text offsets. */

@@ -437,6 +437,7 @@ void ch_charter_destroy(ch_charter *c) {
   ch_free(a, c->rule_attr);
   ch_free(a, c->level_attr);
   ch_free(a, c->ue_attr);
+  ch_free(a, c->fact_src);
   ch_free(a, c->img);
   ch_free(a, c);
 }

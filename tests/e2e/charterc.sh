@@ -142,6 +142,16 @@ if grep -q ": condition" "$TMP/out"; then ko "diff reports renumbered facts as c
 sed -e 's/    when secret$/    when secret or health/' charters/demoes.charter > "$TMP/demoes-cond.charter"
 expect_rc 1 "diff reports a changed condition" $C diff charters/demoes.charter "$TMP/demoes-cond.charter"
 contains "$TMP/out" "~ rule secret-in-prompt: condition \"secret\" -> \"secret or health\"" "diff shows the condition as text"
+# a data class's or marker's sources, a line each: a detector removed, a
+# word no longer exact, a word added
+sed -e 's/detect email, phone_fr, phone, nir, ine, iban, rib, card/detect email, phone_fr, phone, nir, ine, iban, card/' \
+    -e 's/words exact "Mrs"/words "Mrs", "Dr"/' charters/demoes.charter > "$TMP/demoes-src.charter"
+expect_rc 1 "diff reports changed sources" $C diff charters/demoes.charter "$TMP/demoes-src.charter"
+contains "$TMP/out" "^~ data class personal: - detect rib$" "diff shows the removed detector"
+contains "$TMP/out" '^~ marker person: - words exact "Mrs"$' "diff shows the word no longer exact"
+contains "$TMP/out" '^~ marker person: + words "dr"$' "diff shows the added word"
+contains "$TMP/out" "^~ marker person: + words \"mrs\"$" "diff shows the word case-blind now"
+contains "$TMP/out" "^4 difference(s)$" "nothing else differs"
 
 # exit statuses and diagnostics
 expect_rc 2 "no arguments" $C
