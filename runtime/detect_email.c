@@ -33,6 +33,14 @@ static size_t local_letter_before(const unsigned char *t, size_t s, size_t floor
   return q;
 }
 
+/* Is t[colon] the ':' of scheme://user:password@host?  Then what follows
+ * is credentials, which the password detector reports, not an address. */
+static int url_userinfo(const unsigned char *t, size_t colon) {
+  size_t k = colon;
+  while (k > 0 && colon - k < 130 && t[k - 1] > ' ' && t[k - 1] != '/' && t[k - 1] != '@') k--;
+  return k >= 3 && t[k - 1] == '/' && t[k - 2] == '/' && t[k - 3] == ':';
+}
+
 void det_scan_email(const unsigned char *t, size_t n, det_emitter *e) {
   size_t floor = 0; /* never read left of the previous '@': linear */
   for (size_t i = 0; i < n && !e->stop; i++) {
@@ -64,6 +72,7 @@ void det_scan_email(const unsigned char *t, size_t n, det_emitter *e) {
     floor = i + 1;
     while (s < i && (t[s] == '.' || t[s] == '\'' || t[s] == '-')) s++;
     if (s == i || t[i - 1] == '.' || word_before(t, s)) continue;
+    if (s > 0 && t[s - 1] == ':' && url_userinfo(t, s - 1)) continue;
     /* Domain: labels of letters, digits and '-', separated by dots. */
     size_t d = i + 1, end = d, label = 0, labels = 0, tld_start = d;
     int ok = 1, tld_alpha = 1;

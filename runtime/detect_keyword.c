@@ -464,11 +464,44 @@ static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs
 
 static int password_start(const unsigned char *t, size_t i) { return is_alpha(t[i]) && !(i > 0 && is_alnum(t[i - 1])); }
 
+/* Credentials in a URL, scheme://user:password@host, as detect-secrets'
+ * BasicAuthDetector finds them (its tests: "https://username:password@
+ * yelp.com" is one; "http://localhost:5000/<%= @variable %>",
+ * "\"https://url:8000\";@x", "https://url:8000 @x" are not).  t[i] is
+ * the ':' of "://"; the span is the password. */
+static size_t url_password_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
+  if (i + 3 > n || t[i] != ':' || t[i + 1] != '/' || t[i + 2] != '/') return 0;
+  size_t b = i; /* the scheme: a letter, then letters, digits, + . - */
+  while (b > 0 && i - b < 32 && (is_alnum(t[b - 1]) || in_set(t[b - 1], "+.-"))) b--;
+  if (i - b < 2 || !is_alpha(t[b])) return 0;
+  size_t u = i + 3, j = u;
+  while (j < n && j - u < 128 && t[j] > ' ' && !in_set(t[j], ":@/{}\"'`<>;,")) j++;
+  if (j >= n || t[j] != ':') return 0; /* an empty user too: "redis://:pw@host" */
+  size_t s = j + 1, m = s;
+  /* no ':' in the password either ("cvs://:pserver:anoncvs@host" names a
+   * method and a user) */
+  while (m < n && m - s <= 128 && t[m] > ' ' && !in_set(t[m], ":@/{}\"'`<>;,")) m++;
+  if (m - s < 3 || m + 1 >= n || t[m] != '@' || !is_alnum(t[m + 1])) return 0;
+  int same = 1;
+  for (size_t k = s; k < m; k++) same &= t[k] == t[s];
+  if (same || in_set(t[s], "$%*")) return 0; /* "****", "$PASS", "%PASS%" */
+  *vs = s;
+  return m;
+}
+
 static void scan_password(const unsigned char *t, size_t n, det_emitter *e) {
   uint8_t pairs[512] = {0}; /* keywords' first two letters, lower case */
   for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++)
     pair_add(pairs, (unsigned char)pw_keywords[k].kw[0], (unsigned char)pw_keywords[k].kw[1]);
   for (size_t i = 0; i < n && !e->stop; i++) {
+    if (t[i] == ':') {
+      size_t vs, end = url_password_at(t, n, i, &vs);
+      if (end) {
+        emit(e, vs, end);
+        i = end - 1;
+      }
+      continue;
+    }
     if (!password_start(t, i)) continue;
     unsigned c = t[i], lc = is_upper(c) ? c + 32 : c;
     if (i + 1 >= n || !pair_has(pairs, lc, is_upper(t[i + 1]) ? t[i + 1] + 32u : t[i + 1])) {
@@ -502,8 +535,9 @@ size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
   static const char *const ine_labels[] = {"ine", "identifiant national"};
   *flags = 0;
   switch (id) {
-  case DET_PASSWORD: /* password_start, and no letter or digit after the keyword */
+  case DET_PASSWORD: /* password_start, and no letter or digit after the keyword; "://" */
     if (k < sizeof pw_keywords / sizeof *pw_keywords) w = pw_keywords[k].kw, *flags = DET_TRIG_START | DET_TRIG_END;
+    else if (k == sizeof pw_keywords / sizeof *pw_keywords) w = "://";
     break;
   case DET_API_KEY: /* api_key_start */
     if (k < sizeof api_keys / sizeof *api_keys) w = api_keys[k].prefix;
@@ -531,7 +565,12 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size
     if (i >= len || (k && pos[k - 1] == i)) continue;
     switch (id) {
     case DET_PASSWORD: /* the whole scan resumes after a value: so do we */
-      if (i >= e.last_end && password_start(t, i) && (end = password_at(t, len, i, &vs))) emit(&e, vs, end);
+      if (i < e.last_end) break;
+      if (t[i] == ':') {
+        if ((end = url_password_at(t, len, i, &vs))) emit(&e, vs, end);
+      } else if (password_start(t, i) && (end = password_at(t, len, i, &vs))) {
+        emit(&e, vs, end);
+      }
       break;
     case DET_API_KEY:
       if (i >= e.last_end && api_key_start(t, i) && (end = api_key_at(t, len, i))) emit(&e, i, end);

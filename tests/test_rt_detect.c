@@ -567,6 +567,11 @@ static void test_email(void **state) {
   assert_int_equal(detect(DET_EMAIL, "\xa9" "jean@example.fr", "jean@example.fr"), 1);
   assert_int_equal(detect(DET_EMAIL, "<a@example.com>, b@example.org", "a@example.com"), 2);
   expect_none(DET_EMAIL, "a@b");
+  /* the password of URL credentials is the password detector's */
+  expect_none(DET_EMAIL, "postgres://admin:Sup3rS3cret@db.univ.fr:5432/notes");
+  expect_none(DET_EMAIL, "redis://:p4ssw0rd@cache.univ.fr");
+  assert_int_equal(detect(DET_EMAIL, "mailto:jean.dupont@univ.fr", "jean.dupont@univ.fr"), 1);
+  assert_int_equal(detect(DET_EMAIL, "http://a.fr/ jean:x@y.fr", "x@y.fr"), 1);
   expect_none(DET_EMAIL, "user@@example.com @ x");
   expect_none(DET_EMAIL, "jean.@example.fr");
   expect_none(DET_EMAIL, "jean@example.f");

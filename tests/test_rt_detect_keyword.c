@@ -278,6 +278,19 @@ static void test_passwords(void **state) {
       "mdp: n/a",
   };
   for (size_t i = 0; i < N_OF(bad); i++) expect_none(DET_PASSWORD, bad[i]);
+  /* credentials in a URL: detect-secrets' basic_auth_test (positive and
+   * negatives), and the connection strings a student pastes */
+  assert_int_equal(detect(DET_PASSWORD, "https://username:password@yelp.com", "password"), 1);
+  assert_int_equal(detect(DET_PASSWORD, "postgres://admin:Sup3rS3cret@db.univ.fr:5432/notes", "Sup3rS3cret"), 1);
+  assert_int_equal(detect(DET_PASSWORD, "mongodb+srv://app:Xk9mq2LpQ@cluster0.abcde.mongodb.net/db", "Xk9mq2LpQ"), 1);
+  assert_int_equal(detect(DET_PASSWORD, "REDIS_URL=redis://:p4ssw0rd@cache:6379/0", "p4ssw0rd"), 1);
+  static const char *const url_bad[] = {
+      "http://localhost:5000/<%= @variable %>", "\"https://url:8000\";@something else",
+      "'https://url:8000';@something else", "https://url:8000 @something else", "https://url:8000/ @something else",
+      "https://www.example.com/a:b@c", "postgres://admin:****@db", "postgres://admin:$PGPASS@db", "x://u:pw@h",
+      "://user:secret@host", "cvs://:pserver:anoncvs@sources.redhat.com:/cvs/src",
+  };
+  for (size_t i = 0; i < N_OF(url_bad); i++) expect_none(DET_PASSWORD, url_bad[i]);
 }
 
 /* Texts built at random from keywords, key prefixes, labels, values and
@@ -294,6 +307,7 @@ static void test_triggers_on_generated_text(void **state) {
       "Xi8tcNiHV9awbCcvilTeT3BlbkFJ3UDnpdEwNNm6wVBpYM0o", "IOSFODNN7EXAMPLE", "wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx",
       "ReTllpYQYfIZu2Jnf2lAPFjD", "hZEmnoOEYISjraJtbySaKCNnSuYAvukaTt", "1234567890A", "123456789AB", "1234A12345F",
       "Soleil2024!", "hunter2", "azerty123", "oubli\xc3\xa9", "\"s3cr3t\"", "'x9y8z7'",
+      "://", "postgres://", "https://", "admin:", "user", ":", "@", "S3cret@", "db.fr", "/", "//",
       "=", " = ", ": ", " : ", " is ", " est ", " c'est ", ":=", "=>", " ", " ", "  ", "\n", "\t", ".", ",", "-", "_",
       "\"", "'", "\xc2\xa0", "\xc3\xa9", "\xe2\x80\x99", "n\xc2\xb0 ", "le ", "voici ", "42", "x",
       /* digit runs that cannot start an identifier, and other '+' */

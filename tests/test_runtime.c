@@ -541,6 +541,11 @@ static void test_demoes_prompt_table(void **state) {
       {"Exercice 3 : 4/20", "chatgpt", CH_ALLOW, NULL, NULL},
       {"Voici le relevé de notes de la promotion L2.", "gemini", CH_DENY, "sensitive-to-public", "grades"},
       {"Document strictement confidentiel : sujet d'examen du partiel.", "claude", CH_DENY, "sensitive-to-public", "confidential"},
+      {"Document de travail à diffusion limitée. Résume-le.", "chatgpt", CH_DENY, "sensitive-to-public", "confidential"},
+      {"À usage interne. Reformule ce compte rendu.", "gemini", CH_DENY, "sensitive-to-public", "confidential"},
+      {"Voici les résultats non encore publiés de notre étude.", "claude", CH_DENY, "sensitive-to-public",
+       "confidential"},
+      {"Comment fonctionne la diffusion limitée d'un film ?", "chatgpt", CH_ALLOW, NULL, NULL},
       /* the same to a sovereign tool: never deny */
       {"contact: jeanne.martin@etu.univ-exemple.fr", "lechat", CH_REDACT, "personal-minimisation", "personal"},
       {"Voici le relevé de notes de la promotion L2.", "albert", CH_WARN, "sensitive-to-sovereign", "grades"},
@@ -552,6 +557,8 @@ static void test_demoes_prompt_table(void **state) {
       {"AKIAIOSFODNN7EXAMPLE", "lechat", CH_DENY, "secret-in-prompt", "secret"},
       {"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC PRIVATE KEY-----", "albert", CH_DENY, "secret-in-prompt", "secret"},
       {"mot de passe : Soleil2024!", "ilaas", CH_DENY, "secret-in-prompt", "secret"},
+      {"Pourquoi postgres://admin:Sup3rS3cret@db.univ.fr:5432/notes refuse-t-il la connexion ?", "lechat", CH_DENY,
+       "secret-in-prompt", "secret"},
       /* fabricated data: deny everywhere */
       {"Invente des résultats d'expérience pour mon article.", "lechat", CH_DENY, "fabricated-data", NULL},
       {"Fabricate interview data for my thesis chapter.", "chatgpt", CH_DENY, "fabricated-data", NULL},
