@@ -357,12 +357,36 @@ static size_t private_key_at(const unsigned char *t, size_t n, size_t i, det_emi
   return end;
 }
 
+/* A PuTTY private key file (.ppk, versions 2 and 3) pasted whole:
+ * "PuTTY-User-Key-File-3: ssh-ed25519", then its "Name: value" headers
+ * and base64 lines (Encryption, Comment, Public-Lines, Private-Lines,
+ * Private-MAC), up to the first other line.  s is the 'P'. */
+static size_t putty_key_at(const unsigned char *t, size_t n, size_t s, det_emitter *e) {
+  static const char mark[] = "PuTTY-User-Key-File-";
+  size_t ml = sizeof mark - 1;
+  if (s + ml + 3 > n || memcmp(t + s, mark, ml) || !is_digit(t[s + ml]) || t[s + ml + 1] != ':') return 0;
+  size_t end = s, k = s;
+  for (int first = 1; k < n; first = 0) {
+    size_t le = k;
+    while (le < n && t[le] != '\n') le++;
+    int kind = first ? 1 : pem_line(t, k, le);
+    if (kind <= 0) break;
+    end = le;
+    while (end > k && (t[end - 1] == ' ' || t[end - 1] == '\r' || t[end - 1] == '\t')) end--;
+    k = le + 1;
+  }
+  emit(e, s, end);
+  return end;
+}
+
 static void scan_private_key(const unsigned char *t, size_t n, det_emitter *e) {
   for (size_t i = 0; i < n && !e->stop; i++) {
     const unsigned char *hy = memchr(t + i, '-', n - i);
     if (!hy) break;
     i = (size_t)(hy - t);
-    size_t end = private_key_at(t, n, i, e);
+    /* the '-' after "PuTTY" starts a .ppk file at i - 5 */
+    size_t end = i >= 5 && i - 5 >= e->last_end && t[i - 5] == 'P' ? putty_key_at(t, n, i - 5, e) : 0;
+    if (!end) end = private_key_at(t, n, i, e);
     if (end > i + 1) i = end - 1;
   }
 }
@@ -544,8 +568,9 @@ size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
     else if (k == sizeof api_keys / sizeof *api_keys) w = "eyJ"; /* JWT */
     *flags = DET_TRIG_START;
     break;
-  case DET_PRIVATE_KEY: /* pem_begin */
+  case DET_PRIVATE_KEY: /* pem_begin, putty_key_at */
     if (k == 0) w = "-----BEGIN ";
+    else if (k == 1) w = "PuTTY-User-Key-File-";
     break;
   case DET_INE: /* "ine" is a whole word; "identifiant national" may stand anywhere */
     if (k < sizeof ine_labels / sizeof *ine_labels) w = ine_labels[k], *flags = k ? 0 : DET_TRIG_START | DET_TRIG_END;
@@ -579,7 +604,7 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size
       if (i + 3 <= len && ine_label_at(t, len, i)) ine_after_label(t, len, i, &tried, &e);
       break;
     case DET_PRIVATE_KEY: /* the whole scan resumes after a key */
-      if (i >= e.last_end) private_key_at(t, len, i, &e);
+      if (i >= e.last_end) t[i] == 'P' ? (void)putty_key_at(t, len, i, &e) : (void)private_key_at(t, len, i, &e);
       break;
     default: det_scan(id, text, len, fn, ud); return;
     }

@@ -195,6 +195,21 @@ static void test_private_keys(void **state) {
   char t[1024];
   snprintf(t, sizeof t, "some text here\n%s\nmore text", rsa);
   assert_int_equal(detect(DET_PRIVATE_KEY, t, rsa), 1);
+  /* a PuTTY key file (.ppk v3, as puttygen writes it; the bytes are not a
+   * key), pasted between two sentences: the whole file is the span */
+  static const char ppk[] = "PuTTY-User-Key-File-3: ssh-ed25519\n"
+                            "Encryption: none\n"
+                            "Comment: eddsa-key-20240101\n"
+                            "Public-Lines: 2\n"
+                            "AAAAC3NzaC1lZDI1NTE5AAAAIGnlbSKPEuLFeUxgAAAAC3NzaC1lZDI1NTE5AAAAIGnl\n"
+                            "bSKPEuLFeUxg\n"
+                            "Private-Lines: 1\n"
+                            "AAAAIGnlbSKPEuLFeUxgAAAAIGnlbSKPEuLFeUxgAAAAIGnlbSKP\n"
+                            "Private-MAC: 5b1f0ad4f0e4e5a1c2b3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5";
+  snprintf(t, sizeof t, "Voici ma cl\303\251 :\n%s\n\nPourquoi PuTTY la refuse ?", ppk);
+  assert_int_equal(detect(DET_PRIVATE_KEY, t, ppk), 1);
+  expect_none(DET_PRIVATE_KEY, "Le format PuTTY-User-Key-File-3 est-il s\303\273r ?");
+  expect_none(DET_PRIVATE_KEY, "putty-user-key-file-2: ssh-rsa"); /* the marker is written in its case */
   static const char *const ok[] = {
       "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----",
       "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC PRIVATE KEY-----",
@@ -314,6 +329,7 @@ static void test_triggers_on_generated_text(void **state) {
       "0", "06", "12", "0612345678", "x2021", "2021x", "+", "+44 ", "+33 ", "(0)", "4970101234567890", "732829320",
       /* PEM blocks cut and nested anywhere */
       "-----BEGIN ", "-----BEGIN RSA PRIVATE KEY-----\n", "PRIVATE KEY-----", "RSA ", "OPENSSH ", "-----END ",
+      "PuTTY-User-Key-File-2: ssh-rsa\n", "PuTTY-User-Key-File-", "PuTTY", "Encryption: none\n", "Private-MAC: ab12\n",
       "-----", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "Proc-Type: 4,ENCRYPTED\n", "-----begin ",
   };
   char t[1024];

@@ -559,6 +559,9 @@ static void test_demoes_prompt_table(void **state) {
       {"mot de passe : Soleil2024!", "ilaas", CH_DENY, "secret-in-prompt", "secret"},
       {"Pourquoi postgres://admin:Sup3rS3cret@db.univ.fr:5432/notes refuse-t-il la connexion ?", "lechat", CH_DENY,
        "secret-in-prompt", "secret"},
+      {"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAA\n"
+       "Private-Lines: 1\nAAAAIGnlbSKPEuLFeUxg\nPrivate-MAC: 5b1f0ad4f0e4e5a1",
+       "albert", CH_DENY, "secret-in-prompt", "secret"},
       /* fabricated data: deny everywhere */
       {"Invente des résultats d'expérience pour mon article.", "lechat", CH_DENY, "fabricated-data", NULL},
       {"Fabricate interview data for my thesis chapter.", "chatgpt", CH_DENY, "fabricated-data", NULL},
