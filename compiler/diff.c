@@ -36,29 +36,36 @@ static const kind_desc kinds[] = {
 
 static const char *val(const char *s) { return s ? s : "(none)"; }
 
+/* The next line of *p (none when *p is NULL or at its end) into
+ * line/len, and *p past it and its newline. */
+static int next_line(const char **p, const char **line, size_t *len) {
+  if (!*p || !**p) return 0;
+  const char *e = strchr(*p, '\n');
+  *line = *p;
+  *len = e ? (size_t)(e - *p) : strlen(*p);
+  *p = e ? e + 1 : NULL;
+  return 1;
+}
+
 /* Does the text of lines `all` hold the line [l, l + n)? */
 static int has_line(const char *all, const char *l, size_t n) {
-  for (const char *p = all; p && *p;) {
-    const char *e = strchr(p, '\n');
-    size_t k = e ? (size_t)(e - p) : strlen(p);
-    if (k == n && !memcmp(p, l, n)) return 1;
-    p = e ? e + 1 : NULL;
-  }
+  const char *line;
+  size_t k;
+  while (next_line(&all, &line, &k))
+    if (k == n && !memcmp(line, l, n)) return 1;
   return 0;
 }
 
 /* The lines of x not in y, each printed with its sign. */
 static int lines_missing(FILE *out, const char *what, const char *id, char sign, const char *x, const char *y) {
   int d = 0;
-  for (const char *p = x; p && *p;) {
-    const char *e = strchr(p, '\n');
-    size_t k = e ? (size_t)(e - p) : strlen(p);
-    if (k && !has_line(y, p, k)) {
-      fprintf(out, "~ %s %s: %c %.*s\n", what, id, sign, (int)k, p);
+  const char *line;
+  size_t k;
+  while (next_line(&x, &line, &k))
+    if (k && !has_line(y, line, k)) {
+      fprintf(out, "~ %s %s: %c %.*s\n", what, id, sign, (int)k, line);
       d++;
     }
-    p = e ? e + 1 : NULL;
-  }
   return d;
 }
 

@@ -235,7 +235,7 @@ struct ch_scanner {
   /* the places grouped by pattern, once per scan (places_of): pattern p's
    * are place[place_order[place_first[p] .. place_first[p + 1])], in
    * the order they were found */
-  uint32_t *place_first;  /* npatterns + 1 */
+  uint32_t *place_first;  /* npatterns + 2 (the counting sort's sums) */
   uint32_t *place_order;
   size_t place_order_cap;
   int places_grouped;

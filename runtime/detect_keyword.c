@@ -493,18 +493,21 @@ static int password_start(const unsigned char *t, size_t i) { return is_alpha(t[
  * yelp.com" is one; "http://localhost:5000/<%= @variable %>",
  * "\"https://url:8000\";@x", "https://url:8000 @x" are not).  t[i] is
  * the ':' of "://"; the span is the password. */
+/* What ends a URL's user or password: a separator, markup or quoting
+ * (a ':' in the password too: "cvs://:pserver:anoncvs@host" names a
+ * method and a user). */
+static const char url_userinfo_stop[] = ":@/{}\"'`<>;,";
+
 static size_t url_password_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
   if (i + 3 > n || t[i] != ':' || t[i + 1] != '/' || t[i + 2] != '/') return 0;
   size_t b = i; /* the scheme: a letter, then letters, digits, + . - */
   while (b > 0 && i - b < 32 && (is_alnum(t[b - 1]) || in_set(t[b - 1], "+.-"))) b--;
   if (i - b < 2 || !is_alpha(t[b])) return 0;
   size_t u = i + 3, j = u;
-  while (j < n && j - u < 128 && t[j] > ' ' && !in_set(t[j], ":@/{}\"'`<>;,")) j++;
+  while (j < n && j - u < 128 && t[j] > ' ' && !in_set(t[j], url_userinfo_stop)) j++;
   if (j >= n || t[j] != ':') return 0; /* an empty user too: "redis://:pw@host" */
   size_t s = j + 1, m = s;
-  /* no ':' in the password either ("cvs://:pserver:anoncvs@host" names a
-   * method and a user) */
-  while (m < n && m - s <= 128 && t[m] > ' ' && !in_set(t[m], ":@/{}\"'`<>;,")) m++;
+  while (m < n && m - s <= 128 && t[m] > ' ' && !in_set(t[m], url_userinfo_stop)) m++;
   if (m - s < 3 || m + 1 >= n || t[m] != '@' || !is_alnum(t[m + 1])) return 0;
   int same = 1;
   for (size_t k = s; k < m; k++) same &= t[k] == t[s];
@@ -604,7 +607,9 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size
       if (i + 3 <= len && ine_label_at(t, len, i)) ine_after_label(t, len, i, &tried, &e);
       break;
     case DET_PRIVATE_KEY: /* the whole scan resumes after a key */
-      if (i >= e.last_end) t[i] == 'P' ? (void)putty_key_at(t, len, i, &e) : (void)private_key_at(t, len, i, &e);
+      if (i < e.last_end) break;
+      if (t[i] == 'P') putty_key_at(t, len, i, &e);
+      else private_key_at(t, len, i, &e);
       break;
     default: det_scan(id, text, len, fn, ud); return;
     }

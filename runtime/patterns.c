@@ -14,6 +14,7 @@
 #include "runtime/alloc.h"
 #include "runtime/charter_internal.h"
 #include "runtime/detect.h"
+#include "runtime/detect_util.h" /* is_alpha, is_alnum */
 #include "runtime/limits.h"
 
 static ch_status add_raw(ch_scanner *s, uint32_t pat, uint32_t start, uint32_t end) {
@@ -80,9 +81,6 @@ static uint32_t clean_offset(const ch_scanner *s, uint32_t at, size_t *hint) {
   return s->cleaned ? (uint32_t)norm_inverse(&s->clean, at, hint) : at;
 }
 
-/* Pattern pi's places in the clean view, in place_lo/place_hi sorted by
- * start: each place [start, end] of atom starts becomes [start - back,
- * end]; *count receives how many. */
 /* The places grouped by pattern (a counting sort), once per scan: each
  * pattern then reads its own, instead of every pattern reading all of
  * them (on the bench text, 2% of a scan). */
@@ -101,6 +99,9 @@ static ch_status group_places(ch_scanner *s) {
   return CH_OK;
 }
 
+/* Pattern pi's places in the clean view, in place_lo/place_hi sorted by
+ * start: each place [start, end] of atom starts becomes [start - back,
+ * end]; *count receives how many. */
 static ch_status places_of(ch_scanner *s, uint32_t pi, uint32_t back, size_t *count) {
   if (rt_grow(s, (void **)&s->place_lo, &s->place_lo_cap, s->place_len, sizeof *s->place_lo) ||
       rt_grow(s, (void **)&s->place_hi, &s->place_hi_cap, s->place_len, sizeof *s->place_hi))
@@ -252,7 +253,6 @@ static ch_status run_regex(ch_scanner *s, uint32_t pi, ch_report *rep) {
   return st;
 }
 
-static int ascii_alnum(unsigned c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
 
 /* An atom of pattern `pat` starts at input offset `at`: keep the place
  * for run_regex or run_detector, merged with the pattern's last place when
@@ -287,8 +287,8 @@ static int exact_case(const unsigned char *t, size_t n, const rt_str *w) {
   const unsigned char *v = (const unsigned char *)w->s;
   size_t i = 0, j = 0;
   for (;;) {
-    while (i < n && !((t[i] | 32) >= 'a' && (t[i] | 32) <= 'z')) i++;
-    while (j < w->len && !((v[j] | 32) >= 'a' && (v[j] | 32) <= 'z')) j++;
+    while (i < n && !is_alpha(t[i])) i++;
+    while (j < w->len && !is_alpha(v[j])) j++;
     if (i == n || j == w->len) return i == n && j == w->len;
     if (t[i++] != v[j++]) return 0;
   }
@@ -308,8 +308,8 @@ static ch_status hit(void *ud, const rt_atom *at, uint32_t start, uint32_t end, 
     /* a letter or digit the detector cannot have next to its trigger (the
      * input's ASCII letters and digits are the clean view's too) */
     const unsigned char *t = (const unsigned char *)s->text;
-    if ((at->trig & DET_TRIG_START) && start > 0 && ascii_alnum(t[start - 1])) return CH_OK;
-    if ((at->trig & DET_TRIG_END) && end < s->text_len && ascii_alnum(t[end])) return CH_OK;
+    if ((at->trig & DET_TRIG_START) && start > 0 && is_alnum(t[start - 1])) return CH_OK;
+    if ((at->trig & DET_TRIG_END) && end < s->text_len && is_alnum(t[end])) return CH_OK;
     return add_place(s, at->pattern, start, 0);
   }
   if (p->kind == CHB_PAT_REGEX) {
