@@ -337,11 +337,11 @@ typedef struct chain_kind {
  * prose are such short runs (years, amounts, pages); a kind that wants
  * more digits than the run has skips it without gathering, to where its
  * gathering would have ended. */
-static int run_alone(const unsigned char *t, size_t n, size_t rend) {
+static int run_alone(const unsigned char *t, size_t n, size_t rend, const char *seps) {
   if (rend >= n) return 1;
   unsigned ch = up(t[rend]);
   if (ch == 'A' || ch == 'B') return 0;
-  return !(rend + 1 < n && (ch == ' ' || ch == '.' || ch == '-') && is_digit(t[rend + 1]));
+  return !(rend + 1 < n && in_set(ch, seps) && is_digit(t[rend + 1]));
 }
 
 /* Where kind k's span for chain c, gathered at t[i], ends, or 0: the
@@ -359,7 +359,7 @@ static size_t chain_span(const unsigned char *t, size_t n, size_t i, const chain
  * start one). */
 static size_t chain_step(const unsigned char *t, size_t n, size_t i, det_emitter *e, const chain_kind *k, chain *c) {
   size_t rend = run_end(t, n, i);
-  if ((k->zero && t[i] != '0') || (rend - i < k->min && run_alone(t, n, rend)) || !num_start(t, n, i, k->seps))
+  if ((k->zero && t[i] != '0') || (rend - i < k->min && run_alone(t, n, rend, k->seps)) || !num_start(t, n, i, k->seps))
     return rend;
   gather(t, n, i, k->seps, k->max, k->nir, c);
   size_t end = chain_span(t, n, i, k, c);
@@ -461,13 +461,16 @@ static int phone_fr_ok(const chain *c) {
 /* One separator string per set, so that det_scan_digits can tell by the
  * pointer which detectors read the same chains. */
 static const char seps_space_dot_dash[] = " .-", seps_space_dot[] = " .";
+/* French numbers are also written in pairs split by slashes
+ * ("06/12/34/56/78", as on forms), which no other kind takes */
+static const char seps_phone_fr[] = " .-/";
 /* 13 at least: a NIR may be written without its key (detect_nir.c) */
 static const chain_kind kind_nir = {seps_space_dot_dash, 15, 13, 1, nir_ok, 0};
 static const chain_kind kind_card = {seps_space_dot_dash, 19, 13, 0, card_ok, 0};
 static const chain_kind kind_siren = {seps_space_dot, 9, 9, 0, siren_ok, 0};
 static const chain_kind kind_siret = {seps_space_dot, 14, 14, 0, siret_ok, 0};
 /* French numbers from their first digit: 10 digits, or 0033 and 9 */
-static const chain_kind kind_phone_fr = {seps_space_dot_dash, 13, 10, 0, phone_fr_ok, 1};
+static const chain_kind kind_phone_fr = {seps_phone_fr, 13, 10, 0, phone_fr_ok, 1};
 
 /* phone_fr's step after France's code: "+33" or "0033" at t[i], t[j]
  * past its "33"; an optional "(0)", then the nine digits.  Returns where
@@ -715,8 +718,9 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
         d->next = phone_fr_cc(t, len, x, x + 4, &d->e);
         continue;
       }
-      if (!rend) rend = run_end(t, len, x), alone = run_alone(t, len, rend);
-      if ((kd->zero && t[x] != '0') || (rend - x < kd->min && alone)) {
+      if (!rend) rend = run_end(t, len, x), alone = run_alone(t, len, rend, seps_space_dot_dash);
+      if ((kd->zero && t[x] != '0') ||
+          (rend - x < kd->min && alone && (kd->seps == seps_space_dot_dash || run_alone(t, len, rend, kd->seps)))) {
         d->next = rend;
         continue;
       }

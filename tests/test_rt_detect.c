@@ -429,6 +429,13 @@ static void test_phone_fr(void **state) {
   expect_none(DET_PHONE_FR, "0 612 34 56 78");        /* that grouping is for 08 numbers only */
   assert_int_equal(detect(DET_PHONE_FR, "(+33) 6 12 34 56 78", "+33) 6 12 34 56 78"), 1);
   expect_none(DET_PHONE_FR, "06 123 456 78");         /* not paired */
+  /* pairs split by slashes, as on forms; not a date, nor a longer chain */
+  expect_found(DET_PHONE_FR, "06/12/34/56/78");
+  assert_int_equal(detect(DET_PHONE_FR, "tel. : 01/49/40/72/00.", "01/49/40/72/00"), 1);
+  expect_none(DET_PHONE_FR, "06/123/456/78");
+  expect_none(DET_PHONE_FR, "12/06/12/34/56/78");
+  expect_none(DET_PHONE_FR, "du 01/09/2024 au 30/06/2025");
+  expect_none(DET_NIR, "1/84/12/76/451/089/46"); /* only phones take slashes */
   expect_none(DET_PHONE_FR, "0012345678");            /* 00 is no French number */
   expect_none(DET_PHONE_FR, "06 12 34 56 78 90");     /* a longer grouped number */
   expect_none(DET_PHONE_FR, "0612345678901");
@@ -740,7 +747,7 @@ static void test_chain_group_same_spans(void **state) {
       "732 829 320", "732.829.320.00074", "73282932000074", "356 000 000 00048", "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7",
       "2 53 07 2", "A", "B", " ", ".", "-", ",", "x", "7", "12", "0", "\xc3\xa9", "1,5", "3.14", "N\xc2\xb0",
       "06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6 12 34 56 78", "(+33) 6", "0033 (0)6 12 34 56 78", "0033 (",
-      "+", "+3", "+33", "0 800 12 34 56", "FR76 3000 6000 0112 3456 7890 189", "FR7630006000011234567890189", "DE",
+      "06/12/34/56/78", "/", "01/09/2024", "+", "+3", "+33", "0 800 12 34 56", "FR76 3000 6000 0112 3456 7890 189", "FR7630006000011234567890189", "DE",
       "GB82 WEST 1234 5698 7654 32", "FR76", "30006 00001 12345678901 89", "20041010050500013M02606", "30006 | 00001",
       "0500013M026 06", "1 85 05 78 006 084 (cl\xc3\xa9 91)", "n\xc2\xb0 SS 1 85 05 78 006 084"};
   static const int dets[] = {DET_NIR, DET_CARD, DET_SIREN, DET_SIRET, DET_PHONE_FR, DET_IBAN, DET_RIB};

@@ -503,6 +503,8 @@ static void test_demoes_prompt_table(void **state) {
       {"Code banque : 30006\nCode guichet : 00001\nN\302\260 de compte : 12345678901\nCl\303\251 RIB : 98", "gemini", CH_ALLOW,
        NULL, NULL},
       {"carte 5555 5555 5555 4444", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
+      {"Rappelle-moi au 06/12/34/56/78.", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
+      {"Cours du 01/09/2024 au 30/06/2025.", "chatgpt", CH_ALLOW, NULL, NULL},
       {"INE : 1234567890A", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
       {"n° étudiant : 21934567", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
       /* health about a person, grades, confidential */
