@@ -441,6 +441,28 @@ static int pw_value_ok(const unsigned char *v, size_t len, int strong, int quote
   return digit || sym || (upper_inside && lower) || (upper && !lower && len >= 6 && digit);
 }
 
+/* A keyword that goes on as an identifier ("DB_PASSWORD_PROD",
+ * "password_super_secure", detect-secrets' keyword cases): where the
+ * identifier ends, t[j] being the '_' after the keyword; 0 when one of its
+ * words says the value is about a password, not one ("password_hash",
+ * "PASSWORD_MIN_LENGTH", "password_reset_url"). */
+static size_t pw_ident_end(const unsigned char *t, size_t n, size_t j) {
+  static const char *const meta[] = {"hash", "hashed", "hasher", "hashers", "length", "len", "min", "max", "file",
+                                     "path", "url", "uri", "reset", "field", "policy", "hint", "label", "prompt",
+                                     "regex", "pattern", "validator", "validators", "rules", "strength", "expiry",
+                                     "expires", "age", "input", "form", "type", "id", "count", "chars", "salt",
+                                     "digest", "encoder", "algorithm", "rounds", "history", "required", "enabled",
+                                     "changed", "error", "message", "msg", "text", "title", "placeholder"};
+  size_t start = j;
+  while (j < n && j - start < 64 && t[j] == '_' && j + 1 < n && is_alnum(t[j + 1])) {
+    size_t w = ++j;
+    while (j < n && is_alnum(t[j])) j++;
+    for (size_t k = 0; k < sizeof meta / sizeof *meta; k++)
+      if (strlen(meta[k]) == j - w && ieq(t, n, w, meta[k], j - w)) return 0;
+  }
+  return j < n && is_alnum(t[j]) ? 0 : j;
+}
+
 /* The password introduced by a keyword at t[i] (a letter at a word
  * start), or 0; its span in *vs..return value. */
 static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
@@ -452,13 +474,16 @@ static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs
     if (!ieq(t, n, i, kw, l)) continue;
     size_t j = i + l;
     if (j < n && is_alnum(t[j])) continue;
+    int ident = j + 1 < n && t[j] == '_' && is_alnum(t[j + 1]);
+    if (ident && !(j = pw_ident_end(t, n, j))) continue;
     if (j < n && (t[j] == '"' || t[j] == '\'')) j++; /* JSON / dict key */
-    while (j < n && (t[j] == ' ' || t[j] == '\t') && j - i - l < 8) j++;
+    for (size_t sp = j; j < n && (t[j] == ' ' || t[j] == '\t') && j - sp < 24;) j++; /* aligned columns */
     int strong;
     if (j + 1 < n && t[j] == ':' && t[j + 1] == '=') j += 2, strong = 1;
     else if (j + 1 < n && t[j] == '=' && t[j + 1] == '>') j += 2, strong = 1;
     else if (j < n && t[j] == '=') j++, strong = 1;
     else if (j < n && t[j] == ':') j++, strong = 0;
+    else if (ident) continue; /* PASSWORD_RESET is a setting's name in prose */
     else if (ieq(t, n, j, "is ", 3)) j += 3, strong = 0;
     else if (ieq(t, n, j, "est ", 4)) j += 4, strong = 0;
     else if (ieq(t, n, j, "c'est ", 6)) j += 6, strong = 0;

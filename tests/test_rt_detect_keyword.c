@@ -271,6 +271,13 @@ static void test_passwords(void **state) {
       {"pass=azerty12", "azerty12"},
       {"Passwort: Geheim123", "Geheim123"},
       {"mot de passe : \xc2\xab Soleil2024 \xc2\xbb", NULL},
+      /* [ds] keyword_test: the keyword inside an identifier */
+      {"DB_PASSWORD_PROD = \"Tr0ub4dor&3\"", "Tr0ub4dor&3"},
+      {"password_super_secure = \"m{{h}o)p${e]nob(ody[finds>-_$#thisone}}\"",
+       "m{{h}o)p${e]nob(ody[finds>-_$#thisone}}"},
+      {"my_password_secure = \"s3cr3t!!\"", "s3cr3t!!"},
+      {"db_password_prod: Xk9#mm2Lq", "Xk9#mm2Lq"},
+      {"password                 = \"aligned-Value1\"", "aligned-Value1"},
   };
   for (size_t i = 0; i < N_OF(ok); i++) assert_int_equal(detect(DET_PASSWORD, ok[i].text, ok[i].value), 1);
   static const char *const bad[] = {
@@ -291,6 +298,13 @@ static void test_passwords(void **state) {
       "passwords: 12345678",                 /* not the keyword */
       "password = \"unterminated",
       "mdp: n/a",
+      /* an identifier about a password, not one */
+      "PASSWORD_MIN_LENGTH = 12345",
+      "password_hash = \"$2b$12$abcdefghijklmnopqrstuv\"",
+      "PASSWORD_RESET_URL = \"https://x.fr/reset\"",
+      "AUTH_PASSWORD_VALIDATORS = \"strict-Mode1\"",
+      "PASSWORD_PROD is Xk9#mm2Lq",            /* an identifier takes an assignment */
+      "passwordx_super = \"s3cr3t!!\"",
   };
   for (size_t i = 0; i < N_OF(bad); i++) expect_none(DET_PASSWORD, bad[i]);
   /* credentials in a URL: detect-secrets' basic_auth_test (positive and

@@ -507,6 +507,10 @@ static void test_demoes_prompt_table(void **state) {
       {"Cours du 01/09/2024 au 30/06/2025.", "chatgpt", CH_ALLOW, NULL, NULL},
       {"INE : 1234567890A", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
       {"n° étudiant : 21934567", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
+      {"Voici mon num\303\251ro d'\303\251tudiant : 21901234", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
+      {"Mon num\303\251ro d\342\200\231\303\251tudiant est le 21901234", "gemini", CH_DENY, "sensitive-to-public",
+       "personal"},
+      {"Le num\303\251ro d'\303\251tudiant a 8 chiffres ?", "chatgpt", CH_ALLOW, NULL, NULL},
       /* health about a person, grades, confidential */
       {"paul.durand@etu.univ-exemple.fr a un tiers-temps (MDPH)", "chatgpt", CH_DENY, "sensitive-to-public", "health"},
       {"Mme Dupont a un cancer du sein, rédige une lettre.", "chatgpt", CH_DENY, "sensitive-to-public", "health"},
@@ -577,6 +581,8 @@ static void test_demoes_prompt_table(void **state) {
       {"AKIAIOSFODNN7EXAMPLE", "lechat", CH_DENY, "secret-in-prompt", "secret"},
       {"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg\n-----END EC PRIVATE KEY-----", "albert", CH_DENY, "secret-in-prompt", "secret"},
       {"mot de passe : Soleil2024!", "ilaas", CH_DENY, "secret-in-prompt", "secret"},
+      {"DB_PASSWORD_PROD = \"Tr0ub4dor&3\"", "lechat", CH_DENY, "secret-in-prompt", "secret"},
+      {"PASSWORD_MIN_LENGTH = 12345", "lechat", CH_ALLOW, NULL, NULL},
       {"Pourquoi postgres://admin:Sup3rS3cret@db.univ.fr:5432/notes refuse-t-il la connexion ?", "lechat", CH_DENY,
        "secret-in-prompt", "secret"},
       {"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAA\n"
