@@ -63,7 +63,7 @@ static void scan_ine(const unsigned char *t, size_t n, det_emitter *e) {
 
 /* ------------------------------------------------------------ API keys */
 
-enum { CS_ALNUM, CS_TOKEN, CS_B32, CS_ALPHA, CS_WORD, CS_DOTTOKEN };
+enum { CS_ALNUM, CS_TOKEN, CS_B32, CS_ALPHA, CS_WORD, CS_DOTTOKEN, CS_B64 };
 
 static int in_cs(int cs, unsigned c) {
   switch (cs) {
@@ -72,6 +72,7 @@ static int in_cs(int cs, unsigned c) {
   case CS_B32: return is_upper(c) || (c >= '2' && c <= '7');
   case CS_ALPHA: return is_alpha(c);
   case CS_WORD: return is_alnum(c) || c == '_';
+  case CS_B64: return is_alnum(c) || c == '+' || c == '/';
   default: return is_alnum(c) || c == '_' || c == '-' || c == '.';
   }
 }
@@ -144,6 +145,12 @@ static const struct {
     {"PMAK-", CS_TOKEN, 59, 59, 1},        /* Postman: 24 hex '-' 34 hex */
     {"hvs.", CS_TOKEN, 90, 120, 1},        /* HashiCorp Vault service token */
     {"AGE-SECRET-KEY-1", CS_ALNUM, 58, 58, 1}, /* age (bech32) */
+    {"glc_", CS_B64, 32, 255, 1},          /* Grafana Cloud API token (base64) */
+    {"ABSK", CS_B64, 109, 255, 1},         /* Amazon Bedrock API key (base64) */
+    /* Slack webhooks: the URL is the secret (gitleaks' slack-webhook-url) */
+    {"hooks.slack.com/services/", CS_B64, 43, 120, 1},
+    {"hooks.slack.com/workflows/", CS_B64, 43, 120, 1},
+    {"hooks.slack.com/triggers/", CS_B64, 43, 120, 1},
 };
 
 static int token_char(unsigned c) { return is_alnum(c) || c == '_' || c == '-'; }

@@ -91,6 +91,11 @@ static void test_api_keys_found(void **state) {
       /* [gl] anthropic.go */
       "sk-ant-api03-abc123xyz-456def789ghij-klmnopqrstuvwx-3456yza789bcde-1234fghijklmnopby56aaaogaopaaaabc123xyzAA",
       "sk-ant-admin01-abc12fake-456def789ghij-klmnopqrstuvwx-3456yza789bcde-12fakehijklmnopby56aaaogaopaaaabc123xyzAA",
+      /* [gl] slack.go (slack-webhook-url), grafana.go, aws.go (Bedrock) */
+      "hooks.slack.com/services/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", /* the span leaves "https://" */
+      "hooks.slack.com/workflows/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",
+      "glc_eyJvIjoiMTIzNDU2IiwibiI6InN0YWNrLTEyMzQtaGwtd3JpdGUtdG9rZW4iLCJrIjoiYWJjZGVm",
+      "ABSKQmVkcm9ja0FQSUtleS1pbmZlcmVuY2UtYXQtMTIzNDU2Nzg5MDEyOjEyMzQ1Njc4OTBhYmNkZWYxMjM0NTY3ODkwYWJjZGVmMTIzNDU2Nzg5MGFi",
       /* [gl] aws.go, AWS documentation example */
       "AKIALALEMEL33243OLIB", "AKIAIOSFODNN7EXAMPLE",
       /* [ds] github_token_test */
@@ -148,6 +153,8 @@ static void test_api_keys_not_found(void **state) {
   (void)state;
   static const char *const bad[] = {
       "sk-learn is a library", "sk-", "task-force",
+      "https://hooks.slack.com/services/", "hooks.slack.com/services/T0DCUJB1Q/B0DD", /* no secret yet */
+      "glc_short", "ABSKshort1",
       "sk-proj-Xi8tdMjHV6pmbBbwilTeT4BlbkFJ3UDnp_x",        /* too short */
       "akiazzzzzzzzzzzzzzzz", "AKIAZZZ",                     /* [ds] aws_key_test */
       "AKIAZZZZZZZZZZZZZZZZ",    /* [ds] flags it; a placeholder here (no distinct characters) */
