@@ -470,6 +470,25 @@ static size_t pw_ident_end(const unsigned char *t, size_t n, size_t j) {
   return j < n && is_alnum(t[j]) ? 0 : j;
 }
 
+/* After a keyword and a blank, one word naming which password, then a
+ * colon ("mot de passe ENT : ...", "password wifi: ..."): the byte after
+ * the colon, or 0.  Not a word about passwords ("password manager:",
+ * "mot de passe oublié :"). */
+static size_t pw_named_colon(const unsigned char *t, size_t n, size_t j) {
+  static const char *const about[] = {"manager", "reset", "policy", "hint", "strength", "rules", "change",
+                                      "recovery", "expired", "length", "generator", "requirements", "vault",
+                                      "oubli\xc3\xa9", "perdu", "longueur", "requis", "incorrect", "invalide",
+                                      "chang\xc3\xa9", "expir\xc3\xa9"};
+  size_t w = j;
+  while (j < n && j - w <= 12 && (is_alnum(t[j]) || t[j] >= 0x80)) j++;
+  if (j - w < 2 || j - w > 12) return 0;
+  for (size_t k = 0; k < sizeof about / sizeof *about; k++)
+    if (strlen(about[k]) == j - w && ieq(t, n, w, about[k], j - w)) return 0;
+  if (j < n && t[j] == ' ') j++;
+  if (j + 1 < n && t[j] == 0xc2 && t[j + 1] == 0xa0) j += 2; /* the French no-break space */
+  return j < n && t[j] == ':' ? j + 1 : 0;
+}
+
 /* The password introduced by a keyword at t[i] (a letter at a word
  * start), or 0; its span in *vs..return value. */
 static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
@@ -494,6 +513,7 @@ static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs
     else if (ieq(t, n, j, "is ", 3)) j += 3, strong = 0;
     else if (ieq(t, n, j, "est ", 4)) j += 4, strong = 0;
     else if (ieq(t, n, j, "c'est ", 6)) j += 6, strong = 0;
+    else if (j > i + l && pw_named_colon(t, n, j)) j = pw_named_colon(t, n, j), strong = 0; /* "mot de passe ENT :" */
     else continue;
     if (pw_keywords[k].strong_only && !strong) continue;
     /* "password=x" glued is config; "password = x" too */

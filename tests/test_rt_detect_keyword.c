@@ -285,6 +285,11 @@ static void test_passwords(void **state) {
       {"my_password_secure = \"s3cr3t!!\"", "s3cr3t!!"},
       {"db_password_prod: Xk9#mm2Lq", "Xk9#mm2Lq"},
       {"password                 = \"aligned-Value1\"", "aligned-Value1"},
+      /* one word naming which password, then a colon */
+      {"Mon mot de passe ENT : Azerty123!", "Azerty123!"},
+      {"mot de passe wifi : Livebox-1234", "Livebox-1234"},
+      {"mot de passe provisoire : Xk9#mm2L", "Xk9#mm2L"},
+      {"password wifi: hunter22", "hunter22"},
   };
   for (size_t i = 0; i < N_OF(ok); i++) assert_int_equal(detect(DET_PASSWORD, ok[i].text, ok[i].value), 1);
   static const char *const bad[] = {
@@ -312,6 +317,10 @@ static void test_passwords(void **state) {
       "AUTH_PASSWORD_VALIDATORS = \"strict-Mode1\"",
       "PASSWORD_PROD is Xk9#mm2Lq",            /* an identifier takes an assignment */
       "passwordx_super = \"s3cr3t!!\"",
+      "password manager: KeePassXC",            /* a word about passwords */
+      "mot de passe oubli\xc3\xa9 : Cliquez2fois",
+      "Le mot de passe ENT : voir la notice",
+      "mot de passe de la salle : Info#2024",   /* one word only */
   };
   for (size_t i = 0; i < N_OF(bad); i++) expect_none(DET_PASSWORD, bad[i]);
   /* credentials in a URL: detect-secrets' basic_auth_test (positive and

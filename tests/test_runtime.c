@@ -583,6 +583,7 @@ static void test_demoes_prompt_table(void **state) {
       {"mot de passe : Soleil2024!", "ilaas", CH_DENY, "secret-in-prompt", "secret"},
       {"DB_PASSWORD_PROD = \"Tr0ub4dor&3\"", "lechat", CH_DENY, "secret-in-prompt", "secret"},
       {"PASSWORD_MIN_LENGTH = 12345", "lechat", CH_ALLOW, NULL, NULL},
+      {"Mon mot de passe ENT : Azerty123!", "chatgpt", CH_DENY, "secret-in-prompt", "secret"},
       {"Pourquoi postgres://admin:Sup3rS3cret@db.univ.fr:5432/notes refuse-t-il la connexion ?", "lechat", CH_DENY,
        "secret-in-prompt", "secret"},
       {"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAA\n"
