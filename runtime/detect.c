@@ -697,7 +697,7 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
     int dig = is_digit(t[x]), ns = 0, alone = 0;
     size_t rend = 0;
     chain c;
-    const chain_kind *ck = NULL, *ns_kind = NULL;
+    const chain_kind *ck = NULL, *ns_kind = NULL, *al_kind = NULL;
     for (size_t j = 0; j < nm; j++) {
       walker *d = &m[j];
       const chain_kind *kd = d->kind;
@@ -718,9 +718,13 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
         d->next = phone_fr_cc(t, len, x, x + 4, &d->e);
         continue;
       }
-      if (!rend) rend = run_end(t, len, x), alone = run_alone(t, len, rend, seps_space_dot_dash);
-      if ((kd->zero && t[x] != '0') ||
-          (rend - x < kd->min && alone && (kd->seps == seps_space_dot_dash || run_alone(t, len, rend, kd->seps)))) {
+      if (!rend) rend = run_end(t, len, x);
+      int skip = kd->zero && t[x] != '0';
+      if (!skip && rend - x < kd->min) { /* kinds come grouped by separators */
+        if (!al_kind || al_kind->seps != kd->seps) alone = run_alone(t, len, rend, kd->seps), al_kind = kd;
+        skip = alone;
+      }
+      if (skip) {
         d->next = rend;
         continue;
       }

@@ -412,14 +412,19 @@ static const struct {
     {"kennwort", 0}, {"contrase\xc3\xb1" "a", 0}, {"pass", 1},
 };
 
+/* Is v[0..len) one of the `count` words (ASCII case-insensitively)? */
+static int word_among(const unsigned char *v, size_t len, const char *const *words, size_t count) {
+  for (size_t k = 0; k < count; k++)
+    if (strlen(words[k]) == len && ieq(v, len, 0, words[k], len)) return 1;
+  return 0;
+}
+
 /* Values that say there is no password here. */
 static int pw_stopword(const unsigned char *v, size_t len) {
   static const char *const stop[] = {"none", "null", "nil", "true", "false", "undefined", "empty", "required",
                                      "optional", "hidden", "redacted", "password", "secret", "example", "n/a",
                                      "oublie", "oublié", "perdu", "incorrect", "invalid", "invalide", "changed"};
-  for (size_t k = 0; k < sizeof stop / sizeof *stop; k++)
-    if (strlen(stop[k]) == len && ieq(v, len, 0, stop[k], len)) return 1;
-  return 0;
+  return word_among(v, len, stop, sizeof stop / sizeof *stop);
 }
 
 /* Is v[0..len) a plausible password?  strong: written as an assignment
@@ -464,8 +469,7 @@ static size_t pw_ident_end(const unsigned char *t, size_t n, size_t j) {
   while (j < n && j - start < 64 && t[j] == '_' && j + 1 < n && is_alnum(t[j + 1])) {
     size_t w = ++j;
     while (j < n && is_alnum(t[j])) j++;
-    for (size_t k = 0; k < sizeof meta / sizeof *meta; k++)
-      if (strlen(meta[k]) == j - w && ieq(t, n, w, meta[k], j - w)) return 0;
+    if (word_among(t + w, j - w, meta, sizeof meta / sizeof *meta)) return 0;
   }
   return j < n && is_alnum(t[j]) ? 0 : j;
 }
@@ -481,11 +485,8 @@ static size_t pw_named_colon(const unsigned char *t, size_t n, size_t j) {
                                       "chang\xc3\xa9", "expir\xc3\xa9"};
   size_t w = j;
   while (j < n && j - w <= 12 && (is_alnum(t[j]) || t[j] >= 0x80)) j++;
-  if (j - w < 2 || j - w > 12) return 0;
-  for (size_t k = 0; k < sizeof about / sizeof *about; k++)
-    if (strlen(about[k]) == j - w && ieq(t, n, w, about[k], j - w)) return 0;
-  if (j < n && t[j] == ' ') j++;
-  if (j + 1 < n && t[j] == 0xc2 && t[j + 1] == 0xa0) j += 2; /* the French no-break space */
+  if (j - w < 2 || j - w > 12 || word_among(t + w, j - w, about, sizeof about / sizeof *about)) return 0;
+  if (j < n && t[j] == ' ') j++; /* a no-break space is one in the clean view */
   return j < n && t[j] == ':' ? j + 1 : 0;
 }
 
@@ -505,6 +506,7 @@ static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs
     if (j < n && (t[j] == '"' || t[j] == '\'')) j++; /* JSON / dict key */
     for (size_t sp = j; j < n && (t[j] == ' ' || t[j] == '\t') && j - sp < 24;) j++; /* aligned columns */
     int strong;
+    size_t named;
     if (j + 1 < n && t[j] == ':' && t[j + 1] == '=') j += 2, strong = 1;
     else if (j + 1 < n && t[j] == '=' && t[j + 1] == '>') j += 2, strong = 1;
     else if (j < n && t[j] == '=') j++, strong = 1;
@@ -513,7 +515,7 @@ static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs
     else if (ieq(t, n, j, "is ", 3)) j += 3, strong = 0;
     else if (ieq(t, n, j, "est ", 4)) j += 4, strong = 0;
     else if (ieq(t, n, j, "c'est ", 6)) j += 6, strong = 0;
-    else if (j > i + l && pw_named_colon(t, n, j)) j = pw_named_colon(t, n, j), strong = 0; /* "mot de passe ENT :" */
+    else if (j > i + l && (named = pw_named_colon(t, n, j))) j = named, strong = 0; /* "mot de passe ENT :" */
     else continue;
     if (pw_keywords[k].strong_only && !strong) continue;
     /* "password=x" glued is config; "password = x" too */
