@@ -15,12 +15,36 @@
  * what does not run into surrounding punctuation. */
 static int email_local(unsigned c) { return is_alnum(c) || in_set(c, "._%+-'"); }
 
-/* Letters allowed in an internationalised domain label (RFC 5890): the
- * Latin, Greek and Cyrillic letters of is_letter_cp (detect_util.h) plus
- * the main other scripts. */
+/* Letters allowed in an internationalised domain label or local part
+ * (RFC 5890, RFC 6531): the Latin, Greek and Cyrillic letters of
+ * is_letter_cp (detect_util.h) plus whole blocks of the other scripts
+ * addresses are written in.  A block is taken whole, combining marks
+ * included: Devanagari or Thai words carry vowel signs (category Mn,
+ * "मोहन", "ตัวอย่าง") that a letters-only test would cut an address at. */
 static int idn_letter(uint32_t cp) {
-  return is_letter_cp(cp) || (cp >= 0x590 && cp <= 0x6ff) || (cp >= 0x3040 && cp <= 0x30ff) ||
-         (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af);
+  static const uint32_t blocks[][2] = {
+      {0x0300, 0x036f}, /* combining diacritics left by a decomposed input */
+      {0x0531, 0x058f}, /* Armenian */
+      {0x0590, 0x08ff}, /* Hebrew, Arabic, Syriac, Thaana, N'Ko */
+      {0x0900, 0x0dff}, /* Devanagari to Sinhala */
+      {0x0e00, 0x0fff}, /* Thai, Lao, Tibetan */
+      {0x1000, 0x137f}, /* Myanmar, Georgian, Hangul Jamo, Ethiopic */
+      {0x1780, 0x17ff}, /* Khmer */
+      {0x3040, 0x30ff}, /* Hiragana, Katakana */
+      {0x3400, 0x4dbf}, /* CJK extension A */
+      {0x4e00, 0x9fff}, /* CJK */
+      {0xac00, 0xd7af}, /* Hangul syllables */
+  };
+  /* the sentence punctuation inside those blocks ends an address */
+  static const uint32_t stops[] = {0x0589, 0x060c, 0x061b, 0x061f, 0x06d4, 0x0964, 0x0965, 0x0e5a,
+                                   0x0e5b, 0x0f0d, 0x0f0e, 0x104a, 0x104b, 0x1362, 0x1363, 0x1364,
+                                   0x1367, 0x1368, 0x17d4, 0x17d5, 0x3001, 0x3002, 0x30fb};
+  if (is_letter_cp(cp)) return 1;
+  for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
+    if (cp == stops[i]) return 0;
+  for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+    if (cp >= blocks[i][0] && cp <= blocks[i][1]) return 1;
+  return 0;
 }
 
 /* Where the letter that ends at t[s] starts, when it is one of

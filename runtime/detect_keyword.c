@@ -144,6 +144,7 @@ static const struct {
     {"glsa_", CS_WORD, 41, 41, 1},         /* Grafana service account: 32 '_' 8 hex */
     {"PMAK-", CS_TOKEN, 59, 59, 1},        /* Postman: 24 hex '-' 34 hex */
     {"hvs.", CS_TOKEN, 90, 120, 1},        /* HashiCorp Vault service token */
+    {"hvb.", CS_TOKEN, 138, 255, 1},       /* HashiCorp Vault batch token (gitleaks: 138-300) */
     {"AGE-SECRET-KEY-1", CS_ALNUM, 58, 58, 1}, /* age (bech32) */
     {"glc_", CS_B64, 32, 255, 1},          /* Grafana Cloud API token (base64) */
     {"ABSK", CS_B64, 109, 255, 1},         /* Amazon Bedrock API key (base64) */
@@ -321,12 +322,46 @@ static int pem_line(const unsigned char *t, size_t s, size_t e) {
   return !spaces || first >= 16 ? 2 : -1;
 }
 
+/* A key inside a JSON string, its newlines escaped: a Google Cloud
+ * service-account file's "private_key": "-----BEGIN PRIVATE
+ * KEY-----\nMIIE...\n-----END PRIVATE KEY-----\n".  k is just past the
+ * BEGIN marker; returns the end of the escaped body and END marker (the
+ * key's bytes, so that a redaction leaves none of them), or 0 when no
+ * escaped newline follows the marker. */
+static size_t pem_json_at(const unsigned char *t, size_t n, size_t k) {
+  if (k + 2 > n || t[k] != '\\' || t[k + 1] != 'n') return 0;
+  size_t end = k;
+  while (k < n) {
+    if (t[k] == '\\' && k + 1 < n && (t[k + 1] == 'n' || t[k + 1] == 'r' || t[k + 1] == '/')) {
+      k += 2; /* "\/": JSON may escape the slashes of base64 */
+      if (t[k - 1] == '/') end = k;
+      continue;
+    }
+    if (is_alnum(t[k]) || t[k] == '+' || t[k] == '/' || t[k] == '=') {
+      end = ++k;
+      continue;
+    }
+    if (t[k] == '-' && k + 9 <= n && !memcmp(t + k, "-----END ", 9)) {
+      size_t m = k + 9;
+      while (m < n && m - k < 100 && (is_upper(t[m]) || t[m] == ' ')) m++;
+      if (m + 5 <= n && !memcmp(t + m, "-----", 5)) end = m + 5;
+    }
+    break;
+  }
+  return end;
+}
+
 /* A key whose BEGIN line starts at i: emitted, and its end returned; 0
  * when none starts there. */
 static size_t private_key_at(const unsigned char *t, size_t n, size_t i, det_emitter *e) {
   size_t k = pem_begin(t, n, i);
   if (!k) return 0;
-  size_t end = k;
+  size_t end = pem_json_at(t, n, k);
+  if (end) {
+    emit(e, i, end);
+    return end;
+  }
+  end = k;
   int body = 0;
   while (k < n) {
     size_t le = k, dash = 0;
@@ -474,20 +509,30 @@ static size_t pw_ident_end(const unsigned char *t, size_t n, size_t j) {
   return j < n && is_alnum(t[j]) ? 0 : j;
 }
 
-/* After a keyword and a blank, one word naming which password, then a
- * colon ("mot de passe ENT : ...", "password wifi: ..."): the byte after
- * the colon, or 0.  Not a word about passwords ("password manager:",
- * "mot de passe oublié :"). */
+/* After a keyword and a blank, up to five words naming which password,
+ * then a colon or "est"/"is" ("mot de passe ENT : ...", "password wifi:
+ * ...", "le mot de passe de la salle info est ...", "the password for
+ * the exam is ..."): the byte after it, or 0.  Not when a word is about
+ * passwords ("password manager:", "mot de passe oublié :", "the password
+ * policy is ..."). */
 static size_t pw_named_colon(const unsigned char *t, size_t n, size_t j) {
   static const char *const about[] = {"manager", "reset", "policy", "hint", "strength", "rules", "change",
                                       "recovery", "expired", "length", "generator", "requirements", "vault",
                                       "oubli\xc3\xa9", "perdu", "longueur", "requis", "incorrect", "invalide",
-                                      "chang\xc3\xa9", "expir\xc3\xa9"};
-  size_t w = j;
-  while (j < n && j - w <= 12 && (is_alnum(t[j]) || t[j] >= 0x80)) j++;
-  if (j - w < 2 || j - w > 12 || word_among(t + w, j - w, about, sizeof about / sizeof *about)) return 0;
-  if (j < n && t[j] == ' ') j++; /* a no-break space is one in the clean view */
-  return j < n && t[j] == ':' ? j + 1 : 0;
+                                      "chang\xc3\xa9", "expir\xc3\xa9", "must", "should", "doit", "sera",
+                                      "will", "was", "has", "a", "n'est", "isn't"};
+  static const char *const verb[] = {"est", "is", "c'est"};
+  for (int words = 0; words < 5; words++) {
+    size_t w = j;
+    while (j < n && j - w <= 16 && (is_alnum(t[j]) || t[j] >= 0x80 || (t[j] == '\'' && j > w))) j++;
+    if (j - w < 1 || j - w > 16 || word_among(t + w, j - w, about, sizeof about / sizeof *about)) return 0;
+    if (words > 0 && word_among(t + w, j - w, verb, sizeof verb / sizeof *verb))
+      return j < n && t[j] == ' ' ? j + 1 : 0;
+    if (j < n && t[j] == ' ') j++; /* a no-break space is one in the clean view */
+    if (j < n && t[j] == ':') return j + 1;
+    if (j == w || t[j - 1] != ' ') return 0;
+  }
+  return 0;
 }
 
 /* The password introduced by a keyword at t[i] (a letter at a word

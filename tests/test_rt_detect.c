@@ -231,6 +231,8 @@ static void test_card_issuer_test_numbers(void **state) {
        * Diners, JCB, UnionPay 16 and 19 digits, Maestro, Dankort (5019) */
       "4222222222222", "30569309025904", "38520000023237", "3530111333300000", "6200000000000005",
       "6205500000000000004", "6759649826438453", "5019717010103742", "5019 7170 1010 3742",
+      /* validator.js's UnionPay number in 67 */
+      "6765780016990268",
       /* dots between groups of four */
       "4970.1012.3456.7893", "4242.4242.4242.4242", "5555.5555.5555.4444", "6205.5000.0000.0000.004",
   };
@@ -429,6 +431,9 @@ static void test_phone_fr(void **state) {
   expect_none(DET_PHONE_FR, "0 612 34 56 78");        /* that grouping is for 08 numbers only */
   assert_int_equal(detect(DET_PHONE_FR, "(+33) 6 12 34 56 78", "+33) 6 12 34 56 78"), 1);
   expect_none(DET_PHONE_FR, "06 123 456 78");         /* not paired */
+  expect_none(DET_PHONE_FR, "0417 1643 01");           /* no two-digit prefix first */
+  expect_none(DET_PHONE_FR, "NL91 ABNA 0417 1643 01"); /* a broken IBAN (presidio), not a phone */
+  expect_found(DET_PHONE_FR, "0800 12 34 56");
   /* pairs split by slashes, as on forms; not a date, nor a longer chain */
   expect_found(DET_PHONE_FR, "06/12/34/56/78");
   assert_int_equal(detect(DET_PHONE_FR, "tel. : 01/49/40/72/00.", "01/49/40/72/00"), 1);
@@ -554,6 +559,22 @@ static void test_email(void **state) {
       "h\xc3\xa9l\xc3\xa8ne.durand@univ-lyon2.fr", "zo\xc3\xab@laposte.net", "\xc3\xa9l\xc3\xa8ve@\303\251cole.fr",
   };
   for (size_t i = 0; i < N_OF(ok); i++) expect_found(DET_EMAIL, ok[i]);
+  /* python-email-validator's internationalised addresses: scripts whose
+   * words carry combining vowel signs (Devanagari, Thai) included */
+  static const char *const eai[] = {
+      "राम@मोहन.ईन्फो",
+      "संपर्क@डाटामेल.भारत",
+      "อีเมล@ตัวอย่าง.ไทย",
+      "юзер@екзампл.ком",
+      "θσερ@εχαμπλε.ψομ",
+      "葉士豪@臺網中心.tw", "jeff葉@臺網中心.台灣",
+      "二ノ宮@黒川.日本", "사용자@도메인.한국",
+      "გიო@მაგალითი.გე",
+  };
+  for (size_t i = 0; i < N_OF(eai); i++) expect_found(DET_EMAIL, eai[i]);
+  /* a danda ends the sentence, not the domain */
+  assert_int_equal(detect(DET_EMAIL, "राम@मोहन.ईन्फो।",
+                          "राम@मोहन.ईन्फो"), 1);
   assert_int_equal(detect(DET_EMAIL, "\xc3\xa9" "crire \xc3\xa0 jeanne.martin@etu.univ-exemple.fr.", "jeanne.martin@etu.univ-exemple.fr"), 1);
   assert_int_equal(detect(DET_EMAIL, "voir...jean@example.fr", "jean@example.fr"), 1);
   assert_int_equal(detect(DET_EMAIL, "\xc3\xa9" "crire \xc3\xa0 zo\xc3\xab@laposte.net", "zo\xc3\xab@laposte.net"), 1);

@@ -134,6 +134,8 @@ static void test_api_keys_found(void **state) {
       "glsa_687neLfjVHq8xiM0OGr4hTxoF54Fzbka_fec94dbc",
       "PMAK-a3a0aac36098b2cc2bd81831-9478da6bd0c621de49f145fda9988c79fc",
       "hvs.pvujA-C5Q52ryFlwRlOEVHzc0X0AWIRh-JUqBlIFXZ53Ncqe28_ajY75FnCttn6kfaqDeMqG3omjMyXHCabM6JOF8EFd0Nh",
+      "hvb.PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76UMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5KXSc7Tvo-hBKqFYY-kv5ZJr3J1TWDtkwtDDb_"
+      "xHKas1VOqg6YYZYn9ZhyiA4uoRgnatmUdjA",
       "AGE-SECRET-KEY-1PVL69SWMHWLZ46HEVQJYDLVNVWAWSJXLTWL6RFERDPF6RRTEU58924VTAZ",
       "sk-9cbae530282bd36cb9d21f6be6abf0d7",
       /* Google API key shape (AIza + 35) */
@@ -173,7 +175,7 @@ static void test_api_keys_not_found(void **state) {
       "xai-grok", "gsk_9QeWJKY40uvSwMFLZDe1f8rESQedUStPKR0CsTy4", "npm_install", "SG.com",
       "sk-or-v1-a4c123b1612dd272d1371c17149d439536b3216fdaeeb975729fae923d5a4fd", /* 63 */
       "dop_v1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-      "r8_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "hvs.CAESIJ", "AGE-SECRET-KEY-1",
+      "r8_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "hvs.CAESIJ", "hvb.AAEAAx3_short", "AGE-SECRET-KEY-1",
       /* [ds] jwt_test negatives */
       "{\"alg\":\"HS256\",\"typ\":\"JWT\"}.{\"name\":\"Jon Doe\"}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
       "bm90X3ZhbGlkX2pzb25fYXRfYWxs.bm90X3ZhbGlkX2pzb25fYXRfYWxs.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
@@ -236,6 +238,19 @@ static void test_private_keys(void **state) {
   assert_int_equal(detect(DET_PRIVATE_KEY, "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nvoici la suite",
                           "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA"),
                    1);
+  /* a Google Cloud service-account file: the key in a JSON string, its
+   * newlines (and, from some encoders, its slashes) escaped; the span is
+   * the whole key, so that a redaction leaves none of it */
+  assert_int_equal(detect(DET_PRIVATE_KEY,
+                          "{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0B"
+                          "\\nAQEFAASCBKcwggSjAgEAAoIB\\/+xyz=\\n-----END PRIVATE KEY-----\\n\", \"client_email\": \"x\"}",
+                          "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0B\\nAQEFAASCBKcwggSjAgEAAoIB\\/+xyz=\\n"
+                          "-----END PRIVATE KEY-----"),
+                   1);
+  /* cut inside the JSON string: through the body's last character */
+  assert_int_equal(detect(DET_PRIVATE_KEY, "\"-----BEGIN RSA PRIVATE KEY-----\\nMIIEvQIBADAN\\nBgkq\", \"a\"",
+                          "-----BEGIN RSA PRIVATE KEY-----\\nMIIEvQIBADAN\\nBgkq"),
+                   1);
   expect_none(DET_PRIVATE_KEY, "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----");
   expect_none(DET_PRIVATE_KEY, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----");
   expect_none(DET_PRIVATE_KEY, "-----BEGIN PRIVATE KEY");
@@ -290,6 +305,12 @@ static void test_passwords(void **state) {
       {"mot de passe wifi : Livebox-1234", "Livebox-1234"},
       {"mot de passe provisoire : Xk9#mm2L", "Xk9#mm2L"},
       {"password wifi: hunter22", "hunter22"},
+      /* up to five words, then a colon or est/is */
+      {"mot de passe de la salle : Info#2024", "Info#2024"},
+      {"le mot de passe de la salle info est Info#2024", "Info#2024"},
+      {"Le mot de passe d'acc\xc3\xa8s au serveur : Xk9#mm2L", "Xk9#mm2L"},
+      {"the password for the exam is Exam2024!", "Exam2024!"},
+      {"the password of my account is \"soleil\"", "soleil"},
   };
   for (size_t i = 0; i < N_OF(ok); i++) assert_int_equal(detect(DET_PASSWORD, ok[i].text, ok[i].value), 1);
   static const char *const bad[] = {
@@ -320,7 +341,14 @@ static void test_passwords(void **state) {
       "password manager: KeePassXC",            /* a word about passwords */
       "mot de passe oubli\xc3\xa9 : Cliquez2fois",
       "Le mot de passe ENT : voir la notice",
-      "mot de passe de la salle : Info#2024",   /* one word only */
+      /* several words naming which password, then something else than
+       * a value, or a word about the password */
+      "le mot de passe de la salle est affich\xc3\xa9 au tableau",
+      "The password for your account must be 12 characters",
+      "the password of the exam was changed: ask",
+      "le mot de passe du compte a 8 caract\xc3\xa8res : X1",
+      "the password policy for students is: 12chars",
+      "mot de passe de la salle info de l'UFR sciences est Info#2024", /* six words */
   };
   for (size_t i = 0; i < N_OF(bad); i++) expect_none(DET_PASSWORD, bad[i]);
   /* credentials in a URL: detect-secrets' basic_auth_test (positive and

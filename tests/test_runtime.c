@@ -584,6 +584,14 @@ static void test_demoes_prompt_table(void **state) {
       {"DB_PASSWORD_PROD = \"Tr0ub4dor&3\"", "lechat", CH_DENY, "secret-in-prompt", "secret"},
       {"PASSWORD_MIN_LENGTH = 12345", "lechat", CH_ALLOW, NULL, NULL},
       {"Mon mot de passe ENT : Azerty123!", "chatgpt", CH_DENY, "secret-in-prompt", "secret"},
+      {"le mot de passe de la salle info est Info#2024", "lechat", CH_DENY, "secret-in-prompt", "secret"},
+      {"{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0B\\n"
+       "-----END PRIVATE KEY-----\\n\"}",
+       "albert", CH_DENY, "secret-in-prompt", "secret"},
+      /* a broken IBAN is neither an IBAN nor, by its tail, a phone number */
+      {"NL91 ABNA 0417 1643 01", "chatgpt", CH_ALLOW, NULL, NULL},
+      {"Écris à \u0930\u093e\u092e@\u092e\u094b\u0939\u0928.\u0908\u0928\u094d\u092b\u094b", "chatgpt", CH_DENY,
+       "sensitive-to-public", "personal"},
       {"Pourquoi postgres://admin:Sup3rS3cret@db.univ.fr:5432/notes refuse-t-il la connexion ?", "lechat", CH_DENY,
        "secret-in-prompt", "secret"},
       {"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAA\n"
