@@ -330,6 +330,7 @@ typedef struct chain_kind {
   int nir;
   chain_check ok;
   int zero;
+  bool (*longer)(const char *d, size_t n); /* chain_span: the kind it is a part of */
 } chain_kind;
 
 /* Is the digit run ending at rend a whole chain for every kind: no
@@ -344,13 +345,66 @@ static int run_alone(const unsigned char *t, size_t n, size_t rend, const char *
   return !(rend + 1 < n && in_set(ch, seps) && is_digit(t[rend + 1]));
 }
 
-/* Where kind k's span for chain c, gathered at t[i], ends, or 0: the
- * chain itself when its validator says so; a NIR of 13 characters also
- * when its key follows apart or a label precedes it (detect_nir.c). */
-static size_t chain_span(const unsigned char *t, size_t n, size_t i, const chain_kind *k, const chain *c) {
+/* An identifier followed, one space apart, by a short number of its own
+ * ("4242 4242 4242 4242 12/27", "0612345678 75011 Paris", "185057800608491
+ * 75 ans"): the separator joined them into one chain, which fails whole.
+ * Cut chain c before that number: *out is c up to its
+ * last separator when that separator is a space and the number after it
+ * is one group of 1 to 5 digits that does not go on ("12 34", "12,5").
+ * Without a word or a '/' after the number ("... 78 12 rue de la Paix",
+ * "12/27") c is cut only before 3 digits or more, and not before a group
+ * of the length of c's last: "06 12 34 56 78 90", "4242 4242 4242 4242
+ * 42", "4242 4242 4242 4242 1234" are longer numbers, not identifiers. */
+static int chain_cut(const unsigned char *t, size_t n, const char *seps, const chain *c, chain *out) {
+  size_t j;
+  if (c->more && c->end < n && in_set(t[c->end], seps)) j = c->k; /* max reached at the separator */
+  else if (c->seps) j = 31 - (size_t)__builtin_clz(c->seps);
+  else return 0;
+  /* only digits follow the last separator: it stands c->k - j digits
+   * before the chain's end */
+  size_t end = j == c->k ? c->end : c->end - (c->k - j) - 1, q = end + 1, r = q;
+  if (q >= n || t[end] != ' ') return 0;
+  uint32_t low = j >= 32 ? ~0u : (1u << j) - 1, seps_in = c->seps & low;
+  while (r < n && is_digit(t[r]) && r - q <= 5) r++;
+  if (r == q || r - q > 5) return 0;
+  if (r + 1 < n && (in_set(t[r], seps) || t[r] == '.' || t[r] == ',') && is_digit(t[r + 1])) return 0;
+  int ok = r < n && (t[r] == '/' || (r + 1 < n && t[r] == ' ' && word_at(t, n, r + 1))); /* 12/27, 75 ans */
+  if (!ok && r - q >= 3) /* not "73282932000074 5", "06 12 34 56 78 90": longer numbers */
+    ok = !seps_in || j - (31 - (size_t)__builtin_clz(seps_in)) != r - q; /* a CVV after groups of four */
+  if (!ok) return 0;
+  *out = *c;
+  out->k = j, out->seps = seps_in, out->dots = c->dots & low, out->more = 0, out->end = end;
+  out->sig[j] = 0;
+  return 1;
+}
+
+/* Is cut chain c with the number after it (chain_cut) an identifier of
+ * the longer kind, a SIREN's digits and a NIC making a SIRET? */
+static int longer_valid(const unsigned char *t, size_t n, const chain *c, bool (*valid)(const char *, size_t)) {
+  char d[CHAIN_MAX + 8];
+  size_t k = c->k;
+  memcpy(d, c->sig, k);
+  for (size_t p = c->end + 1; p < n && is_digit(t[p]) && k < sizeof d; p++) d[k++] = (char)t[p];
+  return valid(d, k);
+}
+
+/* Kind k's span for chain c, whole: see chain_span. */
+static size_t chain_whole(const unsigned char *t, size_t n, size_t i, const chain_kind *k, const chain *c) {
   if (c->more || c->k > k->max || !num_end(t, n, c->end)) return 0;
   if (k->ok(c)) return c->end;
   return k->nir && c->k == 13 ? det_nir13_end(t, n, i, c->end, c->sig) : 0;
+}
+
+/* Where kind k's span for chain c, gathered at t[i], ends, or 0: the
+ * chain itself when its validator says so; a NIR of 13 characters also
+ * when its key follows apart or a label precedes it (detect_nir.c); else
+ * the chain cut before a short number that follows it (chain_cut). */
+static size_t chain_span(const unsigned char *t, size_t n, size_t i, const chain_kind *k, const chain *c) {
+  size_t end = chain_whole(t, n, i, k, c);
+  chain cut;
+  if (!end && chain_cut(t, n, k->seps, c, &cut) && !(k->longer && longer_valid(t, n, &cut, k->longer)))
+    end = chain_whole(t, n, i, k, &cut);
+  return end;
 }
 
 /* The step of kind k's scan at t[i], a digit: the chain that starts there,
@@ -405,7 +459,7 @@ static int card_brand_ok(const char *d, size_t n) {
   if (p4 == 5019) return n == 16;                                                       /* Dankort */
   if (p4 == 5018 || p4 == 5020 || p4 == 5038 || p4 == 5893 || p4 == 6304 || p4 == 6759 ||
       (p4 >= 6761 && p4 <= 6763))
-    return n >= 13;                                                                     /* Maestro */
+    return n >= 12;                                                                     /* Maestro: 12 to 19 */
   return 0;
 }
 
@@ -415,7 +469,7 @@ static int card_brand_ok(const char *d, size_t n) {
 
 static int card_ok(const chain *c) {
   if (c->dots && (c->seps & ~CARD_DOT_GROUPS)) return 0;
-  return c->k >= 13 && c->k <= 19 && card_brand_ok(c->sig, c->k) && det_luhn_valid(c->sig, c->k);
+  return c->k >= 12 && c->k <= 19 && card_brand_ok(c->sig, c->k) && det_luhn_valid(c->sig, c->k);
 }
 
 /* --------------------------------------------------------------- phones */
@@ -470,12 +524,12 @@ static const char seps_space_dot_dash[] = " .-", seps_space_dot[] = " .";
  * ("06/12/34/56/78", as on forms), which no other kind takes */
 static const char seps_phone_fr[] = " .-/";
 /* 13 at least: a NIR may be written without its key (detect_nir.c) */
-static const chain_kind kind_nir = {seps_space_dot_dash, 15, 13, 1, nir_ok, 0};
-static const chain_kind kind_card = {seps_space_dot_dash, 19, 13, 0, card_ok, 0};
-static const chain_kind kind_siren = {seps_space_dot, 9, 9, 0, siren_ok, 0};
-static const chain_kind kind_siret = {seps_space_dot, 14, 14, 0, siret_ok, 0};
+static const chain_kind kind_nir = {seps_space_dot_dash, 15, 13, 1, nir_ok, 0, NULL};
+static const chain_kind kind_card = {seps_space_dot_dash, 19, 12, 0, card_ok, 0, NULL};
+static const chain_kind kind_siren = {seps_space_dot, 9, 9, 0, siren_ok, 0, det_siret_valid};
+static const chain_kind kind_siret = {seps_space_dot, 14, 14, 0, siret_ok, 0, NULL};
 /* French numbers from their first digit: 10 digits, or 0033 and 9 */
-static const chain_kind kind_phone_fr = {seps_phone_fr, 13, 10, 0, phone_fr_ok, 1};
+static const chain_kind kind_phone_fr = {seps_phone_fr, 13, 10, 0, phone_fr_ok, 1, NULL};
 
 /* phone_fr's step after France's code: "+33" or "0033" at t[i], t[j]
  * past its "33"; an optional "(0)", then the nine digits.  Returns where
@@ -492,9 +546,13 @@ static size_t phone_fr_cc(const unsigned char *t, size_t n, size_t i, size_t j, 
     chain c;
     gather(t, n, j, seps, 10, 0, &c);
     /* "+33 06 12 ..." keeps its trunk 0 by mistake, often enough */
-    if (!c.more && num_end(t, n, c.end) && (fr_nsn_ok(&c, 0) || fr_national_ok(&c, 0))) {
-      emit(e, i, c.end);
-      return c.end;
+    chain cut;
+    const chain *ok = !c.more && num_end(t, n, c.end) && (fr_nsn_ok(&c, 0) || fr_national_ok(&c, 0)) ? &c
+                      : chain_cut(t, n, seps, &c, &cut) && (fr_nsn_ok(&cut, 0) || fr_national_ok(&cut, 0)) ? &cut
+                                                                                                                : NULL;
+    if (ok) {
+      emit(e, i, ok->end);
+      return ok->end > c.end ? ok->end : c.end;
     }
     if (c.end > j) return c.end;
   }
@@ -555,6 +613,12 @@ static void scan_phone(const unsigned char *t, size_t n, det_emitter *e) {
         glen++;
         last3[0] = last3[1], last3[1] = last3[2], last3[2] = (char)ch;
         end = ++j;
+        continue;
+      }
+      if (ch == ')' && groups == 1 && i > 0 && t[i - 1] == '(' && j + 2 < n && in_set(t[j + 1], seps) &&
+          is_digit(t[j + 2])) { /* "(+44) 7911 123456": the country code in parentheses */
+        glen = 0;
+        j += 2;
         continue;
       }
       if (glen > 0 || (j > 0 && t[j - 1] == ')')) {

@@ -63,7 +63,7 @@ static void scan_ine(const unsigned char *t, size_t n, det_emitter *e) {
 
 /* ------------------------------------------------------------ API keys */
 
-enum { CS_ALNUM, CS_TOKEN, CS_B32, CS_ALPHA, CS_WORD, CS_DOTTOKEN, CS_B64 };
+enum { CS_ALNUM, CS_TOKEN, CS_B32, CS_ALPHA, CS_WORD, CS_DOTTOKEN, CS_B64, CS_DOTWORD };
 
 static int in_cs(int cs, unsigned c) {
   switch (cs) {
@@ -73,6 +73,7 @@ static int in_cs(int cs, unsigned c) {
   case CS_ALPHA: return is_alpha(c);
   case CS_WORD: return is_alnum(c) || c == '_';
   case CS_B64: return is_alnum(c) || c == '+' || c == '/';
+  case CS_DOTWORD: return is_alnum(c) || c == '_' || c == '.';
   default: return is_alnum(c) || c == '_' || c == '-' || c == '.';
   }
 }
@@ -86,8 +87,9 @@ static int in_cs(int cs, unsigned c) {
  * a hash or an identifier. */
 static const struct {
   const char *prefix;
-  unsigned char cs, min, max; /* body alphabet and length (max 255) */
-  unsigned char mixed;        /* body must mix letters and digits */
+  unsigned char cs;    /* body alphabet */
+  uint16_t min, max;   /* body length */
+  unsigned char mixed; /* body must mix letters and digits */
 } api_keys[] = {
     {"sk-ant-", CS_TOKEN, 40, 255, 1},     /* Anthropic (api03, admin01) */
     {"sk-proj-", CS_TOKEN, 40, 255, 1},    /* OpenAI project key */
@@ -108,7 +110,9 @@ static const struct {
     {"ghp_", CS_ALNUM, 36, 36, 0},         /* GitHub */
     {"gho_", CS_ALNUM, 36, 36, 0},
     {"ghu_", CS_ALNUM, 36, 36, 0},
-    {"ghs_", CS_ALNUM, 36, 36, 0},
+    /* installation tokens: 36 alphanumerics, and since 2026 a longer
+     * form with '_' and '.' (GitHub's pattern ghs_[A-Za-z0-9._]{36,}) */
+    {"ghs_", CS_DOTWORD, 36, 1024, 0},
     {"ghr_", CS_ALNUM, 36, 36, 0},
     {"github_pat_", CS_WORD, 60, 255, 0},  /* 22 + '_' + 59 today */
     {"glpat-", CS_DOTTOKEN, 20, 255, 0},   /* GitLab personal, deploy, runner */
@@ -144,7 +148,7 @@ static const struct {
     {"glsa_", CS_WORD, 41, 41, 1},         /* Grafana service account: 32 '_' 8 hex */
     {"PMAK-", CS_TOKEN, 59, 59, 1},        /* Postman: 24 hex '-' 34 hex */
     {"hvs.", CS_TOKEN, 90, 120, 1},        /* HashiCorp Vault service token */
-    {"hvb.", CS_TOKEN, 138, 255, 1},       /* HashiCorp Vault batch token (gitleaks: 138-300) */
+    {"hvb.", CS_TOKEN, 138, 300, 1},       /* HashiCorp Vault batch token */
     {"AGE-SECRET-KEY-1", CS_ALNUM, 58, 58, 1}, /* age (bech32) */
     {"glc_", CS_B64, 32, 255, 1},          /* Grafana Cloud API token (base64) */
     {"ABSK", CS_B64, 109, 255, 1},         /* Amazon Bedrock API key (base64) */
@@ -245,9 +249,10 @@ static size_t api_key_at(const unsigned char *t, size_t n, size_t i) {
       letters += is_alpha(t[j]) != 0;
       j++;
     }
+    while (j > b && t[j - 1] == '.') j--; /* a sentence's full stop */
     size_t len = j - b;
     if (len < api_keys[k].min || len > api_keys[k].max) break; /* a longer prefix never follows */
-    if (j < n && (token_char(t[j]) || in_cs(api_keys[k].cs, t[j]))) break;
+    if (j < n && t[j] != '.' && (token_char(t[j]) || in_cs(api_keys[k].cs, t[j]))) break;
     if (api_keys[k].mixed && (!digits || !letters)) break;
     if (!looks_random(t + b, len)) break;
     end = j;
@@ -445,6 +450,9 @@ static const struct {
     {"password", 0}, {"passwd", 0},       {"passphrase", 0},  {"passcode", 0},  {"pwd", 0},
     {"mot de passe", 0}, {"mot-de-passe", 0}, {"motdepasse", 0}, {"mdp", 0}, {"passwort", 0},
     {"kennwort", 0}, {"contrase\xc3\xb1" "a", 0}, {"pass", 1},
+    /* AWS secret access keys: 40 base64 characters with no prefix, a
+     * secret only by the name before them (~/.aws/credentials, sts JSON) */
+    {"aws_secret_access_key", 0}, {"secretaccesskey", 0},
 };
 
 /* Is v[0..len) one of the `count` words (ASCII case-insensitively)? */

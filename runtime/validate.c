@@ -213,10 +213,15 @@ bool det_iban_valid(const char *s, size_t n) {
   return rem == 1;
 }
 
-/* SIREN: 9 digits, Luhn (INSEE; python-stdnum stdnum/fr/siren.py). */
-bool det_siren_valid(const char *d, size_t n) { return d && n == 9 && det_luhn_valid(d, n); }
+/* SIREN: 9 digits, Luhn (INSEE; python-stdnum stdnum/fr/siren.py); not
+ * all zeros, which passes Luhn and is a form's placeholder. */
+bool det_siren_valid(const char *d, size_t n) {
+  return d && n == 9 && memcmp(d, "000000000", 9) && det_luhn_valid(d, n);
+}
 
-/* SIRET: SIREN + 5-digit NIC, Luhn over the 14 digits.  La Poste's
+/* SIRET: a valid SIREN + 5-digit NIC, Luhn over the 14 digits (as
+ * python-stdnum checks the SIREN part too: a random 14-digit figure
+ * passes one Luhn test in ten, both in a hundred).  La Poste's
  * establishments (SIREN 356 000 000) are numbered with "sum of the digits
  * divisible by 5" instead, except its head office 356 000 000 00048 which
  * follows Luhn (python-stdnum stdnum/fr/siret.py and its test file). */
@@ -229,7 +234,7 @@ bool det_siret_valid(const char *d, size_t n) {
     for (size_t i = 0; i < n; i++) s += (unsigned)(d[i] - '0');
     return s % 5 == 0;
   }
-  return det_luhn_valid(d, n);
+  return det_siren_valid(d, 9) && det_luhn_valid(d, n);
 }
 
 /* RIB (relevé d'identité bancaire), 23 characters: code banque 5 digits |

@@ -233,6 +233,8 @@ static void test_card_issuer_test_numbers(void **state) {
       "6205500000000000004", "6759649826438453", "5019717010103742", "5019 7170 1010 3742",
       /* validator.js's UnionPay number in 67 */
       "6765780016990268",
+      /* Maestro of 12 digits (Faker's maestro format 5038 + 8) */
+      "503826280128",
       /* dots between groups of four */
       "4970.1012.3456.7893", "4242.4242.4242.4242", "5555.5555.5555.4444", "6205.5000.0000.0000.004",
   };
@@ -407,6 +409,17 @@ static void test_siren_siret(void **state) {
   expect_found(DET_SIRET, "35600000049837");
   expect_none(DET_SIRET, "35600000049838");
   assert_false(det_siret_valid("35600000000049", 14));
+  /* Luhn over the 14 digits but not over the SIREN's 9 (the probe's
+   * 12002700000005, 29105993380769, 78778932879214; python-stdnum refuses
+   * them), and the all-zero placeholder */
+  assert_true(det_luhn_valid("12002700000005", 14));
+  assert_false(det_siret_valid("12002700000005", 14));
+  assert_false(det_siret_valid("29105993380769", 14));
+  assert_false(det_siret_valid("78778932879214", 14));
+  expect_none(DET_SIRET, "SIRET 120 027 000 00005");
+  assert_false(det_siren_valid("000000000", 9));
+  assert_false(det_siret_valid("00000000000000", 14));
+  expect_none(DET_SIREN, "SIREN : 000 000 000");
   /* a SIREN is not reported inside its SIRET, nor a SIRET inside more */
   expect_none(DET_SIREN, "732 829 320 00074");
   expect_none(DET_SIREN, "1404833048");
@@ -468,6 +481,11 @@ static void test_phone_e164(void **state) {
       "+33 6 12 34 56 78", "+49 30 123456",
   };
   for (size_t i = 0; i < N_OF(ok); i++) expect_found(DET_PHONE, ok[i]);
+  /* the country code in parentheses, as presidio's and forms write it */
+  assert_int_equal(detect(DET_PHONE, "(+44) 7911 123456", "+44) 7911 123456"), 1);
+  assert_int_equal(detect(DET_PHONE, "Tel (+49) 30 1234567", "+49) 30 1234567"), 1);
+  expect_none(DET_PHONE, "(+44) x");
+  expect_none(DET_PHONE, "(+12) 345");
   expect_none(DET_PHONE, "+1 2");
   expect_none(DET_PHONE, "+123456");                  /* 6 digits */
   expect_none(DET_PHONE, "+0 123 456 789");           /* no country code 0 */
@@ -546,6 +564,37 @@ static void test_rib(void **state) {
   /* inside an IBAN, the RIB is the IBAN's: not a RIB of its own */
   expect_none(DET_RIB, "FR7630006000011234567890189");
   expect_none(DET_RIB, "FR76 3000 6000 0112 3456 7890 189");
+}
+
+/* An identifier then, one space apart, a short number of its own (an
+ * expiry date, a CVV, a postcode, an age): the identifier is found. */
+static void test_short_number_after(void **state) {
+  (void)state;
+  static const struct {
+    int id;
+    const char *text, *want;
+  } ok[] = {
+      {DET_CARD, "Carte 4242 4242 4242 4242 12/27", "4242 4242 4242 4242"},
+      {DET_CARD, "Carte 4242 4242 4242 4242 123", "4242 4242 4242 4242"},
+      {DET_CARD, "4242424242424242 12/27 123", "4242424242424242"},
+      {DET_CARD, "378282246310005 1225", "378282246310005"},
+      {DET_PHONE_FR, "06 12 34 56 78 12 rue de la Paix", "06 12 34 56 78"},
+      {DET_PHONE_FR, "T\xc3\xa9l. 0612345678 75011 Paris", "0612345678"},
+      {DET_PHONE_FR, "+33 6 12 34 56 78 75011 Paris", "+33 6 12 34 56 78"},
+      {DET_NIR, "NIR 185057800608491 75 ans", "185057800608491"},
+      {DET_SIREN, "SIREN 552 008 443 75008 Paris", "552 008 443"},
+      {DET_SIREN, "SIREN 120 027 016 92120 Montrouge", "120 027 016"},
+  };
+  for (size_t i = 0; i < N_OF(ok); i++) assert_int_equal(detect(ok[i].id, ok[i].text, ok[i].want), 1);
+  /* a longer number grouped alike, or a number that goes on */
+  expect_none(DET_PHONE_FR, "06 12 34 56 78 90");
+  expect_none(DET_CARD, "4242 4242 4242 4242 1234");
+  expect_none(DET_CARD, "4242 4242 4242 4242 12 34");
+  expect_none(DET_CARD, "4242 4242 4242 4242 12,5");
+  expect_none(DET_CARD, "4242 4242 4242 4242 123456");
+  expect_none(DET_CARD, "4242-4242-4242-4242-12");     /* not a space: one number */
+  expect_none(DET_PHONE_FR, "0012345678 75011 Paris"); /* still needs a valid identifier */
+  expect_none(DET_NIR, "185057800608492 75 ans");      /* its key is wrong */
 }
 
 /* ---------------------------------------------------------------- e-mail */
@@ -860,6 +909,7 @@ int main(void) {
       cmocka_unit_test(test_nir_split_by_invisible_characters),
       cmocka_unit_test(test_siren_siret),
       cmocka_unit_test(test_phone_fr),
+      cmocka_unit_test(test_short_number_after),
       cmocka_unit_test(test_phone_e164),
       cmocka_unit_test(test_rib),
       cmocka_unit_test(test_email),

@@ -100,6 +100,10 @@ static void test_api_keys_found(void **state) {
       "AKIALALEMEL33243OLIB", "AKIAIOSFODNN7EXAMPLE",
       /* [ds] github_token_test */
       "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",
+      /* GitHub's longer installation token (2026; trufflehog's fixture) */
+      "ghs_RWGUZ6kS8_Ut7PbtR72k2miJwwYtxkpe8mOpT8feAWYZcwz43PxBVGCNATnycaQV9VUlPJe1uST5Xen7d3uZ5lilVlEVvT9AbxnhURdT3OzPt"
+      "CvXydIrvE4LrDO",
+      "ghs_123456789_eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIxMjM0NTYiLCJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlX2hlcmVfYWJjZGVm",
       /* [ds] stripe_key_test, [gl] stripe.go */
       "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD", "rk_live_5TcWfjKmJgpql9hjpRnwRXbT",
       "sk_test_51OuEMLAlTWGaDypq4P5cuDHbuKeG4tAGPYHJpEXQ7zE8mKK3jkhTFPvCxnSSK5zB5EQZrJsYdsatNmAHGgb0vSKD00GTMSWRHs",
@@ -186,6 +190,8 @@ static void test_api_keys_not_found(void **state) {
   for (size_t i = 0; i < N_OF(bad); i++) expect_none(DET_API_KEY, bad[i]);
   /* a key glued to a longer token is not reported */
   expect_none(DET_API_KEY, "x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");
+  assert_int_equal(detect(DET_API_KEY, "token ghs_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx.", "ghs_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx"), 1);
+  expect_none(DET_API_KEY, "ghs_wWPw5k4aXcaT4fNP0UcnZw.JUVF"); /* 31 */
   expect_none(DET_API_KEY, "my-sk_live_ReTllpYQYfIZu2Jnf2lAPFjD");
 }
 
@@ -305,6 +311,10 @@ static void test_passwords(void **state) {
       {"mot de passe wifi : Livebox-1234", "Livebox-1234"},
       {"mot de passe provisoire : Xk9#mm2L", "Xk9#mm2L"},
       {"password wifi: hunter22", "hunter22"},
+      /* an AWS secret access key by its name (gitleaks, ~/.aws/credentials, sts) */
+      {"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+      {"AWS_SECRET_ACCESS_KEY=Xk9mQ2LpR7vT1wZ4yB6nC8dF0gH3jK5sM7aP9eU2", "Xk9mQ2LpR7vT1wZ4yB6nC8dF0gH3jK5sM7aP9eU2"},
+      {"\"SecretAccessKey\": \"Xk9mQ2LpR7vT1wZ4yB6nC8dF0gH3jK5sM7aP9eU2\",", "Xk9mQ2LpR7vT1wZ4yB6nC8dF0gH3jK5sM7aP9eU2"},
       /* up to five words, then a colon or est/is */
       {"mot de passe de la salle : Info#2024", "Info#2024"},
       {"le mot de passe de la salle info est Info#2024", "Info#2024"},
