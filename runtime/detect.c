@@ -435,41 +435,13 @@ static int nir_ok(const chain *c) { return c->k == 15 && det_nir_valid(c->sig, 1
 static int siren_ok(const chain *c) { return det_siren_valid(c->sig, c->k); }
 static int siret_ok(const chain *c) { return det_siret_valid(c->sig, c->k); }
 
-/* Issuer ranges (IIN prefixes) and lengths of the major networks, from the
- * networks' published ranges as summarised by ISO/IEC 7812 registries and
- * e.g. Stripe's test card list: a Luhn-valid number outside them is more
- * likely an order or tracking number than a card.  Cartes Bancaires (CB)
- * cards are co-branded Visa or Mastercard and fall in those ranges. */
-static int card_brand_ok(const char *d, size_t n) {
-  unsigned p1 = (unsigned)(d[0] - '0');
-  unsigned p2 = p1 * 10 + (unsigned)(d[1] - '0');
-  unsigned p3 = p2 * 10 + (unsigned)(d[2] - '0');
-  unsigned p4 = p3 * 10 + (unsigned)(d[3] - '0');
-  unsigned p6 = p4 * 100 + (unsigned)(d[4] - '0') * 10 + (unsigned)(d[5] - '0');
-  if (p1 == 4) return n == 13 || n == 16 || n == 19;                                   /* Visa */
-  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n == 16;           /* Mastercard */
-  if (p2 == 34 || p2 == 37) return n == 15;                                             /* American Express */
-  if (p4 == 6011 || p2 == 65 || (p3 >= 644 && p3 <= 649) || (p6 >= 622126 && p6 <= 622925))
-    return n >= 16;                                                                     /* Discover */
-  if (p4 >= 3528 && p4 <= 3589) return n >= 16;                                         /* JCB */
-  if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) return n >= 14;     /* Diners */
-  if (p2 == 62 || p2 == 81) return n >= 16;                                             /* UnionPay */
-  if (p2 == 67 && n == 16) return 1; /* UnionPay 67 (validator.js), Maestro 67 of 16 digits */
-  if (p4 >= 2200 && p4 <= 2204) return n >= 16;                                         /* Mir */
-  if (p4 == 5019) return n == 16;                                                       /* Dankort */
-  if (p4 == 5018 || p4 == 5020 || p4 == 5038 || p4 == 5893 || p4 == 6304 || p4 == 6759 ||
-      (p4 >= 6761 && p4 <= 6763))
-    return n >= 12;                                                                     /* Maestro: 12 to 19 */
-  return 0;
-}
-
 /* Dots between the digits of a card number ("4970.1012.3456.7890") only
  * in groups of four: dots also group the thousands of amounts. */
 #define CARD_DOT_GROUPS ((1u << 4) | (1u << 8) | (1u << 12) | (1u << 16))
 
 static int card_ok(const chain *c) {
   if (c->dots && (c->seps & ~CARD_DOT_GROUPS)) return 0;
-  return c->k >= 12 && c->k <= 19 && card_brand_ok(c->sig, c->k) && det_luhn_valid(c->sig, c->k);
+  return c->k >= 12 && c->k <= 19 && det_card_brand_ok(c->sig, c->k) && det_luhn_valid(c->sig, c->k);
 }
 
 /* --------------------------------------------------------------- phones */

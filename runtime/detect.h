@@ -99,6 +99,9 @@ const char *det_label(int id);
 /* Validators, exposed for tests and for the compiler's examples.  Each
  * takes the identifier's significant characters only (separators removed). */
 bool det_luhn_valid(const char *digits, size_t n);
+/* A card number (n digits) in a known issuer range with a length that
+ * network uses (validate.c). */
+bool det_card_brand_ok(const char *digits, size_t n);
 bool det_nir_valid(const char *s, size_t n);   /* 15 chars, 2A/2B allowed */
 int det_nir_key(const char *s13);               /* the key 13 chars call for, or -1 */
 bool det_ine_valid(const char *s, size_t n);   /* 11 chars */

@@ -1,6 +1,6 @@
 /*
  * validate.c — the checksums and structures that decide whether a
- * candidate identifier is one (detect.h): Luhn for cards, SIREN and SIRET,
+ * candidate identifier is one (detect.h): Luhn and issuer ranges for cards, SIREN and SIRET,
  * the NIR key, the INE formats, the IBAN registry and mod 97.  Each cites
  * its source; a detector emits nothing its validator refuses.
  */
@@ -261,4 +261,33 @@ bool det_rib_valid(const char *s, size_t n) {
   }
   unsigned key = (unsigned)(s[21] - '0') * 10 + (unsigned)(s[22] - '0');
   return key == 97 - (unsigned)((89 * bank + 15 * branch + 3 * account) % 97);
+}
+
+/* Issuer ranges (IIN prefixes) and lengths of the major networks, from the
+ * networks' published ranges as summarised by ISO/IEC 7812 registries and
+ * e.g. Stripe's test card list: a Luhn-valid number outside them is more
+ * likely an order or tracking number than a card.  Cartes Bancaires (CB)
+ * cards are co-branded Visa or Mastercard and fall in those ranges. */
+bool det_card_brand_ok(const char *d, size_t n) {
+  if (!d || n < 6) return false;
+  unsigned p1 = (unsigned)(d[0] - '0');
+  unsigned p2 = p1 * 10 + (unsigned)(d[1] - '0');
+  unsigned p3 = p2 * 10 + (unsigned)(d[2] - '0');
+  unsigned p4 = p3 * 10 + (unsigned)(d[3] - '0');
+  unsigned p6 = p4 * 100 + (unsigned)(d[4] - '0') * 10 + (unsigned)(d[5] - '0');
+  if (p1 == 4) return n == 13 || n == 16 || n == 19;                                   /* Visa */
+  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n == 16;           /* Mastercard */
+  if (p2 == 34 || p2 == 37) return n == 15;                                             /* American Express */
+  if (p4 == 6011 || p2 == 65 || (p3 >= 644 && p3 <= 649) || (p6 >= 622126 && p6 <= 622925))
+    return n >= 16;                                                                     /* Discover */
+  if (p4 >= 3528 && p4 <= 3589) return n >= 16;                                         /* JCB */
+  if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) return n >= 14;     /* Diners */
+  if (p2 == 62 || p2 == 81) return n >= 16;                                             /* UnionPay */
+  if (p2 == 67 && n == 16) return 1; /* UnionPay 67 (validator.js), Maestro 67 of 16 digits */
+  if (p4 >= 2200 && p4 <= 2204) return n >= 16;                                         /* Mir */
+  if (p4 == 5019) return n == 16;                                                       /* Dankort */
+  if (p4 == 5018 || p4 == 5020 || p4 == 5038 || p4 == 5893 || p4 == 6304 || p4 == 6759 ||
+      (p4 >= 6761 && p4 <= 6763))
+    return n >= 12;                                                                     /* Maestro: 12 to 19 */
+  return 0;
 }
