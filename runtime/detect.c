@@ -355,10 +355,12 @@ static int run_alone(const unsigned char *t, size_t n, size_t rend, const char *
  * "12/27") c is cut only before 3 digits or more, and not before a group
  * of the length of c's last: "06 12 34 56 78 90", "4242 4242 4242 4242
  * 42", "4242 4242 4242 4242 1234" are longer numbers, not identifiers. */
+static size_t last_sep(uint32_t seps) { return 31 - (size_t)__builtin_clz(seps); } /* seps != 0 */
+
 static int chain_cut(const unsigned char *t, size_t n, const char *seps, const chain *c, chain *out) {
   size_t j;
   if (c->more && c->end < n && in_set(t[c->end], seps)) j = c->k; /* max reached at the separator */
-  else if (c->seps) j = 31 - (size_t)__builtin_clz(c->seps);
+  else if (c->seps) j = last_sep(c->seps);
   else return 0;
   /* only digits follow the last separator: it stands c->k - j digits
    * before the chain's end */
@@ -370,7 +372,7 @@ static int chain_cut(const unsigned char *t, size_t n, const char *seps, const c
   if (r + 1 < n && (in_set(t[r], seps) || t[r] == '.' || t[r] == ',') && is_digit(t[r + 1])) return 0;
   int ok = r < n && (t[r] == '/' || (r + 1 < n && t[r] == ' ' && word_at(t, n, r + 1))); /* 12/27, 75 ans */
   if (!ok && r - q >= 3) /* not "73282932000074 5", "06 12 34 56 78 90": longer numbers */
-    ok = !seps_in || j - (31 - (size_t)__builtin_clz(seps_in)) != r - q; /* a CVV after groups of four */
+    ok = !seps_in || j - last_sep(seps_in) != r - q; /* a CVV after groups of four */
   if (!ok) return 0;
   *out = *c;
   out->k = j, out->seps = seps_in, out->dots = c->dots & low, out->more = 0, out->end = end;
@@ -503,6 +505,10 @@ static const chain_kind kind_siret = {seps_space_dot, 14, 14, 0, siret_ok, 0, NU
 /* French numbers from their first digit: 10 digits, or 0033 and 9 */
 static const chain_kind kind_phone_fr = {seps_phone_fr, 13, 10, 0, phone_fr_ok, 1, NULL};
 
+/* The digits after France's code: the 9 of the number, or its 10 with
+ * the trunk 0 kept by mistake ("+33 06 12 ..."), often enough written. */
+static int fr_after_cc_ok(const chain *c) { return fr_nsn_ok(c, 0) || fr_national_ok(c, 0); }
+
 /* phone_fr's step after France's code: "+33" or "0033" at t[i], t[j]
  * past its "33"; an optional "(0)", then the nine digits.  Returns where
  * its scan looks next. */
@@ -517,14 +523,13 @@ static size_t phone_fr_cc(const unsigned char *t, size_t n, size_t i, size_t j, 
   if (j < n && is_digit(t[j])) {
     chain c;
     gather(t, n, j, seps, 10, 0, &c);
-    /* "+33 06 12 ..." keeps its trunk 0 by mistake, often enough */
     chain cut;
-    const chain *ok = !c.more && num_end(t, n, c.end) && (fr_nsn_ok(&c, 0) || fr_national_ok(&c, 0)) ? &c
-                      : chain_cut(t, n, seps, &c, &cut) && (fr_nsn_ok(&cut, 0) || fr_national_ok(&cut, 0)) ? &cut
-                                                                                                                : NULL;
+    const chain *ok = !c.more && num_end(t, n, c.end) && fr_after_cc_ok(&c)          ? &c
+                      : chain_cut(t, n, seps, &c, &cut) && fr_after_cc_ok(&cut) ? &cut
+                                                                                 : NULL;
     if (ok) {
       emit(e, i, ok->end);
-      return ok->end > c.end ? ok->end : c.end;
+      return c.end; /* a cut chain ends before c */
     }
     if (c.end > j) return c.end;
   }

@@ -517,6 +517,19 @@ static size_t pw_ident_end(const unsigned char *t, size_t n, size_t j) {
   return j < n && is_alnum(t[j]) ? 0 : j;
 }
 
+/* The verbs that introduce a password in prose ("password is ...",
+ * "le mot de passe est ..."). */
+static const char *const pw_verbs[] = {"is", "est", "c'est"};
+
+/* One of pw_verbs and a space at t[j] (any case): the byte after them, or 0. */
+static size_t pw_verb_end(const unsigned char *t, size_t n, size_t j) {
+  for (size_t k = 0; k < sizeof pw_verbs / sizeof *pw_verbs; k++) {
+    size_t l = strlen(pw_verbs[k]);
+    if (ieq(t, n, j, pw_verbs[k], l) && j + l < n && t[j + l] == ' ') return j + l + 1;
+  }
+  return 0;
+}
+
 /* After a keyword and a blank, up to five words naming which password,
  * then a colon or "est"/"is" ("mot de passe ENT : ...", "password wifi:
  * ...", "le mot de passe de la salle info est ...", "the password for
@@ -529,16 +542,15 @@ static size_t pw_named_colon(const unsigned char *t, size_t n, size_t j) {
                                       "oubli\xc3\xa9", "perdu", "longueur", "requis", "incorrect", "invalide",
                                       "chang\xc3\xa9", "expir\xc3\xa9", "must", "should", "doit", "sera",
                                       "will", "was", "has", "a", "n'est", "isn't"};
-  static const char *const verb[] = {"est", "is", "c'est"};
   for (int words = 0; words < 5; words++) {
     size_t w = j;
     while (j < n && j - w <= 16 && (is_alnum(t[j]) || t[j] >= 0x80 || (t[j] == '\'' && j > w))) j++;
     if (j - w < 1 || j - w > 16 || word_among(t + w, j - w, about, sizeof about / sizeof *about)) return 0;
-    if (words > 0 && word_among(t + w, j - w, verb, sizeof verb / sizeof *verb))
+    if (words > 0 && word_among(t + w, j - w, pw_verbs, sizeof pw_verbs / sizeof *pw_verbs))
       return j < n && t[j] == ' ' ? j + 1 : 0;
     if (j < n && t[j] == ' ') j++; /* a no-break space is one in the clean view */
     if (j < n && t[j] == ':') return j + 1;
-    if (j == w || t[j - 1] != ' ') return 0;
+    if (t[j - 1] != ' ') return 0;
   }
   return 0;
 }
@@ -565,9 +577,7 @@ static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs
     else if (j < n && t[j] == '=') j++, strong = 1;
     else if (j < n && t[j] == ':') j++, strong = 0;
     else if (ident) continue; /* PASSWORD_RESET is a setting's name in prose */
-    else if (ieq(t, n, j, "is ", 3)) j += 3, strong = 0;
-    else if (ieq(t, n, j, "est ", 4)) j += 4, strong = 0;
-    else if (ieq(t, n, j, "c'est ", 6)) j += 6, strong = 0;
+    else if ((named = pw_verb_end(t, n, j))) j = named, strong = 0;
     else if (j > i + l && (named = pw_named_colon(t, n, j))) j = named, strong = 0; /* "mot de passe ENT :" */
     else continue;
     if (pw_keywords[k].strong_only && !strong) continue;

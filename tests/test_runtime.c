@@ -503,6 +503,14 @@ static void test_demoes_prompt_table(void **state) {
       {"Code banque : 30006\nCode guichet : 00001\nN\302\260 de compte : 12345678901\nCl\303\251 RIB : 98", "gemini", CH_ALLOW,
        NULL, NULL},
       {"carte 5555 5555 5555 4444", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
+      /* an identifier with a short number of its own after it */
+      {"Ma carte : 4242 4242 4242 4242 12/27 cryptogramme 123", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
+      {"Appelez le 06 12 34 56 78 12 rue de la Paix", "gemini", CH_DENY, "sensitive-to-public", "personal"},
+      {"(+44) 7911 123456", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
+      /* a broken IBAN is neither an IBAN nor, by its tail, a phone number */
+      {"NL91 ABNA 0417 1643 01", "chatgpt", CH_ALLOW, NULL, NULL},
+      {"Écris à \u0930\u093e\u092e@\u092e\u094b\u0939\u0928.\u0908\u0928\u094d\u092b\u094b", "chatgpt", CH_DENY,
+       "sensitive-to-public", "personal"},
       {"Rappelle-moi au 06/12/34/56/78.", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
       {"Cours du 01/09/2024 au 30/06/2025.", "chatgpt", CH_ALLOW, NULL, NULL},
       {"INE : 1234567890A", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
@@ -588,15 +596,7 @@ static void test_demoes_prompt_table(void **state) {
       {"{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0B\\n"
        "-----END PRIVATE KEY-----\\n\"}",
        "albert", CH_DENY, "secret-in-prompt", "secret"},
-      /* an identifier with a short number of its own after it */
-      {"Ma carte : 4242 4242 4242 4242 12/27 cryptogramme 123", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
-      {"Appelez le 06 12 34 56 78 12 rue de la Paix", "gemini", CH_DENY, "sensitive-to-public", "personal"},
       {"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "albert", CH_DENY, "secret-in-prompt", "secret"},
-      {"(+44) 7911 123456", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
-      /* a broken IBAN is neither an IBAN nor, by its tail, a phone number */
-      {"NL91 ABNA 0417 1643 01", "chatgpt", CH_ALLOW, NULL, NULL},
-      {"Écris à \u0930\u093e\u092e@\u092e\u094b\u0939\u0928.\u0908\u0928\u094d\u092b\u094b", "chatgpt", CH_DENY,
-       "sensitive-to-public", "personal"},
       {"Pourquoi postgres://admin:Sup3rS3cret@db.univ.fr:5432/notes refuse-t-il la connexion ?", "lechat", CH_DENY,
        "secret-in-prompt", "secret"},
       {"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAA\n"
