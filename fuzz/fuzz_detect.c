@@ -105,12 +105,13 @@ static size_t hit_end(const uint8_t *in, size_t size, const uint32_t *fm, size_t
 static void check_triggers(const uint8_t *in, size_t size, const norm_view *c, const uint32_t *cm,
                            const norm_view *f, const uint32_t *fm) {
   static uint32_t pos[1 << 16];
-  char trig[64][256];
-  size_t tl[64];
-  unsigned tf[64];
+  static char trig[256][256]; /* more than any detector has (the loader takes them all) */
+  static size_t tl[256];
+  static unsigned tf[256];
   for (int id = 0; id < DET_COUNT_; id++) {
     size_t nt = 0, np = 0, hint = 0;
-    while (nt < 64 && (tl[nt] = det_trigger(id, nt, trig[nt], &tf[nt])) > 0) nt++;
+    while (nt < 256 && (tl[nt] = det_trigger(id, nt, trig[nt], &tf[nt])) > 0) nt++;
+    if (nt == 256) abort(); /* the check would miss triggers */
     if (!nt) continue;
     for (size_t fo = 0; fo < f->len && np < sizeof pos / sizeof *pos; fo++) {
       size_t k = 0;

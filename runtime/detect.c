@@ -3,8 +3,9 @@
  * digit chains (NIR, cards, SIREN, SIRET), phones, the one walk over the
  * digits that runs them with IBAN (detect_iban.c) and RIB (detect_rib.c),
  * and the dispatch.  A NIR of 13 characters is decided in detect_nir.c;
- * the detectors anchored on a keyword (INE, API keys, private keys,
- * passwords) are in detect_keyword.c, e-mail addresses in detect_email.c,
+ * the detectors anchored on a keyword (INE, API keys, private keys) are in
+ * detect_keyword.c, the secrets named before them (passwords, named
+ * tokens) in detect_named.c, e-mail addresses in detect_email.c,
  * the checksums in validate.c.
  *
  * Stage: runs on the clean view (normalize.h) during the pattern phase of a

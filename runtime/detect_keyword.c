@@ -1,8 +1,9 @@
 /*
  * detect_keyword.c — the detectors anchored on a keyword: INE after its
  * label, provider API keys and JWTs after their prefix, PEM private keys
- * after "-----BEGIN ", passwords after "password", "mot de passe"...
- * Their keywords come from the tables here (det_trigger), the prefilter
+ * after "-----BEGIN "; the dispatch of those and of detect_named.c's
+ * (passwords, tokens after their name).  Their keywords come from the
+ * tables (det_trigger), the prefilter
  * finds them, and det_scan_at runs a detector only where one starts; a
  * text scanned whole (det_kw_scan) gives the same spans.
  */
@@ -145,6 +146,7 @@ static const struct {
     {"dor_v1_", CS_ALNUM, 64, 64, 1},
     {"lin_api_", CS_ALNUM, 40, 40, 1},     /* Linear */
     {"ntn_", CS_ALNUM, 46, 46, 1},         /* Notion: 11 digits + 35 */
+    {"secret_", CS_ALNUM, 43, 43, 1},      /* Notion's older integration tokens */
     {"glsa_", CS_WORD, 41, 41, 1},         /* Grafana service account: 32 '_' 8 hex */
     {"PMAK-", CS_TOKEN, 59, 59, 1},        /* Postman: 24 hex '-' 34 hex */
     {"hvs.", CS_TOKEN, 90, 120, 1},        /* HashiCorp Vault service token */
@@ -171,7 +173,8 @@ static int looks_random(const unsigned char *b, size_t len) {
 }
 
 /* JWT (RFC 7519): base64url("{\"...") = "eyJ...", header '.' payload, and an
- * optional '.' signature.  The header must decode to a JSON object naming
+ * optional '.' signature; a header or payload whose JSON was pretty-printed
+ * starts "{\n" = "ewo".  The header must decode to a JSON object naming
  * "alg" or "typ" — "eyJ" alone is too weak (detect-secrets' jwt tests list
  * "eyJAAAA.eyJBBB" as not a token). */
 static int b64url_val(unsigned c) {
@@ -209,7 +212,8 @@ static size_t jwt_at(const unsigned char *t, size_t n, size_t i) {
   size_t j = i;
   while (j < n && b64url_val(t[j]) >= 0 && j - i < 2048) j++;
   size_t hlen = j - i;
-  if (hlen < 16 || hlen > 530 || j + 4 >= n || t[j] != '.' || memcmp(t + j + 1, "eyJ", 3)) return 0;
+  if (hlen < 16 || hlen > 530 || j + 4 >= n || t[j] != '.' || (memcmp(t + j + 1, "eyJ", 3) && memcmp(t + j + 1, "ewo", 3)))
+    return 0;
   if (!jwt_header_ok(t + i, hlen)) return 0;
   size_t p = j + 1;
   j = p;
@@ -224,20 +228,13 @@ static size_t jwt_at(const unsigned char *t, size_t n, size_t i) {
   return j;
 }
 
-/* A filter of the two-byte beginnings a detector looks for at a word
- * start: 4,096 bits indexed by a hash of the pair.  Most words begin with
- * a pair not in it and are skipped whole (a collision only costs the full
- * test). */
-#define PAIR_BIT(a, b) ((((unsigned)(a) * 131u) ^ (unsigned)(b)) & 4095u)
-static void pair_add(uint8_t *set, unsigned a, unsigned b) { set[PAIR_BIT(a, b) >> 3] |= (uint8_t)(1u << (PAIR_BIT(a, b) & 7)); }
-static int pair_has(const uint8_t *set, unsigned a, unsigned b) { return set[PAIR_BIT(a, b) >> 3] >> (PAIR_BIT(a, b) & 7) & 1; }
-
 /* The key or token starting at t[i] (a letter at a token start), or 0:
  * its end. */
 static size_t api_key_at(const unsigned char *t, size_t n, size_t i) {
   unsigned c = t[i];
   size_t end = 0;
-  if (c == 'e' && i + 3 < n && t[i + 1] == 'y' && t[i + 2] == 'J') end = jwt_at(t, n, i);
+  if (c == 'e' && i + 3 < n && ((t[i + 1] == 'y' && t[i + 2] == 'J') || (t[i + 1] == 'w' && t[i + 2] == 'o')))
+    end = jwt_at(t, n, i);
   for (size_t k = 0; !end && k < sizeof api_keys / sizeof *api_keys; k++) {
     const char *pre = api_keys[k].prefix;
     if ((unsigned char)pre[0] != c) continue; /* cheap test first: this runs at every word */
@@ -262,20 +259,21 @@ static size_t api_key_at(const unsigned char *t, size_t n, size_t i) {
 
 static int api_key_start(const unsigned char *t, size_t i) { return is_alpha(t[i]) && !(i > 0 && token_char(t[i - 1])); }
 
+/* Provider keys at token starts, and tokens after a name that says so
+ * (detect_named.c), which may start anywhere (clientSecret). */
 static void scan_api_key(const unsigned char *t, size_t n, det_emitter *e) {
   uint8_t pairs[512] = {0};
   pair_add(pairs, 'e', 'y'); /* JWT */
+  pair_add(pairs, 'e', 'w');
   for (size_t k = 0; k < sizeof api_keys / sizeof *api_keys; k++)
     pair_add(pairs, (unsigned char)api_keys[k].prefix[0], (unsigned char)api_keys[k].prefix[1]);
   for (size_t i = 0; i < n && !e->stop; i++) {
-    if (!api_key_start(t, i)) continue;
-    size_t end = i + 1 < n && pair_has(pairs, t[i], t[i + 1]) ? api_key_at(t, n, i) : 0;
+    size_t vs = i, end = 0;
+    if (api_key_start(t, i) && i + 1 < n && pair_has(pairs, t[i], t[i + 1])) end = api_key_at(t, n, i);
+    if (!end) end = det_named_key_at(t, n, i, &vs);
     if (end) {
-      emit(e, i, end);
+      emit(e, vs, end);
       i = end - 1;
-    } else {
-      /* skip the rest of this token: no key starts inside it */
-      while (i + 1 < n && token_char(t[i + 1])) i++;
     }
   }
 }
@@ -438,234 +436,13 @@ static void scan_private_key(const unsigned char *t, size_t n, det_emitter *e) {
   }
 }
 
-/* ------------------------------------------------------------ passwords */
-
-/* Keywords that introduce a password, lower case (compared ASCII
- * case-insensitively on the clean view).  "pass" alone only counts in the
- * config form "pass=...": in prose it is a ticket ("pass Navigo : 86€"). */
-static const struct {
-  const char *kw;
-  unsigned char strong_only;
-} pw_keywords[] = {
-    {"password", 0}, {"passwd", 0},       {"passphrase", 0},  {"passcode", 0},  {"pwd", 0},
-    {"mot de passe", 0}, {"mot-de-passe", 0}, {"motdepasse", 0}, {"mdp", 0}, {"passwort", 0},
-    {"kennwort", 0}, {"contrase\xc3\xb1" "a", 0}, {"pass", 1},
-    /* AWS secret access keys: 40 base64 characters with no prefix, a
-     * secret only by the name before them (~/.aws/credentials, sts JSON) */
-    {"aws_secret_access_key", 0}, {"secretaccesskey", 0},
-};
-
-/* Is v[0..len) one of the `count` words (ASCII case-insensitively)? */
-static int word_among(const unsigned char *v, size_t len, const char *const *words, size_t count) {
-  for (size_t k = 0; k < count; k++)
-    if (strlen(words[k]) == len && ieq(v, len, 0, words[k], len)) return 1;
-  return 0;
-}
-
-/* Values that say there is no password here. */
-static int pw_stopword(const unsigned char *v, size_t len) {
-  static const char *const stop[] = {"none", "null", "nil", "true", "false", "undefined", "empty", "required",
-                                     "optional", "hidden", "redacted", "password", "secret", "example", "n/a",
-                                     "oublie", "oublié", "perdu", "incorrect", "invalid", "invalide", "changed"};
-  return word_among(v, len, stop, sizeof stop / sizeof *stop);
-}
-
-/* Is v[0..len) a plausible password?  strong: written as an assignment
- * ("password=...", "pwd := ...", a quoted value), where any non-trivial
- * value counts.  Otherwise prose ("mot de passe : ...", "password is
- * ..."), where an ordinary word ("oublié", "voir", "incorrect") is far
- * more likely than a password, so the value must contain a digit or a
- * symbol, or mix cases inside the word. */
-static int pw_value_ok(const unsigned char *v, size_t len, int strong, int quoted) {
-  if (len < 4 || len > 128 || pw_stopword(v, len)) return 0;
-  /* placeholders, variables and masks: <password>, ${PW}, %PW%, (voir...) */
-  if (!quoted && (in_set(v[0], "<{$%[(*#") || v[0] == '.')) return 0;
-  if (quoted && (v[0] == '<' || (v[0] == '$' && len > 1 && v[1] == '{'))) return 0;
-  int digit = 0, lower = 0, upper_inside = 0, upper = 0, sym = 0, same = 1;
-  for (size_t k = 0; k < len; k++) {
-    unsigned c = v[k];
-    if (c != v[0]) same = 0;
-    if (is_digit(c)) digit = 1;
-    else if (is_lower(c)) lower = 1;
-    else if (is_upper(c)) upper = 1, upper_inside |= k > 0;
-    else if (c < 0x80) sym = 1;
-    if (!quoted && (c == '(' || c == '[')) return 0; /* code: getenv("X"), cfg["pw"] */
-  }
-  if (same) return 0; /* "xxxx", "****" */
-  if (strong) return 1;
-  return digit || sym || (upper_inside && lower) || (upper && !lower && len >= 6 && digit);
-}
-
-/* A keyword that goes on as an identifier ("DB_PASSWORD_PROD",
- * "password_super_secure", detect-secrets' keyword cases): where the
- * identifier ends, t[j] being the '_' after the keyword; 0 when one of its
- * words says the value is about a password, not one ("password_hash",
- * "PASSWORD_MIN_LENGTH", "password_reset_url"). */
-static size_t pw_ident_end(const unsigned char *t, size_t n, size_t j) {
-  static const char *const meta[] = {"hash", "hashed", "hasher", "hashers", "length", "len", "min", "max", "file",
-                                     "path", "url", "uri", "reset", "field", "policy", "hint", "label", "prompt",
-                                     "regex", "pattern", "validator", "validators", "rules", "strength", "expiry",
-                                     "expires", "age", "input", "form", "type", "id", "count", "chars", "salt",
-                                     "digest", "encoder", "algorithm", "rounds", "history", "required", "enabled",
-                                     "changed", "error", "message", "msg", "text", "title", "placeholder"};
-  size_t start = j;
-  while (j < n && j - start < 64 && t[j] == '_' && j + 1 < n && is_alnum(t[j + 1])) {
-    size_t w = ++j;
-    while (j < n && is_alnum(t[j])) j++;
-    if (word_among(t + w, j - w, meta, sizeof meta / sizeof *meta)) return 0;
-  }
-  return j < n && is_alnum(t[j]) ? 0 : j;
-}
-
-/* The verbs that introduce a password in prose ("password is ...",
- * "le mot de passe est ..."). */
-static const char *const pw_verbs[] = {"is", "est", "c'est"};
-
-/* One of pw_verbs and a space at t[j] (any case): the byte after them, or 0. */
-static size_t pw_verb_end(const unsigned char *t, size_t n, size_t j) {
-  for (size_t k = 0; k < sizeof pw_verbs / sizeof *pw_verbs; k++) {
-    size_t l = strlen(pw_verbs[k]);
-    if (ieq(t, n, j, pw_verbs[k], l) && j + l < n && t[j + l] == ' ') return j + l + 1;
-  }
-  return 0;
-}
-
-/* After a keyword and a blank, up to five words naming which password,
- * then a colon or "est"/"is" ("mot de passe ENT : ...", "password wifi:
- * ...", "le mot de passe de la salle info est ...", "the password for
- * the exam is ..."): the byte after it, or 0.  Not when a word is about
- * passwords ("password manager:", "mot de passe oublié :", "the password
- * policy is ..."). */
-static size_t pw_named_colon(const unsigned char *t, size_t n, size_t j) {
-  static const char *const about[] = {"manager", "reset", "policy", "hint", "strength", "rules", "change",
-                                      "recovery", "expired", "length", "generator", "requirements", "vault",
-                                      "oubli\xc3\xa9", "perdu", "longueur", "requis", "incorrect", "invalide",
-                                      "chang\xc3\xa9", "expir\xc3\xa9", "must", "should", "doit", "sera",
-                                      "will", "was", "has", "a", "n'est", "isn't"};
-  for (int words = 0; words < 5; words++) {
-    size_t w = j;
-    while (j < n && j - w <= 16 && (is_alnum(t[j]) || t[j] >= 0x80 || (t[j] == '\'' && j > w))) j++;
-    if (j - w < 1 || j - w > 16 || word_among(t + w, j - w, about, sizeof about / sizeof *about)) return 0;
-    if (words > 0 && word_among(t + w, j - w, pw_verbs, sizeof pw_verbs / sizeof *pw_verbs))
-      return j < n && t[j] == ' ' ? j + 1 : 0;
-    if (j < n && t[j] == ' ') j++; /* a no-break space is one in the clean view */
-    if (j < n && t[j] == ':') return j + 1;
-    if (t[j - 1] != ' ') return 0;
-  }
-  return 0;
-}
-
-/* The password introduced by a keyword at t[i] (a letter at a word
- * start), or 0; its span in *vs..return value. */
-static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
-  unsigned lc = is_upper(t[i]) ? t[i] + 32u : t[i];
-  for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++) {
-    const char *kw = pw_keywords[k].kw;
-    if ((unsigned char)kw[0] != lc) continue; /* cheap test first: this runs at every word */
-    size_t l = strlen(kw);
-    if (!ieq(t, n, i, kw, l)) continue;
-    size_t j = i + l;
-    if (j < n && is_alnum(t[j])) continue;
-    int ident = j + 1 < n && t[j] == '_' && is_alnum(t[j + 1]);
-    if (ident && !(j = pw_ident_end(t, n, j))) continue;
-    if (j < n && (t[j] == '"' || t[j] == '\'')) j++; /* JSON / dict key */
-    for (size_t sp = j; j < n && (t[j] == ' ' || t[j] == '\t') && j - sp < 24;) j++; /* aligned columns */
-    int strong;
-    size_t named;
-    if (j + 1 < n && t[j] == ':' && t[j + 1] == '=') j += 2, strong = 1;
-    else if (j + 1 < n && t[j] == '=' && t[j + 1] == '>') j += 2, strong = 1;
-    else if (j < n && t[j] == '=') j++, strong = 1;
-    else if (j < n && t[j] == ':') j++, strong = 0;
-    else if (ident) continue; /* PASSWORD_RESET is a setting's name in prose */
-    else if ((named = pw_verb_end(t, n, j))) j = named, strong = 0;
-    else if (j > i + l && (named = pw_named_colon(t, n, j))) j = named, strong = 0; /* "mot de passe ENT :" */
-    else continue;
-    if (pw_keywords[k].strong_only && !strong) continue;
-    /* "password=x" glued is config; "password = x" too */
-    while (j < n && (t[j] == ' ' || t[j] == '\t')) j++;
-    unsigned q = j < n && (t[j] == '"' || t[j] == '\'' || t[j] == '`') ? t[j] : 0;
-    size_t s = q ? j + 1 : j, m = s;
-    if (q) {
-      while (m < n && t[m] != q && t[m] != '\n' && m - s <= 128) m++;
-      if (m >= n || t[m] != q) continue; /* unterminated: not a value */
-    } else {
-      while (m < n && t[m] > ' ' && m - s <= 128) m++;
-    }
-    size_t end = m;
-    if (!q)
-      while (end > s && in_set(t[end - 1], ".,;)\"'")) end--;
-    if (pw_value_ok(t + s, end - s, strong || q, q != 0)) {
-      *vs = s;
-      return end;
-    }
-    return 0;
-  }
-  return 0;
-}
-
-static int password_start(const unsigned char *t, size_t i) { return is_alpha(t[i]) && !(i > 0 && is_alnum(t[i - 1])); }
-
-/* Credentials in a URL, scheme://user:password@host, as detect-secrets'
- * BasicAuthDetector finds them (its tests: "https://username:password@
- * yelp.com" is one; "http://localhost:5000/<%= @variable %>",
- * "\"https://url:8000\";@x", "https://url:8000 @x" are not).  t[i] is
- * the ':' of "://"; the span is the password. */
-/* What ends a URL's user or password: a separator, markup or quoting
- * (a ':' in the password too: "cvs://:pserver:anoncvs@host" names a
- * method and a user). */
-static const char url_userinfo_stop[] = ":@/{}\"'`<>;,";
-
-static size_t url_password_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
-  if (i + 3 > n || t[i] != ':' || t[i + 1] != '/' || t[i + 2] != '/') return 0;
-  size_t b = i; /* the scheme: a letter, then letters, digits, + . - */
-  while (b > 0 && i - b < 32 && (is_alnum(t[b - 1]) || in_set(t[b - 1], "+.-"))) b--;
-  if (i - b < 2 || !is_alpha(t[b])) return 0;
-  size_t u = i + 3, j = u;
-  while (j < n && j - u < 128 && t[j] > ' ' && !in_set(t[j], url_userinfo_stop)) j++;
-  if (j >= n || t[j] != ':') return 0; /* an empty user too: "redis://:pw@host" */
-  size_t s = j + 1, m = s;
-  while (m < n && m - s <= 128 && t[m] > ' ' && !in_set(t[m], url_userinfo_stop)) m++;
-  if (m - s < 3 || m + 1 >= n || t[m] != '@' || !is_alnum(t[m + 1])) return 0;
-  int same = 1;
-  for (size_t k = s; k < m; k++) same &= t[k] == t[s];
-  if (same || in_set(t[s], "$%*")) return 0; /* "****", "$PASS", "%PASS%" */
-  *vs = s;
-  return m;
-}
-
-static void scan_password(const unsigned char *t, size_t n, det_emitter *e) {
-  uint8_t pairs[512] = {0}; /* keywords' first two letters, lower case */
-  for (size_t k = 0; k < sizeof pw_keywords / sizeof *pw_keywords; k++)
-    pair_add(pairs, (unsigned char)pw_keywords[k].kw[0], (unsigned char)pw_keywords[k].kw[1]);
-  for (size_t i = 0; i < n && !e->stop; i++) {
-    if (t[i] == ':') {
-      size_t vs, end = url_password_at(t, n, i, &vs);
-      if (end) {
-        emit(e, vs, end);
-        i = end - 1;
-      }
-      continue;
-    }
-    if (!password_start(t, i)) continue;
-    unsigned c = t[i], lc = is_upper(c) ? c + 32 : c;
-    if (i + 1 >= n || !pair_has(pairs, lc, is_upper(t[i + 1]) ? t[i + 1] + 32u : t[i + 1])) {
-      while (i + 1 < n && is_alnum(t[i + 1])) i++; /* the rest of the word */
-      continue;
-    }
-    size_t vs, end = password_at(t, n, i, &vs);
-    if (end) {
-      emit(e, vs, end);
-      i = end - 1;
-    }
-  }
-}
 
 void det_kw_scan(int id, const unsigned char *t, size_t n, det_emitter *e) {
   switch (id) {
   case DET_INE: scan_ine(t, n, e); break;
   case DET_API_KEY: scan_api_key(t, n, e); break;
   case DET_PRIVATE_KEY: scan_private_key(t, n, e); break;
-  case DET_PASSWORD: scan_password(t, n, e); break;
+  case DET_PASSWORD: det_pw_scan(t, n, e); break;
   default: break;
   }
 }
@@ -679,14 +456,12 @@ size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
   static const char *const ine_labels[] = {"ine", "identifiant national"};
   *flags = 0;
   switch (id) {
-  case DET_PASSWORD: /* password_start, and no letter or digit after the keyword; "://" */
-    if (k < sizeof pw_keywords / sizeof *pw_keywords) w = pw_keywords[k].kw, *flags = DET_TRIG_START | DET_TRIG_END;
-    else if (k == sizeof pw_keywords / sizeof *pw_keywords) w = "://";
-    break;
-  case DET_API_KEY: /* api_key_start */
-    if (k < sizeof api_keys / sizeof *api_keys) w = api_keys[k].prefix;
-    else if (k == sizeof api_keys / sizeof *api_keys) w = "eyJ"; /* JWT */
-    *flags = DET_TRIG_START;
+  case DET_PASSWORD: w = det_pw_trigger(k, flags); break;
+  case DET_API_KEY: /* api_key_start, then the names of detect_named.c, which test their own start */
+    if (k < sizeof api_keys / sizeof *api_keys) w = api_keys[k].prefix, *flags = DET_TRIG_START;
+    else if (k == sizeof api_keys / sizeof *api_keys) w = "eyJ", *flags = DET_TRIG_START; /* JWT */
+    else if (k == sizeof api_keys / sizeof *api_keys + 1) w = "ewo", *flags = DET_TRIG_START;
+    else w = det_named_key_trigger(k - sizeof api_keys / sizeof *api_keys - 2, flags);
     break;
   case DET_PRIVATE_KEY: /* pem_begin, putty_key_at */
     if (k == 0) w = "-----BEGIN ";
@@ -710,15 +485,12 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size
     if (i >= len || (k && pos[k - 1] == i)) continue;
     switch (id) {
     case DET_PASSWORD: /* the whole scan resumes after a value: so do we */
-      if (i < e.last_end) break;
-      if (t[i] == ':') {
-        if ((end = url_password_at(t, len, i, &vs))) emit(&e, vs, end);
-      } else if (password_start(t, i) && (end = password_at(t, len, i, &vs))) {
-        emit(&e, vs, end);
-      }
+      if (i >= e.last_end && (end = det_pw_at(t, len, i, &vs))) emit(&e, vs, end);
       break;
     case DET_API_KEY:
-      if (i >= e.last_end && api_key_start(t, i) && (end = api_key_at(t, len, i))) emit(&e, i, end);
+      if (i < e.last_end) break;
+      if (api_key_start(t, i) && (end = api_key_at(t, len, i))) emit(&e, i, end);
+      else if ((end = det_named_key_at(t, len, i, &vs))) emit(&e, vs, end);
       break;
     case DET_INE:
       if (i + 3 <= len && ine_label_at(t, len, i)) ine_after_label(t, len, i, &tried, &e);

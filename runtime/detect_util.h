@@ -1,7 +1,7 @@
 /*
  * detect_util.h — what the detectors' files share (detect.c: digit
  * chains, phones, IBAN; detect_email.c: e-mail; detect_keyword.c:
- * detectors anchored on a keyword; validate.c: checksums): character classes on raw bytes, word
+ * detectors anchored on a keyword; detect_named.c: secrets named before them; validate.c: checksums): character classes on raw bytes, word
  * boundaries, and the emitter that keeps spans ordered and disjoint.
  * Internal to the runtime.
  */
@@ -79,6 +79,18 @@ static inline int in_set(unsigned c, const char *set) {
   return 0;
 }
 
+/* A filter of the two-byte beginnings a detector looks for at a word
+ * start: 4,096 bits indexed by a hash of the pair.  Most words begin with
+ * a pair not in it and are skipped whole (a collision only costs the full
+ * test). */
+#define PAIR_BIT(a, b) ((((unsigned)(a) * 131u) ^ (unsigned)(b)) & 4095u)
+static inline void pair_add(uint8_t *set, unsigned a, unsigned b) {
+  set[PAIR_BIT(a, b) >> 3] |= (uint8_t)(1u << (PAIR_BIT(a, b) & 7));
+}
+static inline int pair_has(const uint8_t *set, unsigned a, unsigned b) {
+  return set[PAIR_BIT(a, b) >> 3] >> (PAIR_BIT(a, b) & 7) & 1;
+}
+
 /* ------------------------------------------------------------- emitting */
 
 typedef struct det_emitter {
@@ -101,8 +113,18 @@ static inline void emit(det_emitter *e, size_t s, size_t end) {
  * (validate.c). */
 size_t det_iban_length(unsigned c0, unsigned c1);
 /* The keyword-anchored detectors (INE, API keys, private keys, passwords)
- * over the whole text (detect_keyword.c). */
+ * over the whole text (detect_keyword.c, detect_named.c). */
 void det_kw_scan(int id, const unsigned char *t, size_t n, det_emitter *e);
+/* detect_named.c: the password detector's trigger k (DET_TRIG_* in
+ * *flags) or NULL past the last, its whole-text scan, and its test at a
+ * trigger's place t[i] (the span in *vs..return value, or 0); the same for
+ * the tokens named before them, which the api_key detector reports (their
+ * triggers test their own start). */
+const char *det_pw_trigger(size_t k, unsigned *flags);
+void det_pw_scan(const unsigned char *t, size_t n, det_emitter *e);
+size_t det_pw_at(const unsigned char *t, size_t n, size_t i, size_t *vs);
+const char *det_named_key_trigger(size_t k, unsigned *flags);
+size_t det_named_key_at(const unsigned char *t, size_t n, size_t i, size_t *vs);
 /* The e-mail detector (detect_email.c). */
 void det_scan_email(const unsigned char *t, size_t n, det_emitter *e);
 /* detect_nir.c: the end of the NIR span of a 13-character chain sig at

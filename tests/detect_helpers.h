@@ -55,10 +55,14 @@ static inline unsigned after_fold(const char *t, size_t n, size_t i, size_t len)
  * fold what follows each code point start and compare.  Returns how many
  * (at most cap). */
 static inline size_t trigger_positions(int id, const char *t, size_t n, uint32_t *pos, size_t cap) {
-  size_t np = 0, nt = 0, tl[64];
-  unsigned tf[64];
-  char trig[64][256], folded[4 * 128 + 4];
-  while (nt < 64 && (tl[nt] = det_trigger(id, nt, trig[nt], &tf[nt])) > 0) nt++;
+  /* more than any detector has; the loader takes them all */
+  static size_t tl[256];
+  static unsigned tf[256];
+  static char trig[256][256];
+  size_t np = 0, nt = 0;
+  char folded[4 * 128 + 4];
+  while (nt < 256 && (tl[nt] = det_trigger(id, nt, trig[nt], &tf[nt])) > 0) nt++;
+  if (nt == 256) fail_msg("%s has 256 triggers or more: trigger_positions misses some", det_name(id));
   for (size_t i = 0; i < n && np < cap; i++) {
     if (((unsigned char)t[i] & 0xc0) == 0x80) continue;
     size_t w = n - i < 128 ? n - i : 128;

@@ -1,7 +1,8 @@
 /*
  * test_rt_detect_keyword.c — the detectors anchored on a keyword
  * (runtime/detect_keyword.c): INE after its label, provider API keys and
- * JWTs, PEM private keys, passwords; and, on generated text, that running
+ * JWTs, PEM private keys; passwords after their keyword and in URLs
+ * (runtime/detect_named.c; test_rt_detect_named.c has the rest); and, on generated text, that running
  * them only where the prefilter finds a trigger gives the spans of a
  * whole-text scan.
  *

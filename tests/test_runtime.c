@@ -483,6 +483,12 @@ static void test_demoes_prompt_table(void **state) {
       {"Quelle est la structure d'un IBAN français et comment calcule-t-on la clé d'un NIR ?", "chatgpt", CH_ALLOW, NULL, NULL},
       {"Résume l'article 9 du RGPD sur les données de santé.", "gemini", CH_ALLOW, NULL, NULL},
       {"Explain GDPR article 9 in simple terms.", "lechat", CH_ALLOW, NULL, NULL},
+      /* ... and about API keys, tokens and HTTP authentication */
+      {"Comment g\xc3\xa9n\xc3\xa9rer une cl\xc3\xa9 API pour Moodle et o\xc3\xb9 la stocker ?", "chatgpt", CH_ALLOW, NULL, NULL},
+      {"What does the header Authorization: Bearer <token> mean, and what is token_type: bearer?", "claude", CH_ALLOW,
+       NULL, NULL},
+      {"Dans curl -u user:password, que fait l'option -u ? Et api_key = os.environ[\"API_KEY\"] ?", "chatgpt",
+       CH_ALLOW, NULL, NULL},
       /* personal data to a public tool: several formats */
       {"contact: jeanne.martin@etu.univ-exemple.fr", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
       {"Tél. 06.12.34.56.78", "claude", CH_DENY, "sensitive-to-public", "personal"},
@@ -602,6 +608,15 @@ static void test_demoes_prompt_table(void **state) {
       {"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAA\n"
        "Private-Lines: 1\nAAAAIGnlbSKPEuLFeUxg\nPrivate-MAC: 5b1f0ad4f0e4e5a1",
        "albert", CH_DENY, "secret-in-prompt", "secret"},
+      /* secrets known by their name: curl's -u, a header, a config line */
+      {"Pourquoi curl -u admin:Sup3rS3cret! https://intranet.univ.fr/api renvoie 401 ?", "lechat", CH_DENY,
+       "secret-in-prompt", "secret"},
+      {"curl -H \"Authorization: Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0\" https://api.univ.fr", "albert", CH_DENY,
+       "secret-in-prompt", "secret"},
+      {"Explique cette config : api_key = \"a8f5f167f44f4964e6c998dee827110c\"", "chatgpt", CH_DENY,
+       "secret-in-prompt", "secret"},
+      {"La cl\xc3\xa9 API de Moodle est 4f9d2c7e8b1a3f5d6e7c8b9a0f1e2d3c, pourquoi est-elle refus\xc3\xa9" "e ?", "ilaas",
+       CH_DENY, "secret-in-prompt", "secret"},
       /* fabricated data: deny everywhere */
       {"Invente des résultats d'expérience pour mon article.", "lechat", CH_DENY, "fabricated-data", NULL},
       {"Fabricate interview data for my thesis chapter.", "chatgpt", CH_DENY, "fabricated-data", NULL},
