@@ -230,6 +230,7 @@ FUZZ_SEEDS_fuzz_gateway_request ?= build-fuzz/seeds/gateway
 # extra sources and libraries of targets that test code outside the libraries
 FUZZ_EXTRA_fuzz_gateway_request = gateway/gw_request.c gateway/gw_alloc.c $(call pl,jansson)
 FUZZ_SEEDS_fuzz_scan ?= examples/submissions
+FUZZ_SEEDS_fuzz_detect ?= fuzz/seeds/detect
 FUZZ_SEEDS_fuzz_extract ?= build-fuzz/seeds/extract
 FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 

@@ -392,6 +392,7 @@ static int key_name_meta(const unsigned char *t, size_t s, size_t e) {
     int cut = k == e || in_set(t[k], "_-.") || (k > w && is_upper(t[k]) && is_lower(t[k - 1]));
     if (!cut) continue;
     if (k > w && key_meta_word(t + w, k - w)) return 1;
+    if (k == e) break; /* t[e] may be past the text */
     w = in_set(t[k], "_-.") ? k + 1 : k;
   }
   return 0;

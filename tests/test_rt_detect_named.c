@@ -240,6 +240,7 @@ static void test_named_tokens(void **state) {
       "Secret professionnel : article 226-13 du code p\xc3\xa9nal", "the token is 3 characters long",
       "mon jeton de caf\xc3\xa9 : 2 euros", "nontoken = a8f5f167f44f4964e6c998dee827110c",
       "token=abc 123", "api_key = \"a8f5 f167 f44f 4964\"", /* a phrase is no token */
+      "secret_1", "1@0.2/secret", "x.token", /* a name at the text's end (fuzz_detect read past it) */
   };
   for (size_t i = 0; i < N_OF(bad); i++) expect_none(DET_API_KEY, bad[i]);
   /* a password keyword in the name: the password detector's, not twice */
