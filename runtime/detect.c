@@ -1,8 +1,8 @@
 /*
  * detect.c — built-in detectors of identifiers (detect.h): the digit map,
- * digit chains (NIR, cards, SIREN, SIRET), phones, the one walk over the
- * digits that runs them with IBAN (detect_iban.c) and RIB (detect_rib.c),
- * and the dispatch.  A NIR of 13 characters is decided in detect_nir.c;
+ * digit chains (NIR, cards, SIREN, SIRET), French phones, the one walk over
+ * the digits that runs them with IBAN (detect_iban.c), RIB (detect_rib.c)
+ * and international phones (detect_phone.c), and the dispatch.  A NIR of 13 characters is decided in detect_nir.c;
  * the detectors anchored on a keyword (INE, API keys, private keys) are in
  * detect_keyword.c, the secrets named before them (passwords, named
  * tokens) in detect_named.c, e-mail addresses in detect_email.c,
@@ -235,14 +235,6 @@ static size_t plus_from(det_emitter *e, const unsigned char *t, size_t n, size_t
   return n;
 }
 
-/* One past the digit run that holds t[i] (a digit).  No chain starts
- * inside a run (num_start wants no digit before it), and one that cannot
- * start at a run's first digit cannot at its others: the detectors skip
- * whole runs. */
-static size_t run_end(const unsigned char *t, size_t n, size_t i) {
-  while (i < n && is_digit(t[i])) i++;
-  return i;
-}
 
 
 /* ---------------------------------------------------------- digit chains */
@@ -311,13 +303,6 @@ static int num_start(const unsigned char *t, size_t n, size_t i, const char *sep
   return 1;
 }
 
-/* A chain that ended at e really ends there: no word character and no
- * decimal part follows. */
-static int num_end(const unsigned char *t, size_t n, size_t e) {
-  if (word_at(t, n, e)) return 0;
-  if (e + 1 < n && (t[e] == '.' || t[e] == ',') && is_digit(t[e + 1])) return 0;
-  return 1;
-}
 
 typedef int (*chain_check)(const chain *c);
 
@@ -566,78 +551,12 @@ static void scan_phone_fr(const unsigned char *t, size_t n, det_emitter *e) {
   }
 }
 
-/* E.164 (ITU-T): '+', a country code not starting with 0, at most 15
- * digits in all.  Groups may be split by one of " .-", the area code may
- * be in parentheses, and a national trunk prefix "(0)" is not a digit of
- * the number ("+44 (0)20 7946 0958").  7 digits at least: shorter
- * international numbers do not reach a person. */
+/* E.164 numbers: detect_phone.c's step at each '+' and digit run. */
 static void scan_phone(const unsigned char *t, size_t n, det_emitter *e) {
-  static const char seps[] = " .-";
-  for (size_t i = 0; i + 1 < n && !e->stop; i++) {
-    if ((i = plus_from(e, t, n - 1, i)) >= n - 1) break;
-    if (!is_digit(t[i + 1]) || t[i + 1] == '0') continue;
-    if (i > 0 && (word_before(t, i) || is_digit(t[i - 1]))) continue;
-    size_t j = i + 1, end = j, digits = 0, groups = 0, glen = 0, all3 = 1;
-    int too_long = 0;
-    char last3[3] = {0, 0, 0};
-    while (j < n) {
-      unsigned ch = t[j];
-      if (is_digit(ch)) {
-        if (++digits > 15) {
-          too_long = 1;
-          break;
-        }
-        if (glen == 0) groups++;
-        glen++;
-        last3[0] = last3[1], last3[1] = last3[2], last3[2] = (char)ch;
-        end = ++j;
-        continue;
-      }
-      if (ch == ')' && groups == 1 && i > 0 && t[i - 1] == '(' && j + 2 < n && in_set(t[j + 1], seps) &&
-          is_digit(t[j + 2])) { /* "(+44) 7911 123456": the country code in parentheses */
-        glen = 0;
-        j += 2;
-        continue;
-      }
-      if (glen > 0 || (j > 0 && t[j - 1] == ')')) {
-        /* a group ends: remember whether all groups after the first have
-         * exactly 3 digits (a thousands grouping, see below) */
-        if (glen > 0 && groups > 1 && glen != 3) all3 = 0;
-        if (in_set(ch, seps) && j + 1 < n && (is_digit(t[j + 1]) || t[j + 1] == '(')) {
-          glen = 0;
-          j++;
-          continue;
-        }
-      }
-      if (ch == '(' && digits > 0) {
-        size_t m = j + 1, d = 0;
-        while (m < n && is_digit(t[m]) && d < 5) m++, d++;
-        if (d == 0 || d > 4 || m >= n || t[m] != ')') break;
-        if (!(d == 1 && t[j + 1] == '0')) { /* "(0)" is the trunk prefix */
-          if (digits + d > 15) {
-            too_long = 1;
-            break;
-          }
-          digits += d;
-          groups++;
-        }
-        glen = 0;
-        end = j = m + 1;
-        if (j < n && in_set(t[j], seps) && j + 1 < n && is_digit(t[j + 1])) j++;
-        continue;
-      }
-      break;
-    }
-    if (glen > 0 && groups > 1 && glen != 3) all3 = 0;
-    /* "+15 000 000" and "+2 500 000" are amounts, not phones: every group
-     * after the first has 3 digits and the last one is 000. */
-    int amount = groups >= 3 && all3 && !memcmp(last3, "000", 3);
-    if (!too_long && digits >= 7 && !amount && num_end(t, n, end)) {
-      emit(e, i, end);
-      i = end - 1;
-    } else if (end > i + 1) {
-      i = end - 1;
-    }
+  size_t plus = SIZE_MAX;
+  for (size_t i = 0; i < n && !e->stop;) {
+    if ((i = digit_or_plus(e, t, n, i, &plus)) >= n) break;
+    i = det_phone_step(t, n, i, e);
   }
 }
 
@@ -678,19 +597,19 @@ static const chain_kind *chain_kind_of(int id) {
   }
 }
 
-int det_walks_digits(int id) { return id == DET_IBAN || id == DET_RIB || chain_kind_of(id) != NULL; }
+int det_walks_digits(int id) { return id == DET_IBAN || id == DET_RIB || id == DET_PHONE || chain_kind_of(id) != NULL; }
 
 #define DIGIT_GROUP_MAX 8
 
-/* A detector of det_scan_digits: a chain kind, or IBAN or RIB (kind
- * NULL, id says which). */
+/* A detector of det_scan_digits: a chain kind, or IBAN, RIB or phone
+ * (kind NULL, id says which). */
 typedef struct walker {
   const chain_kind *kind;
   int id;
   det_emitter e;
   size_t next;  /* where its own scan would look next */
   size_t bound; /* it looks no further than this */
-  size_t aux;   /* phone_fr: its next '+'; IBAN: its *tried */
+  size_t aux;   /* phone_fr, phone: its next '+'; IBAN: its *tried */
 } walker;
 
 /* Chain kinds with the same separators together, those that read 2A/2B
@@ -723,7 +642,7 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
     const chain_kind *kd = chain_kind_of(ids[j]);
     int iban = ids[j] == DET_IBAN;
     m[nm++] = (walker){kd, ids[j], {fn, user_data[j], 0, 0, NULL, len, 0}, iban ? 2 : 0, iban && len ? len - 1 : len,
-                       kd == &kind_phone_fr ? SIZE_MAX : 0};
+                       kd == &kind_phone_fr || ids[j] == DET_PHONE ? SIZE_MAX : 0};
   }
   for (size_t a = 1; a < nm; a++)
     for (size_t b = a; b > 0 && walks_after(&m[b - 1], &m[b]); b--) tmp = m[b - 1], m[b - 1] = m[b], m[b] = tmp;
@@ -736,7 +655,7 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
     size_t x = digit_from(&walk, t, len, from);
     for (size_t j = 0; j < nm; j++) {
       walker *d = &m[j];
-      if (d->kind != &kind_phone_fr || d->e.stop || d->next >= d->bound) continue;
+      if ((d->kind != &kind_phone_fr && d->id != DET_PHONE) || d->e.stop || d->next >= d->bound) continue;
       if (d->aux == SIZE_MAX || d->aux < d->next) d->aux = plus_from(&walk, t, len, d->next);
       if (d->aux < x) x = d->aux;
     }
@@ -755,10 +674,18 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
       }
       if (!dig) { /* a '+' */
         if (kd == &kind_phone_fr) d->next = phone_fr_plus(t, len, x, &d->e);
+        else if (d->id == DET_PHONE) d->next = det_phone_step(t, len, x, &d->e);
+        continue;
+      }
+      if (d->id == DET_PHONE && !(t[x] == '0' && x + 1 < len && t[x + 1] == '0')) { /* no "00": the run */
+        if (!rend) rend = run_end(t, len, x);
+        d->next = rend;
         continue;
       }
       if (!kd) {
-        d->next = d->id == DET_RIB ? det_rib_step(t, len, x, &d->e) : det_iban_step(t, len, x, &d->e, &d->aux);
+        d->next = d->id == DET_RIB     ? det_rib_step(t, len, x, &d->e)
+                  : d->id == DET_PHONE ? det_phone_step(t, len, x, &d->e)
+                                       : det_iban_step(t, len, x, &d->e, &d->aux);
         continue;
       }
       if (kd == &kind_phone_fr && t[x] == '0' && fr_0033_trunk(t, len, x)) {

@@ -68,7 +68,7 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos,
 void det_scan_bits(int id, const char *text, size_t len, const uint64_t *digits,
                    det_emit_fn emit, void *user_data);
 /* Is detector `id` one of those that walk the digits (NIR, card, SIREN,
- * SIRET, phone_fr, IBAN), which det_scan_digits runs together? */
+ * SIRET, phone_fr, phone, IBAN, RIB), which det_scan_digits runs together? */
 int det_walks_digits(int id);
 /* The digit detectors ids[0..k) (k <= 8) over the whole text in one walk
  * over its digits (digits: its digit map, or NULL), detector j emitting to

@@ -1,9 +1,10 @@
 /*
- * detect_util.h — what the detectors' files share (detect.c: digit
- * chains, phones, IBAN; detect_email.c: e-mail; detect_keyword.c:
- * detectors anchored on a keyword; detect_named.c: secrets named before them; validate.c: checksums): character classes on raw bytes, word
- * boundaries, and the emitter that keeps spans ordered and disjoint.
- * Internal to the runtime.
+ * detect_util.h — what the detectors' files share (detect.c: digit chains,
+ * French phones; detect_iban.c, detect_rib.c, detect_phone.c: steps of the
+ * digit walk; detect_email.c: e-mail; detect_keyword.c: detectors anchored
+ * on a keyword; detect_named.c: secrets named before them; validate.c:
+ * checksums): character classes on raw bytes, word boundaries, and the
+ * emitter that keeps spans ordered and disjoint.  Internal to the runtime.
  */
 #ifndef CH_DETECT_UTIL_H
 #define CH_DETECT_UTIL_H
@@ -91,6 +92,23 @@ static inline int pair_has(const uint8_t *set, unsigned a, unsigned b) {
   return set[PAIR_BIT(a, b) >> 3] >> (PAIR_BIT(a, b) & 7) & 1;
 }
 
+/* One past the digit run that holds t[i] (a digit).  No chain starts
+ * inside a run (num_start wants no digit before it), and one that cannot
+ * start at a run's first digit cannot at its others: the detectors skip
+ * whole runs. */
+static inline size_t run_end(const unsigned char *t, size_t n, size_t i) {
+  while (i < n && is_digit(t[i])) i++;
+  return i;
+}
+
+/* A number that ended at e really ends there: no word character and no
+ * decimal part follows. */
+static inline int num_end(const unsigned char *t, size_t n, size_t e) {
+  if (word_at(t, n, e)) return 0;
+  if (e + 1 < n && (t[e] == '.' || t[e] == ',') && is_digit(t[e + 1])) return 0;
+  return 1;
+}
+
 /* ------------------------------------------------------------- emitting */
 
 typedef struct det_emitter {
@@ -134,6 +152,9 @@ size_t det_nir13_end(const unsigned char *t, size_t n, size_t start, size_t end,
  * check digits' first); *tried: every start below it was tried.  Returns
  * where the scan looks next. */
 size_t det_iban_step(const unsigned char *t, size_t n, size_t p, det_emitter *e, size_t *tried);
+/* detect_phone.c: the E.164 phone detector's step at t[x], a '+' or the
+ * first digit of a run; returns where the scan looks next. */
+size_t det_phone_step(const unsigned char *t, size_t n, size_t x, det_emitter *e);
 /* detect_rib.c: the RIB that starts at t[p] (a digit), emitted; returns
  * where the scan looks next. */
 size_t det_rib_step(const unsigned char *t, size_t n, size_t p, det_emitter *e);

@@ -495,6 +495,24 @@ static void test_phone_e164(void **state) {
   expect_none(DET_PHONE, "x+41446681800");
   expect_none(DET_PHONE, "3+41446681800");
   expect_none(DET_PHONE, "+41446681800a");
+  /* "00" for '+', as European numbers are often written: the country code
+   * must be an assigned one, 8 digits at least, NANP's 10 after a 1 */
+  static const char *const ok00[] = {
+      "0044 20 7946 0958", "00 44 20 7946 0958", "0032 475 12 34 56", "00 32 2 555 12 34", "001 415 555 2671",
+      "00 7 495 123 45 67", "0041446681800", "0041-44-668-18-00", "00351 912 345 678", "00212 6 61 23 45 67",
+  };
+  for (size_t i = 0; i < N_OF(ok00); i++) expect_found(DET_PHONE, ok00[i]);
+  assert_int_equal(detect(DET_PHONE, "Appelez le 0044 20 7946 0958 ou le 0033 6 12 34 56 78.", "0044 20 7946 0958"), 2);
+  expect_none(DET_PHONE, "le 00 12 34 56 78");           /* +1 and 7 digits: no NANP number */
+  expect_none(DET_PHONE, "0028 1234 5678");              /* 28x is not assigned */
+  expect_none(DET_PHONE, "0080 1234 5678");
+  expect_none(DET_PHONE, "montant 2 001 234 567 euros"); /* the 00 goes on a grouped number */
+  expect_none(DET_PHONE, "2.001.234.567");
+  expect_none(DET_PHONE, "10044 20 7946 0958");           /* inside a run */
+  expect_none(DET_PHONE, "ref0044207946");
+  expect_none(DET_PHONE, "0044 20");                      /* too short */
+  expect_none(DET_PHONE, "000 44 20 7946 0958");
+  expect_none(DET_PHONE, "004412345678901234");           /* more than 15 digits */
 }
 
 /* ------------------------------------------------------------------- RIB */

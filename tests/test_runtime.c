@@ -493,6 +493,7 @@ static void test_demoes_prompt_table(void **state) {
       {"contact: jeanne.martin@etu.univ-exemple.fr", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
       {"Tél. 06.12.34.56.78", "claude", CH_DENY, "sensitive-to-public", "personal"},
       {"Tel +33 6 12 34 56 78", "copilot", CH_DENY, "sensitive-to-public", "personal"},
+      {"Appelez mon tuteur au 0044 20 7946 0958", "chatgpt", CH_DENY, "sensitive-to-public", "personal"},
       {"NIR 284052A00401764", "deepseek", CH_DENY, "sensitive-to-public", "personal"},
       {"sécu : 1 69 05 49 588 157 33", "perplexity", CH_DENY, "sensitive-to-public", "personal"},
       /* a NIR without its key after a label, and one with its key apart */
