@@ -99,6 +99,7 @@ static const struct {
     {"sk-or-v1-", CS_ALNUM, 64, 64, 1},    /* OpenRouter: 64 hex */
     {"sk-", CS_ALNUM, 32, 200, 1},         /* OpenAI legacy: sk- + 48; DeepSeek: 32 hex */
     {"sk_live_", CS_ALNUM, 10, 255, 1},    /* Stripe secret / restricted */
+    {"whsec_", CS_ALNUM, 32, 64, 1},       /* Stripe webhook signing secret */
     {"sk_test_", CS_ALNUM, 10, 255, 1},
     {"sk_prod_", CS_ALNUM, 10, 255, 1},
     {"rk_live_", CS_ALNUM, 10, 255, 1},
@@ -145,6 +146,7 @@ static const struct {
     {"doo_v1_", CS_ALNUM, 64, 64, 1},
     {"dor_v1_", CS_ALNUM, 64, 64, 1},
     {"lin_api_", CS_ALNUM, 40, 40, 1},     /* Linear */
+    {"key-", CS_ALNUM, 32, 32, 1},         /* Mailgun private API key: 32 hex */
     {"ntn_", CS_ALNUM, 46, 46, 1},         /* Notion: 11 digits + 35 */
     {"secret_", CS_ALNUM, 43, 43, 1},      /* Notion's older integration tokens */
     {"glsa_", CS_WORD, 41, 41, 1},         /* Grafana service account: 32 '_' 8 hex */

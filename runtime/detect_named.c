@@ -358,16 +358,17 @@ static size_t cmd_password_at(const unsigned char *t, size_t n, size_t i, size_t
 
 /* Names that announce a token (ASCII case-insensitive; a name may be part
  * of an identifier: STRIPE_SECRET_KEY, clientSecret, X-Api-Key,
- * GITHUB_TOKEN).  The second list is what the prefilter looks for: the
+ * GITHUB_TOKEN; Azure's AccountKey= and SharedAccessKey= in connection
+ * strings).  The second list is what the prefilter looks for: the
  * same, folded.  "secret" and "token" never go on with a letter or digit
  * but in "secretKey" (French prose is full of "secrétariat"), so their
  * triggers say so and "secretkey" is one of its own. */
 static const char *const key_names[] = {"api_key", "api-key", "apikey", "api key", "secret", "token", "access_key",
                                         "accesskey", "authorization", "cl\xc3\xa9 api", "cle api", "clef api",
-                                        "cl\xc3\xa9 d'api", "cle d'api", "jeton"};
+                                        "cl\xc3\xa9 d'api", "cle d'api", "jeton", "accountkey", "account_key"};
 static const char *const key_triggers[] = {"api_key", "api-key", "apikey", "api key", "secret", "token", "access_key",
                                            "accesskey", "authorization", "cle api", "clef api", "cle d'api", "jeton",
-                                           "secretkey"};
+                                           "secretkey", "accountkey", "account_key"};
 
 /* Words of a name that make it about a token, not one (token_type,
  * secretName, access_key_id, TOKEN_URL), or a token that is not secret

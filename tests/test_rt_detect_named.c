@@ -204,6 +204,16 @@ static void test_named_tokens(void **state) {
       {"curl -X POST --header \"Api-Token: Sk94HG7f6KB\"", "Sk94HG7f6KB"},              /* [gl] */
       {"     -H \"X-Octopus-ApiKey: 3a16750d-d363-41a4-8ebd-035408f7730f\" \\", "3a16750d-d363-41a4-8ebd-035408f7730f"},
       {"https://example.com/protected?access_token=kjfch2345sdf&state=xyz", "kjfch2345sdf"},
+      /* Azure connection strings (the documented shapes, made-up keys) */
+      {"DefaultEndpointsProtocol=https;AccountName=mystore;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2"
+       "UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;EndpointSuffix=core.windows.net",
+       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="},
+      {"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;"
+       "SharedAccessKey=k9Xq2Lm4Qr7Tv1Wy3Bn6Cd8Ef0Gh2Ij4Kl6Mn8Op0=",
+       "k9Xq2Lm4Qr7Tv1Wy3Bn6Cd8Ef0Gh2Ij4Kl6Mn8Op0="},
+      /* provider prefixes added with them */
+      {"STRIPE_WEBHOOK=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
+      {"mailgun key-3ax6xnjp29jd6fds4gc373sgvjxteol0", "key-3ax6xnjp29jd6fds4gc373sgvjxteol0"},
       /* [ds] keyword positives for apikey and secret */
       {"apikey := \"m{{h}o)p${e]nob(ody[finds>-_$#thisone}}\"", "m{{h}o)p${e]nob(ody[finds>-_$#thisone}}"},
       {"apikey:='m{{h}o)p${e]nob(ody[finds>-_$#thisone}}'", "m{{h}o)p${e]nob(ody[finds>-_$#thisone}}"},
@@ -241,6 +251,7 @@ static void test_named_tokens(void **state) {
       "mon jeton de caf\xc3\xa9 : 2 euros", "nontoken = a8f5f167f44f4964e6c998dee827110c",
       "token=abc 123", "api_key = \"a8f5 f167 f44f 4964\"", /* a phrase is no token */
       "secret_1", "1@0.2/secret", "x.token", /* a name at the text's end (fuzz_detect read past it) */
+      "a key-value store with key-based access", "AccountKeyName=storage-key-2024-primary",
   };
   for (size_t i = 0; i < N_OF(bad); i++) expect_none(DET_API_KEY, bad[i]);
   /* a password keyword in the name: the password detector's, not twice */
@@ -264,7 +275,7 @@ static void test_triggers_on_generated_text(void **state) {
       "3a16750d-d363-41a4-8ebd-035408f7730f", "Sk94HG7f6KB", "your_key_here", "m{{h}o)p${e]nob(ody[finds>-_$#thisone}}",
       "mysql", "mysqldump ", "mariadb-dump", "MySQL", " -p", "-p", "-pS3cr3t", "sshpass", "PGPASSWORD", "pgpassword",
       "|", "password", "pwd", "mot de passe", "://", "https://", "user:Pw9x@host", "eyJ", "ewo", "secret_",
-      "ewogICJhbGciOiAiSFMyNTYiCn0", ".ewogICJzdWIiOiAiMTIzIgp9", ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6y",
+      "ewogICJhbGciOiAiSFMyNTYiCn0", "AccountKey", "account_key", "SharedAccessKey", "whsec_", "key-", ".ewogICJzdWIiOiAiMTIzIgp9", ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6y",
   };
   char t[1024];
   uint32_t seed = 2024;
