@@ -153,7 +153,8 @@ static size_t password_at(const unsigned char *t, size_t n, size_t i, size_t *vs
     else if ((named = pw_verb_end(t, n, j))) j = named, strong = 0;
     else if (j > i + l && (named = pw_named_colon(t, n, j))) j = named, strong = 0; /* "mot de passe ENT :" */
     else continue;
-    if (pw_keywords[k].strong_only && !strong) continue;
+    /* "pass" takes a colon as part of a name (SMTP_PASS: ..., db_pass: ...) */
+    if (pw_keywords[k].strong_only && !strong && !ident && !(i > 0 && t[i - 1] == '_')) continue;
     /* "password=x" glued is config; "password = x" too */
     while (j < n && (t[j] == ' ' || t[j] == '\t')) j++;
     unsigned q = j < n && (t[j] == '"' || t[j] == '\'' || t[j] == '`') ? t[j] : 0;

@@ -312,6 +312,8 @@ static void test_passwords(void **state) {
       {"mot de passe wifi : Livebox-1234", "Livebox-1234"},
       {"mot de passe provisoire : Xk9#mm2L", "Xk9#mm2L"},
       {"password wifi: hunter22", "hunter22"},
+      {"SMTP_PASS: Xk29fLq0Zp7", "Xk29fLq0Zp7"}, /* "pass" with a colon inside a name */
+      {"db_pass: hunter22", "hunter22"},
       /* an AWS secret access key by its name (gitleaks, ~/.aws/credentials, sts) */
       {"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
       {"AWS_SECRET_ACCESS_KEY=Xk9mQ2LpR7vT1wZ4yB6nC8dF0gH3jK5sM7aP9eU2", "Xk9mQ2LpR7vT1wZ4yB6nC8dF0gH3jK5sM7aP9eU2"},
@@ -339,6 +341,7 @@ static void test_passwords(void **state) {
       "password=********",
       "password: <password>",
       "pass Navigo : 86 euros",              /* "pass" only as pass= */
+      "pass: 2024-A",                        /* ... or inside a name */
       "passwords: 12345678",                 /* not the keyword */
       "password = \"unterminated",
       "mdp: n/a",
