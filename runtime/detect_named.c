@@ -35,6 +35,13 @@ static int word_among(const unsigned char *v, size_t len, const char *const *wor
   return 0;
 }
 
+/* v[0..len) one character repeated: a mask ("****", "xxxx"), not a secret. */
+static int all_same(const unsigned char *v, size_t len) {
+  for (size_t k = 1; k < len; k++)
+    if (v[k] != v[0]) return 0;
+  return 1;
+}
+
 /* Values that say there is no password here. */
 static int pw_stopword(const unsigned char *v, size_t len) {
   static const char *const stop[] = {"none", "null", "nil", "true", "false", "undefined", "empty", "required",
@@ -54,17 +61,16 @@ static int pw_value_ok(const unsigned char *v, size_t len, int strong, int quote
   /* placeholders, variables and masks: <password>, ${PW}, %PW%, (voir...) */
   if (!quoted && (in_set(v[0], "<{$%[(*#") || v[0] == '.')) return 0;
   if (quoted && (v[0] == '<' || (v[0] == '$' && len > 1 && v[1] == '{'))) return 0;
-  int digit = 0, lower = 0, upper_inside = 0, upper = 0, sym = 0, same = 1;
+  int digit = 0, lower = 0, upper_inside = 0, upper = 0, sym = 0;
   for (size_t k = 0; k < len; k++) {
     unsigned c = v[k];
-    if (c != v[0]) same = 0;
     if (is_digit(c)) digit = 1;
     else if (is_lower(c)) lower = 1;
     else if (is_upper(c)) upper = 1, upper_inside |= k > 0;
     else if (c < 0x80) sym = 1;
     if (!quoted && (c == '(' || c == '[')) return 0; /* code: getenv("X"), cfg["pw"] */
   }
-  if (same) return 0; /* "xxxx", "****" */
+  if (all_same(v, len)) return 0; /* "xxxx", "****" */
   if (strong) return 1;
   return digit || sym || (upper_inside && lower) || (upper && !lower && len >= 6 && digit);
 }
@@ -200,9 +206,7 @@ static size_t url_password_at(const unsigned char *t, size_t n, size_t i, size_t
   size_t s = j + 1, m = s;
   while (m < n && m - s <= 128 && t[m] > ' ' && !in_set(t[m], url_userinfo_stop)) m++;
   if (m - s < 3 || m + 1 >= n || t[m] != '@' || !is_alnum(t[m + 1])) return 0;
-  int same = 1;
-  for (size_t k = s; k < m; k++) same &= t[k] == t[s];
-  if (same || in_set(t[s], "$%*")) return 0; /* "****", "$PASS", "%PASS%" */
+  if (all_same(t + s, m - s) || in_set(t[s], "$%*")) return 0; /* "****", "$PASS", "%PASS%" */
   *vs = s;
   return m;
 }
@@ -255,9 +259,7 @@ static int curl_placeholder(const unsigned char *v, size_t len) {
                                       "secret", "username", "user", "mypassword", "motdepasse"};
   if (!len) return 0;
   if (in_set(v[0], "$<[`*(") || (len > 1 && v[0] == '{' && v[1] == '{')) return 1;
-  int same = 1;
-  for (size_t k = 1; k < len; k++) same &= v[k] == v[0];
-  return same || word_among(v, len, words, sizeof words / sizeof *words);
+  return all_same(v, len) || word_among(v, len, words, sizeof words / sizeof *words);
 }
 
 /* Is t[i] inside a curl command: "curl" as a word earlier on its line, or

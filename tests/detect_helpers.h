@@ -93,6 +93,22 @@ static inline void same_at_triggers(int id, const char *t, size_t n) {
     if (a.s[k] != b.s[k] || a.e[k] != b.e[k]) fail_msg("%s on \"%.*s\": span %d differs at triggers", det_name(id), (int)n, t, k);
 }
 
+/* A text of 1 to `most` parts picked at random and glued (the suites'
+ * generated texts), into t[0..cap); its length.  *seed moves on. */
+static inline size_t glued_text(char *t, size_t cap, const char *const *parts, size_t nparts, int most,
+                                uint32_t *seed) {
+  size_t n = 0;
+  int k = 1 + (int)((*seed = *seed * 1103515245u + 12345u) >> 16) % most;
+  for (int j = 0; j < k; j++) {
+    const char *p = parts[((*seed = *seed * 1103515245u + 12345u) >> 16) % nparts];
+    size_t l = strlen(p);
+    if (n + l >= cap) break;
+    memcpy(t + n, p, l);
+    n += l;
+  }
+  return n;
+}
+
 /* With the digit map the spans are the same. */
 static inline void same_with_bits(int id, const char *t, size_t n) {
   static uint64_t bits[DET_MAP_WORDS(1 << 16)];

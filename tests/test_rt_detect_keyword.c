@@ -407,15 +407,7 @@ static void test_triggers_on_generated_text(void **state) {
   char t[1024];
   uint32_t seed = 12345;
   for (int it = 0; it < 4000; it++) {
-    size_t n = 0;
-    int k = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 12;
-    for (int j = 0; j < k; j++) {
-      const char *p = parts[((seed = seed * 1103515245u + 12345u) >> 16) % N_OF(parts)];
-      size_t l = strlen(p);
-      if (n + l >= sizeof t) break;
-      memcpy(t + n, p, l);
-      n += l;
-    }
+    size_t n = glued_text(t, sizeof t, parts, N_OF(parts), 12, &seed);
     same_at_triggers(DET_PASSWORD, t, n);
     same_at_triggers(DET_API_KEY, t, n);
     same_at_triggers(DET_INE, t, n);
