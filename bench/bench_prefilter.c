@@ -33,10 +33,10 @@ static ch_status count_hit(void *ud, const rt_atom *at, uint32_t start, uint32_t
 
 /* The scanner's prefilter pass (prefilter.c), counting hits. */
 static long pf_count(const ch_charter *c, const char *t, size_t n) {
-  rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc((PF_CHUNK + PF_SLACK) * sizeof(uint32_t)), 0};
+  rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc(PF_SEGS * sizeof(rt_pfseg)), 0};
   long hits = 0;
-  if (b.fb && b.org) pf_run(c, &b, (const unsigned char *)t, n, count_hit, &hits);
-  free(b.fb), free(b.org);
+  if (b.fb && b.seg) pf_run(c, &b, (const unsigned char *)t, n, count_hit, &hits);
+  free(b.fb), free(b.seg);
   return hits;
 }
 

@@ -109,11 +109,11 @@ static void prefilter_as_naive(const uint8_t *t, size_t n) {
   static unsigned char f[3 * 2048 + 1];
   static uint32_t org[3 * 2048 + 1], end[3 * 2048 + 1];
   static unsigned char fb[PF_CHUNK + PF_SLACK];
-  static uint32_t forg[PF_CHUNK + PF_SLACK];
+  static rt_pfseg fseg[PF_SEGS];
   static hitlist got, want;
   if (n > 2048) return;
   got.n = want.n = 0;
-  rt_pfbuf b = {fb, forg, 0};
+  rt_pfbuf b = {fb, fseg, 0};
   if (pf_run(charter, &b, t, n, record, &got) != CH_OK) abort();
   /* the scanner skips norm_is_clean on what the pass learnt */
   if (b.clean != norm_is_clean((const char *)t, n)) abort();

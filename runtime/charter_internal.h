@@ -108,11 +108,23 @@ typedef struct rt_pf {
 } rt_pf;
 
 /* A scanner's fold buffer for the prefilter: PF_CHUNK + PF_SLACK folded
- * bytes and the input offset of each one's code point. */
+ * bytes, and the map from them back to input offsets in segments.  A
+ * folded byte q belongs to the last segment with f <= q; in a segment of
+ * ASCII and one-byte folds its code point starts at q + d, in a segment
+ * marked PF_SEG_ONE (one code point folded to several bytes, "ß" to "ss")
+ * at d.  A new segment begins only after a code point that is not one
+ * input byte, so ASCII text needs none and the fold writes one byte per
+ * byte (a 32-bit offset per folded byte was a fifth of a scan). */
 #define PF_SLACK 64
+#define PF_SEG_ONE 0x80000000u
+#define PF_SEGS (PF_CHUNK + PF_SLACK + 1) /* at most one per folded byte, and the first */
+typedef struct rt_pfseg {
+  uint32_t f; /* the first folded byte, PF_SEG_ONE or-ed in */
+  uint32_t d;
+} rt_pfseg;
 typedef struct rt_pfbuf {
   unsigned char *fb;
-  uint32_t *org;
+  rt_pfseg *seg;
   int clean; /* after pf_run: 1 when the input was clean (norm_is_clean), 0
               * when not, -1 when pf_run did not read it all */
 } rt_pfbuf;

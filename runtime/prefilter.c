@@ -3,8 +3,9 @@
  * pattern at once (atoms: compiler/atoms.c).
  *
  * The text is folded a chunk at a time into a small buffer (ASCII runs are
- * copied lower-cased, other code points go through norm_fold_at), each
- * folded byte remembering the input offset of its code point.  Over that
+ * copied lower-cased, other code points go through norm_fold_at), with a
+ * map back to input offsets that changes only where a code point is not
+ * one byte (rt_pfseg), so ASCII costs one byte written per byte.  Over that
  * buffer a shift-or filter, the design of Hyperscan's FDR, looks at the
  * first eight bytes an atom may have at each position: the atoms are in
  * eight groups (by length, then text), and a table indexed by two
@@ -112,9 +113,9 @@ static ch_status build_filter(ch_charter *c) {
   unsigned first = nshort && nshort < c->natoms; /* groups of short atoms: 0 or 1 */
   uint32_t skip = first ? nshort : 0, rest = c->natoms - skip;
   for (uint32_t k = 0; k < c->natoms; k++) {
-    unsigned g = k < skip ? 0 : first + (unsigned)((uint64_t)(k - skip) * (PF_GROUPS - first) / rest);
     const pf_key *at = &key[k];
     uint32_t w = at->len < PF_WIDTH ? at->len : PF_WIDTH;
+    unsigned g = k < skip ? 0 : first + (unsigned)((uint64_t)(k - skip) * (PF_GROUPS - first) / rest);
     if (w < open[g]) open[g] = w;
     for (uint32_t j = 0; j < w; j++) {
       if (j + 1 < at->len) {
@@ -196,24 +197,66 @@ ch_status pf_build(ch_charter *c) {
   return CH_OK;
 }
 
-/* Byte length of the code point at t[i] as norm_fold_at steps over it. */
-static size_t cp_len(const unsigned char *t, size_t n, size_t i) {
-  if (t[i] < 0x80) return 1;
-  uint32_t cp;
-  size_t k = norm_decode(t + i, n - i, &cp);
-  return k ? k : 1;
-}
-
 #define ONES 0x0101010101010101ull
 #define HIGH 0x8080808080808080ull
 
-/* Fold input from *pi into fb/org from len up to about `want` bytes: ASCII
- * eight bytes at a time (upper case found by two carries per byte, as in
- * detect.c's digit_mask), any other code point by norm_fold_at. */
+/* The fold's map (rt_pfseg): the segments seg[0..ns) and, for the hits
+ * of a chunk, which come in order, the segment of the last one. */
+typedef struct pf_map {
+  rt_pfseg *seg;
+  uint32_t ns, cur;
+} pf_map;
+
+/* A segment begins at folded byte f: it replaces the last one when that
+ * one is empty (a code point folded to nothing, or two in a row). */
+static inline void seg_begin(pf_map *m, uint32_t f, uint32_t d, uint32_t one) {
+  rt_pfseg *last = &m->seg[m->ns - 1];
+  if ((last->f & ~PF_SEG_ONE) == f) *last = (rt_pfseg){f | one, d};
+  else m->seg[m->ns++] = (rt_pfseg){f | one, d};
+}
+
+/* The segment of folded byte q, searching on from segment s (<= q's). */
+static inline uint32_t seg_of(const pf_map *m, uint32_t s, uint32_t q) {
+  while (s + 1 < m->ns && (m->seg[s + 1].f & ~PF_SEG_ONE) <= q) s++;
+  return s;
+}
+
+/* The input offset of the code point folded byte q (in segment s) is of. */
+static inline uint32_t seg_org(const pf_map *m, uint32_t s, uint32_t q) {
+  return m->seg[s].f & PF_SEG_ONE ? m->seg[s].d : q + m->seg[s].d;
+}
+
+/* The code point at t[i] folded to l bytes at fb[len], and the input goes
+ * on at i + adv: a one-byte fold stays in the running segment (its start
+ * is len + d), a longer one is a segment of its own, and the input after
+ * it starts the next. */
+static inline void seg_after(pf_map *m, size_t len, size_t i, size_t l, size_t adv) {
+  if (l > 1) seg_begin(m, (uint32_t)len, (uint32_t)i, PF_SEG_ONE);
+  if (adv != l || l > 1) seg_begin(m, (uint32_t)(len + l), (uint32_t)(i + adv - (len + l)), 0);
+}
+
+/* Fold input from *pi into fb from len up to about `want` bytes, keeping
+ * the map: ASCII 16 bytes at a time (8 without SSE2, upper case found by
+ * two carries per byte, as in detect.c's digit_mask), any other code
+ * point by norm_fold_at.  Between calls the last segment is a running
+ * one in which folded byte len is input byte *pi. */
 static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_t n, size_t *pi,
-                         unsigned char *restrict fb, uint32_t *restrict org, size_t len, size_t want, int *clean) {
+                         unsigned char *restrict fb, pf_map *m, size_t len, size_t want, int *clean) {
   size_t i = *pi;
   while (len < want && i < n) {
+#if defined(__SSE2__) && !defined(CH_NO_SIMD)
+    if (i + 16 <= n) { /* len + 16 < want + PF_SLACK */
+      __m128i x = _mm_loadu_si128((const __m128i *)(t + i));
+      unsigned hb = (unsigned)_mm_movemask_epi8(x);
+      /* signed compares: a byte from 0x80 up is below 'A' */
+      __m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+      _mm_storeu_si128((__m128i *)(fb + len), _mm_or_si128(x, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+      size_t k = hb ? (size_t)__builtin_ctz(hb) : 16; /* the bytes after the first high one are written again */
+      len += k;
+      i += k;
+      if (k == 16) continue;
+    }
+#else
     if (i + 8 <= n) { /* len + 8 < want + PF_SLACK */
       uint64_t x;
       memcpy(&x, t + i, 8);
@@ -230,22 +273,21 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
         uint64_t upper = (x + (0x80 - 'A') * ONES) & ~(x + (0x80 - 'Z' - 1) * ONES) & HIGH;
         x |= upper >> 2;
         memcpy(fb + len, &x, 8);
-        for (uint32_t q = 0; q < 8; q++) org[len + q] = (uint32_t)i + q;
         len += k;
         i += k;
         if (k == 8) continue;
       }
     }
+#endif
     if (t[i] < 0x80) {
-      unsigned c = t[i];
-      fb[len] = (unsigned char)(c + (((unsigned)(c - 'A') < 26u) << 5));
-      org[len++] = (uint32_t)i++;
+      unsigned c = t[i++];
+      fb[len++] = (unsigned char)(c + (((unsigned)(c - 'A') < 26u) << 5));
       continue;
     }
     if (t[i] == 0xc3 && i + 1 < n && (t[i + 1] & 0xc0) == 0x80) { /* à, é, ç... */
       const unsigned char *f = pf->latin1[t[i + 1] - 0x80];
       memcpy(fb + len, f + 1, 4); /* up to 4 bytes, the rest rewritten next */
-      for (unsigned q = 0; q < 4; q++) org[len + q] = (uint32_t)i;
+      seg_after(m, len, i, f[0], 2);
       len += f[0];
       i += 2;
       continue;
@@ -254,10 +296,8 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
     if (*clean && !norm_clean_cp_len(t + i, n - i)) *clean = 0;
     char out[4];
     size_t adv, l = norm_fold_at(t, n, i, out, &adv);
-    for (size_t q = 0; q < l; q++) {
-      fb[len + q] = (unsigned char)out[q];
-      org[len + q] = (uint32_t)i;
-    }
+    memcpy(fb + len, out, l);
+    seg_after(m, len, i, l, adv);
     len += l;
     i += adv;
   }
@@ -265,10 +305,38 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
   return len;
 }
 
+/* Byte length of the code point at t[i] as norm_fold_at steps over it. */
+static size_t cp_len(const unsigned char *t, size_t n, size_t i) {
+  if (t[i] < 0x80) return 1;
+  uint32_t cp;
+  size_t k = norm_decode(t + i, n - i, &cp);
+  return k ? k : 1;
+}
+
+/* Atom at, matched at fb[p .. k), reported with its input offsets.  A
+ * hit ending inside the fold of one code point ("ss" of "ß") ends where
+ * that code point starts, as the map says; otherwise where the code point
+ * ends. */
+static ch_status report(const rt_atom *at, const unsigned char *t, size_t n, const unsigned char *fb, pf_map *m,
+                        size_t len, size_t p, size_t k, pf_hit_fn fn, void *ud) {
+  uint32_t sp = m->cur = seg_of(m, m->cur, (uint32_t)p);
+  const rt_pfseg *g = &m->seg[sp];
+  if (!(g->f & PF_SEG_ONE) && (sp + 1 == m->ns || (g[1].f & ~PF_SEG_ONE) > k) && k < len) {
+    /* the hit and the byte after it in one running segment: only its
+     * last byte can be of a longer code point, so k - 1 is ASCII */
+    return fn(ud, at, (uint32_t)p + g->d, (uint32_t)k + g->d, p ? fb[p - 1] : 0, fb[k]);
+  }
+  uint32_t sl = seg_of(m, sp, (uint32_t)(k - 1));
+  uint32_t o = seg_org(m, sl, (uint32_t)(k - 1));
+  uint32_t end = o;
+  if (k == len || seg_org(m, seg_of(m, sl, (uint32_t)k), (uint32_t)k) != o) end = o + (uint32_t)cp_len(t, n, o);
+  return fn(ud, at, seg_org(m, sp, (uint32_t)p), end, p ? fb[p - 1] : 0, k < len ? fb[k] : 0);
+}
+
 /* Does entry en's atom start at fb[p] (x: the 4 bytes there)?  Then report it. */
 static inline ch_status compare(const ch_charter *c, const rt_pf_entry *en, uint32_t x, const unsigned char *t,
-                                size_t n, const unsigned char *fb, const uint32_t *org, size_t len, size_t p,
-                                pf_hit_fn fn, void *ud) {
+                                size_t n, const unsigned char *fb, pf_map *m, size_t len, size_t p, pf_hit_fn fn,
+                                void *ud) {
   if ((x & en->mask) != en->key) return CH_OK;
   uint32_t y;
   memcpy(&y, fb + p + 4, 4);
@@ -282,27 +350,22 @@ static inline ch_status compare(const ch_charter *c, const rt_pf_entry *en, uint
     if ((z & en->mask3) != en->key3 || (at->len > 16 && memcmp(fb + p + 16, at->text + 16, at->len - 16)))
       return CH_OK;
   }
-  /* A hit ending inside the fold of one code point ("ss" of "ß") ends
-   * where that code point starts, as the folded view's map says;
-   * otherwise where the code point ends. */
-  uint32_t o = org[k - 1];
-  uint32_t end = k == len || org[k] != o ? o + (uint32_t)cp_len(t, n, o) : o;
-  return fn(ud, at, org[p], end, p ? fb[p - 1] : 0, k < len ? fb[k] : 0);
+  return report(at, t, n, fb, m, len, p, k, fn, ud);
 }
 
 /* The atoms that start at fb[p] (the filter let p pass): the short ones,
  * then those whose first three bytes hash as p's. */
-static ch_status confirm(const ch_charter *c, const unsigned char *t, size_t n, const unsigned char *fb,
-                         const uint32_t *org, size_t len, size_t p, pf_hit_fn fn, void *ud) {
+static ch_status confirm(const ch_charter *c, const unsigned char *t, size_t n, const unsigned char *fb, pf_map *m,
+                         size_t len, size_t p, pf_hit_fn fn, void *ud) {
   const rt_pf *pf = &c->pf;
   uint32_t x;
   memcpy(&x, fb + p, 4);
   ch_status st;
   for (uint32_t e = 0; e < pf->nshort; e++)
-    if ((st = compare(c, &pf->entry[e], x, t, n, fb, org, len, p, fn, ud))) return st;
+    if ((st = compare(c, &pf->entry[e], x, t, n, fb, m, len, p, fn, ud))) return st;
   uint32_t bk = pf_hash(x & pf->bmask, PF_BUCKET_BITS);
   for (uint32_t e = pf->bucket[bk]; e < pf->bucket[bk + 1]; e++)
-    if ((st = compare(c, &pf->entry[e], x, t, n, fb, org, len, p, fn, ud))) return st;
+    if ((st = compare(c, &pf->entry[e], x, t, n, fb, m, len, p, fn, ud))) return st;
   return CH_OK;
 }
 
@@ -342,14 +405,15 @@ ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, siz
   if (!pf->sc || !n) return CH_OK;
   int clean = 1;
   unsigned char *fb = buf->fb;
-  uint32_t *org = buf->org;
+  pf_map m = {buf->seg, 1, 0};
+  m.seg[0] = (rt_pfseg){0, 0};
   const uint64_t *sc = pf->sc;
   const uint32_t maxlen = pf->maxlen;
   size_t i = 0;   /* next input byte to fold */
   size_t len = 0; /* folded bytes in the buffer */
   size_t ps = 0;  /* next position to test; fb[ps - 1] is the byte before */
   for (;;) {
-    len = fold_chunk(pf, t, n, &i, fb, org, len, PF_CHUNK, &clean);
+    len = fold_chunk(pf, t, n, &i, fb, &m, len, PF_CHUNK, &clean);
     int done = i >= n;
     /* the last steps read up to 16 bytes past the last start */
     memset(fb + len, 0, 24);
@@ -365,18 +429,18 @@ ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, siz
       pf_win d = WIN_OR(WIN_AT(sc, fb, s + 4, 5), WIN_AT(sc, fb, s + 5, 6));
       pf_win e = WIN_OR(WIN_AT(sc, fb, s + 6, 7), WIN_AT(sc, fb, s + 7, 8));
       w = WIN_OR(w, WIN_OR(WIN_OR(a, b), WIN_OR(d, e)));
-      uint64_t m = ~WIN_LOW(w); /* a byte not 0: a start some group allows */
+      uint64_t mk = ~WIN_LOW(w); /* a byte not 0: a start some group allows */
       w = WIN_NEXT(w);
-      if (m && s >= ps + 8) {
+      if (mk && s >= ps + 8) {
         size_t base = s - 8;
         do {
-          unsigned bit = (unsigned)__builtin_ctzll(m);
+          unsigned bit = (unsigned)__builtin_ctzll(mk);
           size_t p = base + (bit >> 3);
-          m &= ~((uint64_t)0xff << (bit & ~7u));
+          mk &= ~((uint64_t)0xff << (bit & ~7u));
           if (p >= pe) break;
-          ch_status st = confirm(c, t, n, fb, org, len, p, fn, ud);
+          ch_status st = confirm(c, t, n, fb, &m, len, p, fn, ud);
           if (st) return st;
-        } while (m);
+        } while (mk);
       }
       if (s >= pe) break;
     }
@@ -385,10 +449,18 @@ ch_status pf_run(const ch_charter *c, rt_pfbuf *buf, const unsigned char *t, siz
       return CH_OK;
     }
     /* keep the untested bytes and the one before them (pe >= 1: a chunk
-     * is far longer than an atom) */
-    memmove(fb, fb + pe - 1, len - pe + 1);
-    memmove(org, org + pe - 1, (len - pe + 1) * sizeof *org);
-    len -= pe - 1;
+     * is far longer than an atom), and their segments, moved down by
+     * pe - 1 bytes */
+    uint32_t cut = (uint32_t)(pe - 1), s0 = seg_of(&m, 0, cut), k = 0;
+    for (uint32_t s = s0; s < m.ns; s++, k++) {
+      rt_pfseg g = m.seg[s];
+      uint32_t f = g.f & ~PF_SEG_ONE, one = g.f & PF_SEG_ONE;
+      m.seg[k] = (rt_pfseg){(s == s0 ? 0 : f - cut) | one, one ? g.d : g.d + cut};
+    }
+    m.ns = k;
+    m.cur = 0;
+    memmove(fb, fb + cut, len - cut);
+    len -= cut;
     ps = 1;
   }
 }

@@ -59,13 +59,13 @@ ch_status ch_scanner_create(const ch_charter *c, ch_scanner **out) {
   s->sec_start = ch_malloc(a, s->sec_cap * sizeof *s->sec_start);
   s->sec_end = ch_malloc(a, s->sec_cap * sizeof *s->sec_end);
   s->pfbuf.fb = ch_malloc(a, PF_CHUNK + PF_SLACK);
-  s->pfbuf.org = ch_malloc(a, (PF_CHUNK + PF_SLACK) * sizeof *s->pfbuf.org);
+  s->pfbuf.seg = ch_malloc(a, PF_SEGS * sizeof *s->pfbuf.seg);
   s->md = pcre2_match_data_create(c->max_ovector, c->gctx);
   s->mctx = pcre2_match_context_copy(c->mctx);
   s->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, c->gctx);
   if (!s->pat_candidate || !s->raw_n || !s->raw_off || !s->pat_limit || !s->place_last || !s->place_all || !s->place_first || !s->fres || !s->stack || !s->evbits ||
       !s->sectbits || !s->tool_disclosed || !s->findings || !s->spans || !s->span_order || !s->raw || !s->kept || !s->sec_start ||
-      !s->sec_end || !s->pfbuf.fb || !s->pfbuf.org || !s->md || !s->mctx || !s->jit) {
+      !s->sec_end || !s->pfbuf.fb || !s->pfbuf.seg || !s->md || !s->mctx || !s->jit) {
     ch_scanner_destroy(s);
     return CH_E_NOMEM;
   }
@@ -80,7 +80,7 @@ void ch_scanner_destroy(ch_scanner *s) {
   norm_view_free(&s->clean, a);
   ch_free(a, s->pat_candidate);
   ch_free(a, s->pfbuf.fb);
-  ch_free(a, s->pfbuf.org);
+  ch_free(a, s->pfbuf.seg);
   ch_free(a, s->raw_n);
   ch_free(a, s->pat_limit);
   ch_free(a, s->place_last);

@@ -175,8 +175,8 @@ static void pf_check(const ch_charter *c, rt_pfbuf *b, const char *t, size_t n, 
 }
 
 static void pf_compare(const ch_charter *c, const char *const *parts, size_t nparts, int rounds) {
-  rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc((PF_CHUNK + PF_SLACK) * sizeof(uint32_t)), 0};
-  assert_true(b.fb && b.org);
+  rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc(PF_SEGS * sizeof(rt_pfseg)), 0};
+  assert_true(b.fb && b.seg);
   static char t[60000];
   uint32_t seed = 7;
   for (int it = 0; it < rounds; it++) {
@@ -190,7 +190,7 @@ static void pf_compare(const ch_charter *c, const char *const *parts, size_t npa
     }
     pf_check(c, &b, t, n, it);
   }
-  free(b.fb), free(b.org);
+  free(b.fb), free(b.seg);
 }
 
 static void test_prefilter_finds_every_atom(void **state) {
@@ -233,16 +233,16 @@ static void test_prefilter_finds_every_atom(void **state) {
   /* the end of a chunk at each byte around folds that change lengths:
    * "\xc3\x9f" to "ss" ("stras" ends inside it), "\xc5\x93" to "oe", an
    * invalid byte to U+FFFD, with atoms right after each */
-  rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc((PF_CHUNK + PF_SLACK) * sizeof(uint32_t)), 0};
+  rt_pfbuf b = {malloc(PF_CHUNK + PF_SLACK), malloc(PF_SEGS * sizeof(rt_pfseg)), 0};
   static char t[PF_CHUNK + 2048];
-  assert_true(b.fb && b.org);
+  assert_true(b.fb && b.seg);
   for (size_t pad = PF_CHUNK - c->pf.maxlen - 24; pad < PF_CHUNK - c->pf.maxlen + 24; pad++) {
     static const char probe[] = " stra\xc3\x9f" "e \xc5\x93x \xff" "ia ";
     memset(t, 'a', sizeof t);
     memcpy(t + pad, probe, sizeof probe - 1);
     pf_check(c, &b, t, sizeof t, (int)pad);
   }
-  free(b.fb), free(b.org);
+  free(b.fb), free(b.seg);
   ch_charter_destroy(c);
 }
 
