@@ -259,6 +259,24 @@ static size_t api_key_at(const unsigned char *t, size_t n, size_t i) {
   return end;
 }
 
+/* Mailchimp API keys (detect-secrets' MailchimpDetector, gitleaks'
+ * mailchimp-api-key): 32 hexadecimal digits, "-us" and the number of the
+ * key's data centre, "3e4430d3e27ec1ef3418035718e028cc-us12".  The one
+ * format whose fixed part comes last: the trigger is "-us" at t[i], the
+ * key starts 32 bytes before it (*vs).  Returns its end, or 0. */
+static size_t mailchimp_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
+  if (i < 32 || i + 4 > n || t[i] != '-' || t[i + 1] != 'u' || t[i + 2] != 's' || !is_digit(t[i + 3])) return 0;
+  size_t j = i + 4 + (i + 4 < n && is_digit(t[i + 4])), b = i - 32, digits = 0;
+  if ((j < n && token_char(t[j])) || (b > 0 && token_char(t[b - 1]))) return 0;
+  for (size_t k = b; k < i; k++) {
+    if (!is_digit(t[k]) && (t[k] < 'a' || t[k] > 'f')) return 0;
+    digits += is_digit(t[k]) != 0;
+  }
+  if (!digits || digits == 32 || !looks_random(t + b, 32)) return 0;
+  *vs = b;
+  return j;
+}
+
 static int api_key_start(const unsigned char *t, size_t i) { return is_alpha(t[i]) && !(i > 0 && token_char(t[i - 1])); }
 
 /* Provider keys at token starts, and tokens after a name that says so
@@ -272,6 +290,7 @@ static void scan_api_key(const unsigned char *t, size_t n, det_emitter *e) {
   for (size_t i = 0; i < n && !e->stop; i++) {
     size_t vs = i, end = 0;
     if (api_key_start(t, i) && i + 1 < n && pair_has(pairs, t[i], t[i + 1])) end = api_key_at(t, n, i);
+    if (!end && t[i] == '-') end = mailchimp_at(t, n, i, &vs);
     if (!end) end = det_named_key_at(t, n, i, &vs);
     if (end) {
       emit(e, vs, end);
@@ -459,11 +478,12 @@ size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
   *flags = 0;
   switch (id) {
   case DET_PASSWORD: w = det_pw_trigger(k, flags); break;
-  case DET_API_KEY: /* api_key_start, then the names of detect_named.c, which test their own start */
+  case DET_API_KEY: /* api_key_start, mailchimp_at, then the names of detect_named.c, which test their own start */
     if (k < sizeof api_keys / sizeof *api_keys) w = api_keys[k].prefix, *flags = DET_TRIG_START;
     else if (k == sizeof api_keys / sizeof *api_keys) w = "eyJ", *flags = DET_TRIG_START; /* JWT */
     else if (k == sizeof api_keys / sizeof *api_keys + 1) w = "ewo", *flags = DET_TRIG_START;
-    else w = det_named_key_trigger(k - sizeof api_keys / sizeof *api_keys - 2, flags);
+    else if (k == sizeof api_keys / sizeof *api_keys + 2) w = "-us"; /* mailchimp_at */
+    else w = det_named_key_trigger(k - sizeof api_keys / sizeof *api_keys - 3, flags);
     break;
   case DET_PRIVATE_KEY: /* pem_begin, putty_key_at */
     if (k == 0) w = "-----BEGIN ";
@@ -492,6 +512,7 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size
     case DET_API_KEY:
       if (i < e.last_end) break;
       if (api_key_start(t, i) && (end = api_key_at(t, len, i))) emit(&e, i, end);
+      else if (t[i] == '-' && (end = mailchimp_at(t, len, i, &vs))) emit(&e, vs, end);
       else if ((end = det_named_key_at(t, len, i, &vs))) emit(&e, vs, end);
       break;
     case DET_INE:

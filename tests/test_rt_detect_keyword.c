@@ -154,6 +154,22 @@ static void test_api_keys_found(void **state) {
   /* inside JSON, a prompt, an env file */
   assert_int_equal(detect(DET_API_KEY, "{\"key\":\"sk_live_ReTllpYQYfIZu2Jnf2lAPFjD\"}", "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD"), 1);
   assert_int_equal(detect(DET_API_KEY, "OPENAI_API_KEY=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\nAWS=AKIAIOSFODNN7EXAMPLE", NULL), 2);
+  /* Mailchimp: the fixed part last ("-us" and the data centre), as keys
+   * appear in public code: a constructor's argument, an SQL row, a curl
+   * user:password, a prompt */
+  static const struct {
+    const char *text, *key;
+  } mc[] = {
+      {"$MailChimp = new MailChimp('95674f86056712a4430727efa4c565a2-us12'); // put your API key here",
+       "95674f86056712a4430727efa4c565a2-us12"},
+      {"(23, 'mailchimp_api_key', 'text', 'ac4bb16a6fae70f2490e02587513ec8a-us12', '', 1)",
+       "ac4bb16a6fae70f2490e02587513ec8a-us12"},
+      {"curl_setopt($ch, CURLOPT_USERPWD, 'ThomasMoreMC:93f057ecc0c9b3c60b9946407b27143e-us12');",
+       "93f057ecc0c9b3c60b9946407b27143e-us12"},
+      {"Ma cl\xc3\xa9 Mailchimp est 3e4430d3e27ec1ef3418035718e028cc-us6, pourquoi l'API refuse ?",
+       "3e4430d3e27ec1ef3418035718e028cc-us6"},
+  };
+  for (size_t i = 0; i < N_OF(mc); i++) assert_int_equal(detect(DET_API_KEY, mc[i].text, mc[i].key), 1);
 }
 
 static void test_api_keys_not_found(void **state) {
@@ -194,6 +210,18 @@ static void test_api_keys_not_found(void **state) {
   assert_int_equal(detect(DET_API_KEY, "token ghs_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx.", "ghs_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx"), 1);
   expect_none(DET_API_KEY, "ghs_wWPw5k4aXcaT4fNP0UcnZw.JUVF"); /* 31 */
   expect_none(DET_API_KEY, "my-sk_live_ReTllpYQYfIZu2Jnf2lAPFjD");
+  /* Mailchimp's shape, almost */
+  static const char *const mc_bad[] = {
+      "{ value: 'SHOE-US12', label: 'US 12 / UK 11' }", "lang=en-us1", "non-us citizens",
+      "95674f86056712a4430727efa4c565a2-usa",   /* no data centre */
+      "95674f86056712a4430727efa4c565a2-us123", /* three digits */
+      "95674F86056712A4430727EFA4C565A2-us12",  /* upper case: not Mailchimp's */
+      "5674f86056712a4430727efa4c565a2-us12",   /* 31 hex */
+      "x95674f86056712a4430727efa4c565a2-us12", /* glued to a longer token */
+      "12345678901234567890123456789012-us1",   /* digits only */
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-us1",   /* letters only */
+  };
+  for (size_t i = 0; i < N_OF(mc_bad); i++) expect_none(DET_API_KEY, mc_bad[i]);
 }
 
 /* ---------------------------------------------------------- private keys */
