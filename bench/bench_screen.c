@@ -335,8 +335,14 @@ int main(int argc, char **argv) {
   double a = now();
   ch_scanner_scan(s, text, tl, &r);
   double ct = now() - a;
-  printf("charter: %zu MB in %.3f s = %.0f MB/s (%zu findings)\n", tl >> 20, ct, (double)tl / 1048576 / ct,
-         ch_report_finding_count(r));
+  /* again, as a gateway or a batch scans with buffers it grew before: the
+   * first scan also pays for the first touch of the scanner's lists of
+   * hits, which this text makes long (2.2 million atoms in 100 MB) */
+  a = now();
+  ch_scanner_scan(s, text, tl, &r);
+  double ct2 = now() - a;
+  printf("charter: %zu MB in %.3f s = %.0f MB/s, %.3f s = %.0f MB/s scanned again (%zu findings)\n", tl >> 20, ct,
+         (double)tl / 1048576 / ct, ct2, (double)tl / 1048576 / ct2, ch_report_finding_count(r));
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   printf("max RSS %ld MB (the 100 MB text, scanned in place: it needs no cleaning)\n", ru.ru_maxrss / 1024);
@@ -411,7 +417,7 @@ int main(int argc, char **argv) {
     double yt = now() - a;
     printf("yara:    %zu MB in %.3f s = %.0f MB/s (%d of %zu patterns accepted by YARA)\n", tl >> 20, yt,
            (double)tl / 1048576 / yt, nstr, p.n);
-    printf("ratio charter/yara throughput: %.2fx\n", yt / ct);
+    printf("ratio charter/yara throughput: %.2fx (scanned again %.2fx)\n", yt / ct, yt / ct2);
     if (argc > 4) prose(argv[4], s, yr);
     yr_rules_destroy(yr);
   }
