@@ -2,11 +2,11 @@
  * detect.c — built-in detectors of identifiers (detect.h): the digit map,
  * digit chains (NIR, cards, SIREN, SIRET), French phones, the one walk over
  * the digits that runs them with IBAN (detect_iban.c), RIB (detect_rib.c)
- * and international phones (detect_phone.c), and the dispatch.  A NIR of 13 characters is decided in detect_nir.c;
- * the detectors anchored on a keyword (INE, API keys, private keys) are in
- * detect_keyword.c, the secrets named before them (passwords, named
- * tokens) in detect_named.c, e-mail addresses in detect_email.c,
- * the checksums in validate.c.
+ * and international phones (detect_phone.c), and the dispatch.  A NIR of
+ * 13 characters is decided in detect_nir.c; the detectors anchored on a
+ * keyword (INE, API keys, private keys) are in detect_keyword.c, the
+ * secrets named before them (passwords, named tokens) in detect_named.c,
+ * e-mail addresses in detect_email.c, the checksums in validate.c.
  *
  * Stage: runs on the clean view (normalize.h) during the pattern phase of a
  * scan, next to PCRE2; each span it emits becomes a match of the charter's
@@ -235,8 +235,6 @@ static size_t plus_from(det_emitter *e, const unsigned char *t, size_t n, size_t
   return n;
 }
 
-
-
 /* ---------------------------------------------------------- digit chains */
 
 #define CHAIN_MAX 20
@@ -302,7 +300,6 @@ static int num_start(const unsigned char *t, size_t n, size_t i, const char *sep
     return 0;
   return 1;
 }
-
 
 typedef int (*chain_check)(const chain *c);
 

@@ -32,13 +32,13 @@ static size_t intl_00(const unsigned char *t, size_t n, size_t i) {
   return j;
 }
 
-/* E.164 (ITU-T): '+', a country code not starting with 0, at most 15
- * digits in all.  Groups may be split by one of " .-", the area code may
- * be in parentheses, and a national trunk prefix "(0)" is not a digit of
- * the number ("+44 (0)20 7946 0958").  7 digits at least: shorter
- * international numbers do not reach a person. */
 /* The number whose '+' (or "00") is t[i] and whose country code starts at
- * t[j], emitted if it is one; returns where the scan looks next. */
+ * t[j], emitted if it is one; returns where the scan looks next.  E.164
+ * (ITU-T): '+', a country code not starting with 0, at most 15 digits in
+ * all.  Groups may be split by one of " .-", the area code may be in
+ * parentheses, and a national trunk prefix "(0)" is not a digit of the
+ * number ("+44 (0)20 7946 0958").  7 digits at least: shorter
+ * international numbers do not reach a person. */
 static size_t phone_at(const unsigned char *t, size_t n, size_t i, size_t j, det_emitter *e) {
   static const char seps[] = " .-";
   size_t j0 = j, end = j, digits = 0, groups = 0, glen = 0, all3 = 1;
@@ -117,4 +117,3 @@ size_t det_phone_step(const unsigned char *t, size_t n, size_t x, det_emitter *e
   size_t j = intl_00(t, n, x);
   return j ? phone_at(t, n, x, j, e) : run_end(t, n, x);
 }
-

@@ -113,9 +113,9 @@ static ch_status build_filter(ch_charter *c) {
   unsigned first = nshort && nshort < c->natoms; /* groups of short atoms: 0 or 1 */
   uint32_t skip = first ? nshort : 0, rest = c->natoms - skip;
   for (uint32_t k = 0; k < c->natoms; k++) {
+    unsigned g = k < skip ? 0 : first + (unsigned)((uint64_t)(k - skip) * (PF_GROUPS - first) / rest);
     const pf_key *at = &key[k];
     uint32_t w = at->len < PF_WIDTH ? at->len : PF_WIDTH;
-    unsigned g = k < skip ? 0 : first + (unsigned)((uint64_t)(k - skip) * (PF_GROUPS - first) / rest);
     if (w < open[g]) open[g] = w;
     for (uint32_t j = 0; j < w; j++) {
       if (j + 1 < at->len) {

@@ -276,6 +276,7 @@ static void test_triggers_on_generated_text(void **state) {
       "mysql", "mysqldump ", "mariadb-dump", "MySQL", " -p", "-p", "-pS3cr3t", "sshpass", "PGPASSWORD", "pgpassword",
       "|", "password", "pwd", "mot de passe", "://", "https://", "user:Pw9x@host", "eyJ", "ewo", "secret_",
       "ewogICJhbGciOiAiSFMyNTYiCn0", "AccountKey", "account_key", "SharedAccessKey", "whsec_", "key-", ".ewogICJzdWIiOiAiMTIzIgp9", ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6y",
+      "95674f86056712a4430727efa4c565a2", "-us12", "-us1", "-us", /* mailchimp_at reads back from its trigger */
   };
   char t[1024];
   uint32_t seed = 2024;
