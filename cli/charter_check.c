@@ -272,6 +272,9 @@ static void *worker(void *arg) {
  * longest when that is over two seconds (a slow PDF, a huge export entry:
  * the teacher sees what the run waits for).  Names are shown from their
  * last '/', control characters as '?'. */
+/* SA_RESETHAND makes it run once: its mark is the default action it leaves */
+static void ignore_once(int sig) { (void)sig; }
+
 static void show_progress(job *j, int nworkers, long long t0) {
   long long now = now_ms(), oldest = -1;
   size_t d = atomic_load(&j->done), slow = 0;
@@ -540,6 +543,19 @@ int cmd_check(int argc, char **argv) {
   sigaddset(&usr1, SIGUSR1);
   for (struct timespec z = {0, 0}; started && sigtimedwait(&usr1, NULL, &z) == SIGUSR1;)
     ;
+  /* Every file has been read: a first Ctrl-C or SIGTERM from now on must
+   * not lose the report (a slow pipe, a FIFO, a full disk), so it runs a
+   * handler that does nothing and resets itself, and a second one quits.
+   * After a first one during the run, any signal quits at once; an
+   * ignored one stays ignored. */
+  struct sigaction once = {.sa_handler = ignore_once, .sa_flags = SA_RESETHAND | SA_RESTART}, old_int, old_term;
+  sigemptyset(&once.sa_mask);
+  sigaction(SIGINT, NULL, &old_int);
+  sigaction(SIGTERM, NULL, &old_term);
+  int guard_int = !atomic_load(&j.stop) && old_int.sa_handler != SIG_IGN;
+  int guard_term = !atomic_load(&j.stop) && old_term.sa_handler != SIG_IGN;
+  if (guard_int) sigaction(SIGINT, &once, NULL);
+  if (guard_term) sigaction(SIGTERM, &once, NULL);
   pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
   if (progress) fputs("\r\033[K", stderr);
   for (size_t i = 0; i < in.n; i++) {
@@ -560,6 +576,13 @@ int cmd_check(int argc, char **argv) {
   }
   chk_write(o, fmt, res, in.n, c, ue, level, fmt == CHK_TEXT && o == stdout && isatty(1));
   if (o != stdout) fclose(o);
+  else fflush(stdout);
+  /* a handler reset to the default is one that ran */
+  struct sigaction now;
+  int hit = 0;
+  if (guard_int && !sigaction(SIGINT, &old_int, &now)) hit |= now.sa_handler != ignore_once;
+  if (guard_term && !sigaction(SIGTERM, &old_term, &now)) hit |= now.sa_handler != ignore_once;
+  if (hit) fprintf(stderr, "charter check: interrupted while writing the report, which was finished first\n");
   int rc = 0;
   for (size_t i = 0; i < in.n; i++) {
     if (res[i].error) rc = 2;

@@ -213,6 +213,34 @@ if [ $rc -eq 130 ]; then ok; else ko "a second SIGINT: exit $rc, want 130 (kille
 sleep 0.5
 # (killed, it may stay a zombie where PID 1 does not reap)
 check "the PDF reader went with it" sh -c "[ -n '$reader' ] && ! ps -o stat= -p $reader | grep -qv Z"
+# a signal once every file has been read does not lose the report: the
+# report goes to a FIFO nobody opens yet, so charter waits in open()
+fifo_wait() { for _ in $(seq 100); do [ "$(cat /proc/$1/wchan 2>/dev/null)" = wait_for_partner ] && return; sleep 0.1; done; }
+for sig in INT TERM; do
+  rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
+  dfl $BUILD/charter check --charter charters/demoes.charter --level 3 --format json -o "$TMP/fifo" "$D/approved.md" "$H/ok.docx" 2>"$TMP/err" &
+  pid=$!
+  fifo_wait $pid
+  kill -$sig $pid
+  sleep 0.2
+  cat "$TMP/fifo" > "$TMP/out"
+  wait $pid
+  rc=$?
+  if [ $rc -eq 0 ]; then ok; else ko "SIG$sig while writing the report: exit $rc, want 0"; fi
+  check "SIG$sig while writing: the report is complete (2 results)" test "$(grep -c '"file":' "$TMP/out")" -eq 2
+  contains "$TMP/err" "interrupted while writing the report, which was finished first" "SIG$sig while writing is said"
+done
+# twice while writing: quit at once
+rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
+dfl $BUILD/charter check --charter charters/demoes.charter --level 3 -o "$TMP/fifo" "$D/approved.md" 2>"$TMP/err" &
+pid=$!
+fifo_wait $pid
+kill -INT $pid
+sleep 0.2
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 130 ]; then ok; else ko "a second SIGINT while writing the report: exit $rc, want 130"; fi
 expect_rc 2 "--pdf-timeout must be a number of seconds" $CH check --charter charters/demoes.charter --pdf-timeout 0 "$H/ok.docx"
 # form fields and annotations hold typed text too
 expect_rc 0 "extract a PDF with a form field and a FreeText annotation" $CH extract --positions "$H/form.pdf"
