@@ -13,10 +13,11 @@
  * again after each resume.  gw_req remembers where the request is.
  *
  * Limits, and how each is enforced:
- *   max_body         a declared Content-Length over it gets 413 at once;
- *                    a chunked body is dropped once over it and gets 413
+ *   max_body         a chunked body is dropped once over it and gets 413
  *                    at its end (MHD cannot answer in the middle of an
- *                    upload);
+ *                    upload); so is a declared Content-Length up to four
+ *                    times it; a larger one, or one sent with
+ *                    "Expect: 100-continue", gets 413 at once;
  *   header_timeout   MHD's idle timeout while headers come in and between
  *                    keep-alive requests;
  *   body_timeout     a deadline on the whole upload, checked as each piece
@@ -31,12 +32,14 @@
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "gw_server.h"
 
 #define GW_MAX_UE 64
+#define GW_DRAIN_FACTOR 4 /* bodies read and dropped before their 413 */
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
   gw_server *s = cls;
@@ -256,8 +259,18 @@ static enum MHD_Result begin(gw_req *r, struct MHD_Connection *c,
     char *end;
     errno = 0;
     unsigned long long n = strtoull(cl, &end, 10);
-    if (errno || *end || n > s->cfg->max_body) {
-      return too_large(r, c);
+    if (errno || *end) return too_large(r, c);
+    if (n > s->cfg->max_body) {
+      /* Answered before the body arrives, the 413 races the upload: the
+       * close can reach the client as a reset first, and SDKs retry a
+       * reset.  So a body up to GW_DRAIN_FACTOR times the limit is read
+       * and dropped (as a chunked one is), then answered; a client that
+       * waits for 100-continue, or a larger body, is answered at once. */
+      const char *ex = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+      if ((ex && !strcasecmp(ex, "100-continue")) || n / GW_DRAIN_FACTOR > s->cfg->max_body)
+        return too_large(r, c);
+      r->too_large = 1;
+      gw_buf_free(&r->body);
     }
   }
   /* The upload may idle as long as it may take in total; the deadline

@@ -317,13 +317,29 @@ check "upstream 500 relayed as is" sh -c "[ '$s' = 500 ] && grep -q 'fake upstre
 # limits: body size (flag 256k overrides the file's 1m)
 head -c 300000 /dev/zero | tr '\0' 'a' >"$TMP/big.txt"
 printf '{"model":"m","messages":[{"role":"user","content":"%s"}]}' "$(cat "$TMP/big.txt")" >"$TMP/big.json"
-# Expect: 100-continue, so that the 413 comes before the body is sent:
-# without it, a gateway that refuses on the announced length closes while
-# the upload is still arriving, and under load the client may see the
-# reset before the answer (make asan, once)
-s=$(curl -s --max-time 10 -o "$TMP/r.body" -w '%{http_code}' -H 'Content-Type: application/json' \
+# with Expect: 100-continue the 413 comes before the body is sent
+s=$(curl -s --max-time 10 -o "$TMP/r.body" -w '%{http_code} %{size_upload}' -H 'Content-Type: application/json' \
   -H 'Expect: 100-continue' --data-binary @"$TMP/big.json" "http://127.0.0.1:$G1/v1/chat/completions")
-check "body over max_body (Content-Length): 413" sh -c "[ '$s' = 413 ] && grep -q request_too_large '$TMP/r.body'"
+check "body over max_body (Content-Length, 100-continue): 413, nothing uploaded" \
+  sh -c "[ '$s' = '413 0' ] && grep -q request_too_large '$TMP/r.body'"
+# without it, a body up to 4 times max_body is read and dropped before the
+# 413, so that the client never sees a reset instead of the answer (which
+# a refusal while the upload arrives gave under load: make asan, once)
+pids=
+for i in 1 2 3 4 5; do
+  curl -s --max-time 10 -o /dev/null -w '%{http_code} %{size_upload}\n' -H 'Content-Type: application/json' \
+    -H 'Expect:' --data-binary @"$TMP/big.json" "http://127.0.0.1:$G1/v1/chat/completions" >"$TMP/codes.$i" &
+  pids="$pids $!"
+done
+wait $pids
+cat "$TMP"/codes.? >"$TMP/codes"
+check "5 bodies over max_body at once (Content-Length): each read whole, then 413" \
+  sh -c "[ \"\$(grep -c '^413 $(wc -c < "$TMP/big.json")\$' '$TMP/codes')\" = 5 ]"
+head -c 1100000 /dev/zero | tr '\0' 'a' >"$TMP/huge.txt"
+printf '{"model":"m","messages":[{"role":"user","content":"%s"}]}' "$(cat "$TMP/huge.txt")" >"$TMP/huge.json"
+s=$(curl -s --max-time 10 -o "$TMP/r.body" -w '%{http_code} %{size_upload}' -H 'Content-Type: application/json' \
+  -H 'Expect: 100-continue' --data-binary @"$TMP/huge.json" "http://127.0.0.1:$G1/v1/chat/completions")
+check "a body over 4 times max_body: 413 at once" sh -c "[ '$s' = '413 0' ]"
 $PY chunked $G1 300000 >"$TMP/chunked.json"
 check "body over max_body (chunked): 413" [ "$(json "$TMP/chunked.json" 'd.get("status")')" = 413 ]
 check "a 413 is logged like every other refusal" has "request refused.*status=413 code=request_too_large" "$TMP/gw.err"
