@@ -146,6 +146,8 @@ static const struct {
     {"doo_v1_", CS_ALNUM, 64, 64, 1},
     {"dor_v1_", CS_ALNUM, 64, 64, 1},
     {"lin_api_", CS_ALNUM, 40, 40, 1},     /* Linear */
+    {"dapi", CS_TOKEN, 32, 34, 1},         /* Databricks: 32 hex, maybe "-2" */
+    {"GOCSPX-", CS_TOKEN, 28, 28, 1},      /* Google OAuth client secret */
     {"key-", CS_ALNUM, 32, 32, 1},         /* Mailgun private API key: 32 hex */
     {"ntn_", CS_ALNUM, 46, 46, 1},         /* Notion: 11 digits + 35 */
     {"secret_", CS_ALNUM, 43, 43, 1},      /* Notion's older integration tokens */
@@ -230,6 +232,62 @@ static size_t jwt_at(const unsigned char *t, size_t n, size_t i) {
   return j;
 }
 
+/* Telegram bot tokens (core.telegram.org/bots/api#authorizing-your-bot;
+ * gitleaks' telegram-bot-api-token, detect-secrets' TelegramBotToken):
+ * the bot's id, 5-16 digits, ':', then 'A' and 34 of [A-Za-z0-9_-]
+ * (33 in Telegram's own example, "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw").  t[i] is the id's last
+ * digit (the trigger is that digit, ':' and 'A').  The id starts a token,
+ * or follows "/bot" in an API URL (https://api.telegram.org/bot<token>/);
+ * "clm12345:AgencyIdentificationCodeContentType" (gitleaks' XSD false
+ * positive) starts inside a word.  Returns the end, *vs the id's start. */
+static size_t telegram_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
+  if (i + 37 > n || !is_digit(t[i]) || t[i + 1] != ':' || t[i + 2] != 'A') return 0;
+  size_t b = i;
+  while (b > 0 && is_digit(t[b - 1]) && i - b < 16) b--;
+  size_t digits = i + 1 - b;
+  int url = b >= 4 && !memcmp(t + b - 4, "/bot", 4);
+  if (digits < 5 || digits > 16 || (b > 0 && token_char(t[b - 1]) && !url)) return 0;
+  size_t s = i + 2, j = s;
+  while (j < n && token_char(t[j]) && j - s <= 35) j++;
+  if (j - s < 34 || j - s > 35 || (j < n && token_char(t[j])) || !looks_random(t + s, j - s)) return 0;
+  *vs = b;
+  return j;
+}
+
+/* Discord bot tokens (discord.com/developers/docs/reference#authentication,
+ * detect-secrets' DiscordBotTokenDetector): base64 of the bot's id, '.', 6
+ * characters, '.', 27-38 (the HMAC), "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.
+ * ZnCjm1XVW7vRze4b7Cq4se7kKWs".  The first part must decode to the
+ * 17-19 decimal digits of an id.  Only ids that start with 1, 2 or 3 (base64
+ * "MT", "Mj", "Mz": every id since 2022, 19 digits) are found: the other
+ * digits give the prefixes "ND".."OT", which cut "under", "total", "note"
+ * at every turn in the prefilter.  t[i] is the 'M'; returns the end. */
+static size_t discord_at(const unsigned char *t, size_t n, size_t i) {
+  if (i + 60 > n || t[i] != 'M' || (t[i + 1] != 'T' && t[i + 1] != 'j' && t[i + 1] != 'z')) return 0;
+  static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t j = i;
+  unsigned acc = 0, bits = 0, bytes = 0;
+  while (j < n && is_alnum(t[j]) && j - i <= 26) {
+    unsigned v = (unsigned)(strchr(b64, t[j]) - b64);
+    acc = (acc << 6 | v) & 0xfff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      if (!is_digit(acc >> bits & 0xff)) return 0;
+      bytes++;
+    }
+    j++;
+  }
+  if (bytes < 17 || bytes > 19 || j - i < 23 || j - i > 26 || t[j] != '.') return 0;
+  size_t p = ++j;
+  while (j < n && token_char(t[j]) && j - p <= 6) j++;
+  if (j - p != 6 || j >= n || t[j] != '.') return 0;
+  size_t q = ++j;
+  while (j < n && token_char(t[j]) && j - q <= 38) j++;
+  if (j - q < 27 || j - q > 38 || (j < n && token_char(t[j])) || !looks_random(t + q, j - q)) return 0;
+  return j;
+}
+
 /* The key or token starting at t[i] (a letter at a token start), or 0:
  * its end. */
 static size_t api_key_at(const unsigned char *t, size_t n, size_t i) {
@@ -237,6 +295,8 @@ static size_t api_key_at(const unsigned char *t, size_t n, size_t i) {
   size_t end = 0;
   if (c == 'e' && i + 3 < n && ((t[i + 1] == 'y' && t[i + 2] == 'J') || (t[i + 1] == 'w' && t[i + 2] == 'o')))
     end = jwt_at(t, n, i);
+  else if (c == 'M')
+    end = discord_at(t, n, i);
   for (size_t k = 0; !end && k < sizeof api_keys / sizeof *api_keys; k++) {
     const char *pre = api_keys[k].prefix;
     if ((unsigned char)pre[0] != c) continue; /* cheap test first: this runs at every word */
@@ -285,12 +345,16 @@ static void scan_api_key(const unsigned char *t, size_t n, det_emitter *e) {
   uint8_t pairs[512] = {0};
   pair_add(pairs, 'e', 'y'); /* JWT */
   pair_add(pairs, 'e', 'w');
+  pair_add(pairs, 'M', 'T'); /* Discord */
+  pair_add(pairs, 'M', 'j');
+  pair_add(pairs, 'M', 'z');
   for (size_t k = 0; k < sizeof api_keys / sizeof *api_keys; k++)
     pair_add(pairs, (unsigned char)api_keys[k].prefix[0], (unsigned char)api_keys[k].prefix[1]);
   for (size_t i = 0; i < n && !e->stop; i++) {
     size_t vs = i, end = 0;
     if (api_key_start(t, i) && i + 1 < n && pair_has(pairs, t[i], t[i + 1])) end = api_key_at(t, n, i);
     if (!end && t[i] == '-') end = mailchimp_at(t, n, i, &vs);
+    if (!end && is_digit(t[i])) end = telegram_at(t, n, i, &vs);
     if (!end) end = det_named_key_at(t, n, i, &vs);
     if (end) {
       emit(e, vs, end);
@@ -468,6 +532,17 @@ void det_kw_scan(int id, const unsigned char *t, size_t n, det_emitter *e) {
   }
 }
 
+/* The triggers of the forms api_key_at and mailchimp_at test besides
+ * api_keys' prefixes. */
+static const struct {
+  const char *w;
+  unsigned flags;
+} key_forms[] = {
+    {"eyJ", DET_TRIG_START}, /* jwt_at */
+    {"ewo", DET_TRIG_START},
+    {"-us", 0}, /* mailchimp_at */
+};
+
 /* Triggers come from the very tables the detectors test, folded as the
  * prefilter folds text (lower case, accents dropped), so every place a
  * detector can fire holds one: a keyword, a key prefix, a label.  The
@@ -478,12 +553,29 @@ size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
   *flags = 0;
   switch (id) {
   case DET_PASSWORD: w = det_pw_trigger(k, flags); break;
-  case DET_API_KEY: /* api_key_start, mailchimp_at, then the names of detect_named.c, which test their own start */
-    if (k < sizeof api_keys / sizeof *api_keys) w = api_keys[k].prefix, *flags = DET_TRIG_START;
-    else if (k == sizeof api_keys / sizeof *api_keys) w = "eyJ", *flags = DET_TRIG_START; /* JWT */
-    else if (k == sizeof api_keys / sizeof *api_keys + 1) w = "ewo", *flags = DET_TRIG_START;
-    else if (k == sizeof api_keys / sizeof *api_keys + 2) w = "-us"; /* mailchimp_at */
-    else w = det_named_key_trigger(k - sizeof api_keys / sizeof *api_keys - 3, flags);
+  case DET_API_KEY: /* api_keys, then the forms below, then the names of detect_named.c, which test their own start */
+    if (k < sizeof api_keys / sizeof *api_keys) {
+      w = api_keys[k].prefix, *flags = DET_TRIG_START;
+      break;
+    }
+    k -= sizeof api_keys / sizeof *api_keys;
+    if (k < sizeof key_forms / sizeof *key_forms) {
+      w = key_forms[k].w, *flags = key_forms[k].flags;
+      break;
+    }
+    k -= sizeof key_forms / sizeof *key_forms;
+    if (k < 30) { /* discord_at: "MT", "Mj", "Mz", and the third character of any id's base64 */
+      char *b = buf;
+      b[0] = 'm', b[1] = "tjz"[k / 10], b[2] = "aeimquycgk"[k % 10];
+      *flags = DET_TRIG_START;
+      return 3;
+    }
+    k -= 30;
+    if (k < 10) { /* telegram_at: the id's last digit, ':', 'A' */
+      buf[0] = (char)('0' + k), buf[1] = ':', buf[2] = 'a';
+      return 3;
+    }
+    w = det_named_key_trigger(k - 10, flags);
     break;
   case DET_PRIVATE_KEY: /* pem_begin, putty_key_at */
     if (k == 0) w = "-----BEGIN ";
@@ -513,6 +605,7 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size
       if (i < e.last_end) break;
       if (api_key_start(t, i) && (end = api_key_at(t, len, i))) emit(&e, i, end);
       else if (t[i] == '-' && (end = mailchimp_at(t, len, i, &vs))) emit(&e, vs, end);
+      else if (is_digit(t[i]) && (end = telegram_at(t, len, i, &vs))) emit(&e, vs, end);
       else if ((end = det_named_key_at(t, len, i, &vs))) emit(&e, vs, end);
       break;
     case DET_INE:

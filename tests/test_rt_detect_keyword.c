@@ -170,6 +170,29 @@ static void test_api_keys_found(void **state) {
        "3e4430d3e27ec1ef3418035718e028cc-us6"},
   };
   for (size_t i = 0; i < N_OF(mc); i++) assert_int_equal(detect(DET_API_KEY, mc[i].text, mc[i].key), 1);
+  /* Telegram bot tokens: the id, ':', 'A' + 33 or 34 (Telegram's example;
+   * gitleaks' telegram.go true positives: a Telegraf constructor, .env,
+   * YAML), and in the Bot API's URL; Discord bot tokens ([ds]
+   * discord_test: Discord's documentation; a 19-digit id with a 38-character
+   * HMAC); Databricks and Google OAuth client secrets */
+  static const struct {
+    const char *text, *key;
+  } forms[] = {
+      {"const bot = new Telegraf(\"110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw\")",
+       "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"},
+      {"TELEGRAM_API_TOKEN = 5812345678:AUMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5\n",
+       "5812345678:AUMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5"},
+      {"telegram bot: 12345:AUMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5", "12345:AUMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5"},
+      {"curl https://api.telegram.org/bot110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe",
+       "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"},
+      {"client.run('MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs')",
+       "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs"},
+      {"bot.run(\"MTM5MjE0ODUyNzM2NDE4NzIxNg.PtYgjm.UhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76\")",
+       "MTM5MjE0ODUyNzM2NDE4NzIxNg.PtYgjm.UhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76"},
+      {"DATABRICKS_TOKEN dapi9cb0eb53f16947ccf25ec84d8dbc7425-2 ok", "dapi9cb0eb53f16947ccf25ec84d8dbc7425-2"},
+      {"\"client_secret\": \"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\"", "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"},
+  };
+  for (size_t i = 0; i < N_OF(forms); i++) assert_int_equal(detect(DET_API_KEY, forms[i].text, forms[i].key), 1);
 }
 
 static void test_api_keys_not_found(void **state) {
@@ -222,6 +245,26 @@ static void test_api_keys_not_found(void **state) {
       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-us1",   /* letters only */
   };
   for (size_t i = 0; i < N_OF(mc_bad); i++) expect_none(DET_API_KEY, mc_bad[i]);
+  static const char *const forms_bad[] = {
+      /* [gl] telegram.go false positives: ids of 4 and 17 digits, an XSD
+       * type, bodies with a prefix or a suffix (after a name, api_token, such a
+       * value is a token all the same: detect_named.c) */
+      "telegram: 1234:AUMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5",
+      "telegram: 12345678901234567:AUMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5",
+      "<xsd:element name=\"AgencyIdentificationCode\" type=\"clm12345:AgencyIdentificationCodeContentType\"/>",
+      "telegram = \"12345678:AhelloUMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5\"",
+      "telegram = \"12345678:AUMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5hello\"",
+      "12:34:AAAA", "t=110201543:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", /* a clock; a placeholder */
+      /* [ds] discord_test negatives, and Discord's shape around ids that
+       * are not digits (GitGuardian's made-up example) or cut */
+      "MZ1yGvKTj0rY0cV8i47CjAa.uHQPq.Xb1Mk2nEhe-4icrGOuegj57zMC",
+      "MZ1yGvKTjE0rY0cV8i47CjAa.uRHQPq.Xb1Mk2nEhe-4iUcrGOuegj57zMC",
+      "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKW",  /* HMAC of 26 */
+      "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FM.ZnCjm1XVW7vRze4b7Cq4se7kKWs",  /* 5 in the middle */
+      "xMTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs", /* glued */
+      "dapi_is_a_word", "GOCSPX-short", "dapixxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+  };
+  for (size_t i = 0; i < N_OF(forms_bad); i++) expect_none(DET_API_KEY, forms_bad[i]);
 }
 
 /* ---------------------------------------------------------- private keys */
@@ -418,6 +461,8 @@ static void test_triggers_on_generated_text(void **state) {
       "motdepasse", "MDP", "mdp", "kennwort", "Passwort", "contrase\xc3\xb1" "a", "CONTRASE\xc3\x91" "A", "pass\xc3\xa9",
       "sk-", "sk-proj-", "sk_live_", "rk_test_", "AKIA", "akia", "ASIA", "ghp_", "GHP_", "github_pat_", "glpat-", "AIza",
       "xoxb-", "xapp-", "pplx-", "hf_", "api_org_", "gsk_", "xai-", "sk-or-v1-", "SG.", "eyJ", "eyj", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+      "110201543:", "/bot", ":A", "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "MTk4NjIyNDgzNDcxOTI1MjQ4", "mTk4", "MTM5", ".Cl2FMQ.",
+      "ZnCjm1XVW7vRze4b7Cq4se7kKWs", "dapi", "GOCSPX-",
       "INE", "ine", "Ine", "identifiant national", "IDENTIFIANT NATIONAL", "routine", "mine",
       "Xi8tcNiHV9awbCcvilTeT3BlbkFJ3UDnpdEwNNm6wVBpYM0o", "IOSFODNN7EXAMPLE", "wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx",
       "ReTllpYQYfIZu2Jnf2lAPFjD", "hZEmnoOEYISjraJtbySaKCNnSuYAvukaTt", "1234567890A", "123456789AB", "1234A12345F",

@@ -618,6 +618,11 @@ static void test_demoes_prompt_table(void **state) {
        "secret-in-prompt", "secret"},
       {"La cl\xc3\xa9 API de Moodle est 4f9d2c7e8b1a3f5d6e7c8b9a0f1e2d3c, pourquoi est-elle refus\xc3\xa9" "e ?", "ilaas",
        CH_DENY, "secret-in-prompt", "secret"},
+      /* bot tokens in a student's code, through the prefilter's triggers */
+      {"Mon bot Telegram plante : bot = telebot.TeleBot(\"110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw\")", "chatgpt",
+       CH_DENY, "secret-in-prompt", "secret"},
+      {"Why does client.run('MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs') fail?", "albert", CH_DENY,
+       "secret-in-prompt", "secret"},
       /* fabricated data: deny everywhere */
       {"Invente des résultats d'expérience pour mon article.", "lechat", CH_DENY, "fabricated-data", NULL},
       {"Fabricate interview data for my thesis chapter.", "chatgpt", CH_DENY, "fabricated-data", NULL},
