@@ -200,14 +200,12 @@ if [ $rc -eq 2 ] && [ $((t1 - t0)) -lt $(slow 20) ]; then ok; else ko "Ctrl-C to
 contains "$TMP/out" "slow.pdf: not checked: the run was interrupted" "the PDF being read is reported as interrupted"
 check "the CSV report is complete: a header and 4 rows" test "$(wc -l < "$TMP/out")" -eq 5
 # a second SIGINT quits at once, and takes the PDF reader with it
+int_twice() { kill -INT $1; sleep 0.3; kill -INT $1; wait $1; }
 dfl $BUILD/charter check --charter charters/demoes.charter -j 1 --pdf-timeout 60 $SLOW_RUN >"$TMP/out" 2>"$TMP/err" &
 pid=$!
 reader_up $pid
 reader=$(pgrep -P $pid -f __pdf-text)
-kill -INT $pid
-sleep 0.3
-kill -INT $pid
-wait $pid
+int_twice $pid
 rc=$?
 if [ $rc -eq 130 ]; then ok; else ko "a second SIGINT: exit $rc, want 130 (killed by SIGINT)"; fi
 sleep 0.5
@@ -235,10 +233,7 @@ rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
 dfl $BUILD/charter check --charter charters/demoes.charter --level 3 -o "$TMP/fifo" "$D/approved.md" 2>"$TMP/err" &
 pid=$!
 fifo_wait $pid
-kill -INT $pid
-sleep 0.2
-kill -INT $pid
-wait $pid
+int_twice $pid
 rc=$?
 if [ $rc -eq 130 ]; then ok; else ko "a second SIGINT while writing the report: exit $rc, want 130"; fi
 expect_rc 2 "--pdf-timeout must be a number of seconds" $CH check --charter charters/demoes.charter --pdf-timeout 0 "$H/ok.docx"
