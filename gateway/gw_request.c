@@ -151,7 +151,8 @@ gw_req_status gw_request_parse(const char *body, size_t len, gw_route route,
                                size_t msglen) {
   memset(p, 0, sizeof *p);
   json_error_t je;
-  p->root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+  /* \u0000 is allowed: gw_screen takes control characters out */
+  p->root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
   if (!p->root) {
     if (json_error_code(&je) == json_error_out_of_memory) return GW_REQ_NOMEM;
     /* jansson appends " near '<token>'": the token is client text, maybe a

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gw_alloc.h"
 #include "gw_buf.h"
 #include "gw_log.h"
 
@@ -70,6 +71,33 @@ static void fail(gw_verdict *v, gw_holder *h, ch_status st, const char *what,
   gw_holder_drop_scanner(h);
 }
 
+/* An invisible control character (C0 but tab, newline and CR; DEL) may
+ * sit between the digits of an identifier or the letters of a key, and
+ * the clean view keeps ASCII as it is (normalize.h), so the prompt would
+ * pass with the key cut in two and reach the model whole.  Such bytes
+ * carry nothing a model needs: they are taken out of the text before it
+ * is screened, and the body forwarded is the one screened.  Vertical tab
+ * and form feed become spaces.  0 when nothing changed, 1 when the node
+ * now holds the text without them, -1 out of memory. */
+static int is_ctl(unsigned char b) { return (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f; }
+static int strip_controls(json_t *node) {
+  const char *text = json_string_value(node);
+  size_t len = json_string_length(node), k = 0;
+  while (k < len && !is_ctl((unsigned char)text[k])) k++;
+  if (k == len) return 0;
+  char *o = gw_malloc(len ? len : 1);
+  if (!o) return -1;
+  size_t w = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char b = (unsigned char)text[i];
+    if (b == '\v' || b == '\f') o[w++] = ' ';
+    else if (!is_ctl(b)) o[w++] = (char)b;
+  }
+  int rc = json_string_setn(node, o, w) ? -1 : 1;
+  gw_free(o);
+  return rc;
+}
+
 void gw_screen(gw_holder *h, gw_parsed *p, const gw_context *ctx,
                gw_verdict *v) {
   memset(v, 0, sizeof *v);
@@ -107,6 +135,12 @@ void gw_screen(gw_holder *h, gw_parsed *p, const gw_context *ctx,
   }
   for (size_t i = 0; i < p->pieces.n; i++) {
     json_t *node = p->pieces.v[i];
+    int stripped = strip_controls(node);
+    if (stripped < 0) {
+      fail(v, h, CH_E_NOMEM, "controls", "cannot store the text without its control characters");
+      goto out;
+    }
+    if (stripped) v->modified = 1;
     const char *text = json_string_value(node);
     size_t len = json_string_length(node);
     const ch_report *r = NULL;

@@ -307,6 +307,18 @@ s=$(post $G1 /v1/chat/completions '{"model":"m","messages":[{"role":"user","cont
 check "duplicate keys refused (400)" [ "$s" = 400 ]
 s=$(post $G1 /v1/chat/completions '{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:,x"}}]}]}')
 check "image part refused as unscreenable (400)" sh -c "[ '$s' = 400 ] && grep -q unscreenable_content '$TMP/r.body'"
+# control characters inside a key do not hide it, and the upstream gets
+# the text without them (the body screened is the body forwarded)
+s=$(post $G1 /v1/chat/completions "$(chat 'ma cl\u00e9 sk-proj-Xi8tdMjHV6pmbB\u0001bwilTeT3BlbkFJ3UDnpdEwNNm6wVBpYM0o')")
+check "a key cut by \\u0001: 403 secret-in-prompt" sh -c "[ '$s' = 403 ] && grep -q secret-in-prompt '$TMP/r.body'"
+s=$(post $G1 /v1/chat/completions "$(chat 'NIR 2 84 05 2A 004\u0000 017 64')")
+last_line "$TMP/up.rec" "$TMP/last.json"
+check "a NIR cut by \\u0000, to the sovereign tool: redacted" \
+  sh -c "[ '$s' = 200 ] && [ '$(header X-Charter-Decision)' = redact ] && grep -q 'NIR \[NIR\]' '$TMP/last.json'"
+s=$(post $G1 /v1/chat/completions "$(chat 'Bon\u0000jour\u000b!')")
+last_line "$TMP/up.rec" "$TMP/last.json"
+check "\\u0000 in an allowed prompt: 200, forwarded without it" \
+  sh -c "[ '$s' = 200 ] && [ \"\$(python3 -c 'import json;print(json.loads(json.load(open(\"$TMP/last.json\"))[\"body\"])[\"messages\"][0][\"content\"])')\" = 'Bonjour !' ]"
 s=$(post $G1 /v1/chat/completions "$(chat Bonjour)" -H 'X-Charter-Role: wizard')
 check "bad trusted X-Charter-Role: 400" [ "$s" = 400 ]
 
