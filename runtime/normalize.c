@@ -272,6 +272,7 @@ uint32_t norm_cp1252(unsigned char c) { return c < 0x80 || c >= 0xa0 ? c : cp125
  * byte for a code point of two or more, so the view never grows here. */
 #define CLEAN_DROP (-1)
 static int clean_class(uint32_t cp) {
+  if (cp < 0x80) return norm_is_ctl(cp) ? CLEAN_DROP : 0;
   switch (cp) {
   /* Invisible: zero-width space/non-joiner/joiner, word joiner, BOM/ZWNBSP,
    * soft hyphen, Mongolian vowel separator, LRM/RLM, combining grapheme
@@ -453,7 +454,7 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, seg_out *g) 
   uint32_t base_cp = 0;
   for (size_t i = 0; i < n;) {
     unsigned char b = p[i];
-    if (b < 0x80) {
+    if (b < 0x80 && !norm_is_ctl(b)) {
       /* A run of ASCII, most of any text: copied as is, the same as the
        * general path below but without decoding, eight bytes at a time
        * up to its first non-ASCII byte (the bytes copied past it are
@@ -463,11 +464,22 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, seg_out *g) 
        * bytes, which sends the whole text here. */
       if (g) seg_put(g, w, i);
       for (;;) {
+#if defined(__SSE2__) && !defined(CH_NO_SIMD)
+        if (i + 16 <= n) { /* w + 16 <= 3i + 16 < 3n: inside the view */
+          __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+          _mm_storeu_si128((__m128i *)(void *)(o + w), x);
+          unsigned h = norm_stop_mask(x);
+          size_t k = h ? (size_t)__builtin_ctz(h) : 16;
+          i += k, w += k;
+          if (k == 16) continue;
+        } else
+#endif
         if (i + 8 <= n) {
           uint64_t x;
           memcpy(&x, p + i, 8);
           memcpy(o + w, &x, 8);
-          uint64_t h = x & 0x8080808080808080ull;
+          /* high bytes, and bytes below 0x20 (exact up to the first) */
+          uint64_t h = (x | ((x - 0x2020202020202020ull) & ~x)) & 0x8080808080808080ull;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
           size_t k = h ? (size_t)__builtin_ctzll(h) >> 3 : 8;
 #else
@@ -476,7 +488,11 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, seg_out *g) 
           i += k, w += k;
           if (k == 8) continue;
         }
-        while (i < n && p[i] < 0x80) o[w++] = (char)p[i++];
+        /* a blank (tab, newline...) stopped the step: copy it, step again */
+        if (i < n && p[i] < 0x80 && !norm_is_ctl(p[i])) {
+          o[w++] = (char)p[i++];
+          continue;
+        }
         break;
       }
       b = p[i - 1];
@@ -507,7 +523,7 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, seg_out *g) 
       base_cp = 0;
       continue;
     }
-    if (cp >= 0x80) {
+    if (cp >= 0x80 || cp < 0x20) { /* ASCII: the controls of norm_is_ctl */
       int cls = clean_class(cp);
       if (cls == CLEAN_DROP) {
         /* Dropping keeps base_cp: "e" ZWSP U+0301 still composes to "é". */
@@ -569,7 +585,7 @@ int norm_is_clean(const char *in, size_t n) {
 #if defined(__SSE2__) && !defined(CH_NO_SIMD)
     while (i + 16 <= n) {
       __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-      unsigned hi = (unsigned)_mm_movemask_epi8(v);
+      unsigned hi = norm_stop_mask(v); /* high bytes, and controls */
       if (!hi) {
         i += 16;
         continue;
@@ -577,7 +593,7 @@ int norm_is_clean(const char *in, size_t n) {
       unsigned c3 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc3)));
       unsigned ct = (unsigned)_mm_movemask_epi8(
           _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xc0)), _mm_set1_epi8((char)0x80)));
-      unsigned lead = c3 & (ct >> 1), bad = hi & ~(lead | lead << 1);
+      unsigned lead = c3 & (ct >> 1), bad = hi & ~((lead | lead << 1) & (unsigned)_mm_movemask_epi8(v));
       if (bad) {
         i += (size_t)__builtin_ctz(bad);
         break;
@@ -588,11 +604,17 @@ int norm_is_clean(const char *in, size_t n) {
     while (i + 8 <= n) {
       uint64_t w;
       memcpy(&w, p + i, 8);
-      if (w & 0x8080808080808080ull) break;
+      if ((w | ((w - 0x2020202020202020ull) & ~w)) & 0x8080808080808080ull) break; /* high or below 0x20 */
       i += 8;
     }
-    while (i < n && p[i] < 0x80) i++;
+    /* at most 8 bytes one by one (a newline stopped the step), then back */
+    size_t stop = n - i > 8 ? i + 8 : n;
+    while (i < stop && p[i] < 0x80) {
+      if (norm_is_ctl(p[i])) return 0;
+      i++;
+    }
     if (i >= n) break;
+    if (p[i] < 0x80) continue;
     /* U+00C0..U+00FF (French accented letters): nothing to clean */
     if (p[i] == 0xc3 && i + 1 < n && (p[i + 1] & 0xc0) == 0x80) {
       i += 2;
@@ -746,8 +768,9 @@ ch_status norm_fold(const norm_view *clean, norm_view *out, const ch_allocator *
 size_t norm_fold_at(const unsigned char *p, size_t n, size_t i, char out[4], size_t *adv) {
   unsigned char b = p[i];
   if (b < 0x80) {
-    out[0] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
     *adv = 1;
+    if (norm_is_ctl(b)) return 0;
+    out[0] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
     return 1;
   }
   uint32_t cp;

@@ -247,7 +247,7 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
 #if defined(__SSE2__) && !defined(CH_NO_SIMD)
     if (i + 16 <= n) { /* len + 16 < want + PF_SLACK */
       __m128i x = _mm_loadu_si128((const __m128i *)(t + i));
-      unsigned hb = (unsigned)_mm_movemask_epi8(x);
+      unsigned hb = norm_stop_mask(x); /* high bytes, and controls */
       /* signed compares: a byte from 0x80 up is below 'A' */
       __m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
       _mm_storeu_si128((__m128i *)(fb + len), _mm_or_si128(x, _mm_and_si128(up, _mm_set1_epi8(0x20))));
@@ -260,7 +260,7 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
     if (i + 8 <= n) { /* len + 8 < want + PF_SLACK */
       uint64_t x;
       memcpy(&x, t + i, 8);
-      uint64_t hb = x & HIGH;
+      uint64_t hb = (x | ((x - 0x20 * ONES) & ~x)) & HIGH; /* high, or below 0x20: blanks too */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
       /* the ASCII bytes before the first non-ASCII one: the carries of
        * the case test run from a byte to the next, so a high byte spoils
@@ -279,7 +279,7 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
       }
     }
 #endif
-    if (t[i] < 0x80) {
+    if (t[i] < 0x80 && !norm_is_ctl(t[i])) {
       unsigned c = t[i++];
       fb[len++] = (unsigned char)(c + (((unsigned)(c - 'A') < 26u) << 5));
       continue;
@@ -292,7 +292,7 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
       i += 2;
       continue;
     }
-    /* neither ASCII nor U+00C0..U+00FF: what norm_is_clean tests */
+    /* neither ASCII (but a control) nor U+00C0..U+00FF: what norm_is_clean tests */
     if (*clean && !norm_clean_cp_len(t + i, n - i)) *clean = 0;
     char out[4];
     size_t adv, l = norm_fold_at(t, n, i, out, &adv);

@@ -183,11 +183,51 @@ static void test_invalid_utf8_each_byte_is_fffd(void **state) {
   run(&v, "\xff\xff\xff\xff", 4);
   assert_int_equal(v.c.len, 12);
   done(&v);
-  /* NUL bytes are text like any other */
+  /* a NUL byte is dropped like the other invisible controls, and does not
+   * end the text */
   run(&v, "a\0b", 3);
-  assert_int_equal(v.c.len, 3);
-  assert_memory_equal(v.c.text, "a\0b", 3);
+  assert_int_equal(v.c.len, 2);
+  assert_memory_equal(v.c.text, "ab", 2);
+  assert_int_equal(v.cm[1], 2);
   done(&v);
+}
+
+/* C0 controls but the five blanks (tab, newline, vertical tab, form feed,
+ * CR) are invisible: dropped, at every place of the ASCII fast paths
+ * (16-byte and 8-byte steps, the bytes after them), with and without an
+ * accented letter or a newline before them. */
+static void test_controls_dropped(void **state) {
+  (void)state;
+  expect("a\x01" "b\x1f" "c\x7f", "abc\x7f", "abc\x7f"); /* DEL is left to the gateway */
+  expect("t\tn\nv\vf\fr\r.", "t\tn\nv\vf\fr\r.", "t\tn\nv\vf\fr\r.");
+  expect("NIR 2 84 05 2A\x01" "004 017 64", "NIR 2 84 05 2A004 017 64", NULL);
+  static const char lines[] = "line one\n\tline two\r\n and a long\fthird line\vof text";
+  assert_true(norm_is_clean(lines, sizeof lines - 1));
+  assert_false(norm_is_clean(lines, sizeof lines)); /* its NUL */
+  static const char *const before[] = {"", "\xc3\xa9", "\n", "\xe2\x80\x99"};
+  static const unsigned char ctl[] = {0x00, 0x01, 0x08, 0x0e, 0x1b, 0x1f};
+  for (size_t b = 0; b < N_OF(before); b++)
+    for (size_t c = 0; c < N_OF(ctl); c++)
+      for (size_t at = 0; at < 40; at++) {
+        char in[64], want[64];
+        size_t bl = strlen(before[b]), n = 0;
+        memcpy(in, before[b], bl);
+        n = bl;
+        for (size_t k = 0; k < 40; k++) in[n++] = k == at ? (char)ctl[c] : (char)('a' + k % 26);
+        assert_false(norm_is_clean(in, n));
+        views v;
+        run(&v, in, n);
+        size_t wl = 0; /* everything but the control */
+        for (size_t k = 0; k < n; k++)
+          if (k != bl + at) want[wl++] = in[k];
+        if (before[b][0] == '\xe2') { /* the apostrophe is cleaned too */
+          memmove(want + 1, want + 3, wl - 3);
+          want[0] = '\'';
+          wl -= 2;
+        }
+        if (v.c.len != wl || memcmp(v.c.text, want, wl)) fail_msg("control 0x%02x at %zu after \"%s\"", ctl[c], at, before[b]);
+        done(&v);
+      }
 }
 
 static void test_decode(void **state) {
@@ -706,6 +746,7 @@ int main(void) {
       cmocka_unit_test(test_decode),
       cmocka_unit_test(test_nfc_composition),
       cmocka_unit_test(test_invisible_characters_removed),
+      cmocka_unit_test(test_controls_dropped),
       cmocka_unit_test(test_spaces_apostrophes_quotes_dashes),
       cmocka_unit_test(test_fold),
       cmocka_unit_test(test_fold_never_grows_and_is_idempotent),

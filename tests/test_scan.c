@@ -208,11 +208,12 @@ static void test_prefilter_finds_every_atom(void **state) {
        * ligatures, some of which fold to several code points */
       "\xd0\x94\xd0\x90\xd0\x9d\xd0\x9d\xd0\xab\xd0\x95", "\xce\xa3", "\xe5\xad\xa6\xe7\x94\x9f",
       "\xc5\x92UVRE", "\xc5\x93uvre", "\xef\xac\x81", "\xc3\x97", "\xc3\xa6",
+      "\x01", "\x1b[0m", "\f", "\t", "\r\n", "MD\x01PH", "st\vudent", /* controls, dropped or spaces */
   };
   ch_charter *c = load_demoes();
   pf_compare(c, parts, sizeof parts / sizeof *parts, 300);
   /* text where almost every code point folds to other bytes or to none */
-  static const char *const dense[] = {"\xc3\xa9", "\xc3\x89", "\xff", "\xc3\x9f", "\xc5\x93", "\xe2\x80\x8b",
+  static const char *const dense[] = {"\xc3\xa9", "\xc3\x89", "\xff", "\xc3\x9f", "\xc5\x93", "\xe2\x80\x8b", "\x01",
                                       "e\xcc\x81", "MDPH", "d\303\251claration", "ine", "sk-"};
   pf_compare(c, dense, sizeof dense / sizeof *dense, 60);
   ch_charter_destroy(c);
