@@ -268,13 +268,13 @@ static void *worker(void *arg) {
   return NULL;
 }
 
+/* SA_RESETHAND makes it run once: its mark is the default action it leaves */
+static void ignore_once(int sig) { (void)sig; }
+
 /* The progress line: how many files are checked, and the file read for
  * longest when that is over two seconds (a slow PDF, a huge export entry:
  * the teacher sees what the run waits for).  Names are shown from their
  * last '/', control characters as '?'. */
-/* SA_RESETHAND makes it run once: its mark is the default action it leaves */
-static void ignore_once(int sig) { (void)sig; }
-
 static void show_progress(job *j, int nworkers, long long t0) {
   long long now = now_ms(), oldest = -1;
   size_t d = atomic_load(&j->done), slow = 0;

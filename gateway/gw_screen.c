@@ -72,13 +72,14 @@ static void fail(gw_verdict *v, gw_holder *h, ch_status st, const char *what,
 }
 
 /* An invisible control character (C0 but tab, newline and CR; DEL) may
- * sit between the digits of an identifier or the letters of a key, and
- * the clean view keeps ASCII as it is (normalize.h), so the prompt would
- * pass with the key cut in two and reach the model whole.  Such bytes
- * carry nothing a model needs: they are taken out of the text before it
- * is screened, and the body forwarded is the one screened.  Vertical tab
- * and form feed become spaces.  0 when nothing changed, 1 when the node
- * now holds the text without them, -1 out of memory. */
+ * sit between the digits of an identifier or the letters of a key.  The
+ * clean view drops most of them, but keeps DEL, vertical tab and form
+ * feed (normalize.h), and the model would read the forwarded bytes, not
+ * the clean view.  Such bytes carry nothing a model needs: they are taken
+ * out of the text before it is screened, so the body forwarded is the one
+ * screened.  Vertical tab and form feed become spaces.  0 when nothing
+ * changed, 1 when the node now holds the text without them, -1 out of
+ * memory. */
 static int is_ctl(unsigned char b) { return (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f; }
 static int strip_controls(json_t *node) {
   const char *text = json_string_value(node);

@@ -264,12 +264,10 @@ static size_t telegram_at(const unsigned char *t, size_t n, size_t i, size_t *vs
  * at every turn in the prefilter.  t[i] is the 'M'; returns the end. */
 static size_t discord_at(const unsigned char *t, size_t n, size_t i) {
   if (i + 60 > n || t[i] != 'M' || (t[i + 1] != 'T' && t[i + 1] != 'j' && t[i + 1] != 'z')) return 0;
-  static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   size_t j = i;
   unsigned acc = 0, bits = 0, bytes = 0;
-  while (j < n && is_alnum(t[j]) && j - i <= 26) {
-    unsigned v = (unsigned)(strchr(b64, t[j]) - b64);
-    acc = (acc << 6 | v) & 0xfff;
+  while (j < n && is_alnum(t[j]) && j - i <= 26) { /* base64: b64url_val on letters and digits */
+    acc = (acc << 6 | (unsigned)b64url_val(t[j])) & 0xfff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
@@ -565,8 +563,7 @@ size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
     }
     k -= sizeof key_forms / sizeof *key_forms;
     if (k < 30) { /* discord_at: "MT", "Mj", "Mz", and the third character of any id's base64 */
-      char *b = buf;
-      b[0] = 'm', b[1] = "tjz"[k / 10], b[2] = "aeimquycgk"[k % 10];
+      buf[0] = 'm', buf[1] = "tjz"[k / 10], buf[2] = "aeimquycgk"[k % 10];
       *flags = DET_TRIG_START;
       return 3;
     }

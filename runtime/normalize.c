@@ -456,10 +456,11 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, seg_out *g) 
     unsigned char b = p[i];
     if (b < 0x80 && !norm_is_ctl(b)) {
       /* A run of ASCII, most of any text: copied as is, the same as the
-       * general path below but without decoding, eight bytes at a time
-       * up to its first non-ASCII byte (the bytes copied past it are
-       * written again next; w <= 3i, so eight bytes from w fit while
-       * i + 8 <= n), one map entry at most.  5x faster than byte by
+       * general path below but without decoding, sixteen bytes at a time
+       * (eight without SSE2) up to its first non-ASCII byte or control
+       * (the bytes copied past it are written again next; w <= 3i, so
+       * sixteen bytes from w fit while i + 16 <= n), one map entry at
+       * most.  5x faster than byte by
        * byte on French prose with a typographic apostrophe every hundred
        * bytes, which sends the whole text here. */
       if (g) seg_put(g, w, i);
@@ -478,8 +479,7 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, seg_out *g) 
           uint64_t x;
           memcpy(&x, p + i, 8);
           memcpy(o + w, &x, 8);
-          /* high bytes, and bytes below 0x20 (exact up to the first) */
-          uint64_t h = (x | ((x - 0x2020202020202020ull) & ~x)) & 0x8080808080808080ull;
+          uint64_t h = norm_stop_word(x);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
           size_t k = h ? (size_t)__builtin_ctzll(h) >> 3 : 8;
 #else
@@ -593,7 +593,7 @@ int norm_is_clean(const char *in, size_t n) {
       unsigned c3 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xc3)));
       unsigned ct = (unsigned)_mm_movemask_epi8(
           _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xc0)), _mm_set1_epi8((char)0x80)));
-      unsigned lead = c3 & (ct >> 1), bad = hi & ~((lead | lead << 1) & (unsigned)_mm_movemask_epi8(v));
+      unsigned lead = c3 & (ct >> 1), bad = hi & ~(lead | lead << 1);
       if (bad) {
         i += (size_t)__builtin_ctz(bad);
         break;
@@ -604,7 +604,7 @@ int norm_is_clean(const char *in, size_t n) {
     while (i + 8 <= n) {
       uint64_t w;
       memcpy(&w, p + i, 8);
-      if ((w | ((w - 0x2020202020202020ull) & ~w)) & 0x8080808080808080ull) break; /* high or below 0x20 */
+      if (norm_stop_word(w)) break;
       i += 8;
     }
     /* at most 8 bytes one by one (a newline stopped the step), then back */

@@ -107,6 +107,13 @@ size_t norm_clean_cp_len(const unsigned char *p, size_t n);
  * does.  The ASCII fast paths (norm_is_clean, the clean copy, the
  * prefilter's fold) stop at it. */
 static inline int norm_is_ctl(unsigned c) { return c < 0x09 || (c >= 0x0e && c < 0x20); }
+/* The high bit of each of the 8 bytes of x that is not ASCII or is below
+ * 0x20, exact up to the first (a borrow runs only upward): where the
+ * 8-byte steps stop.  The blanks stop them too, for the byte loop after
+ * them to take. */
+static inline uint64_t norm_stop_word(uint64_t x) {
+  return (x | ((x - 0x2020202020202020ull) & ~x)) & 0x8080808080808080ull;
+}
 #if defined(__SSE2__) && !defined(CH_NO_SIMD)
 #include <emmintrin.h>
 /* A bit for each of the 16 bytes at x that is not ASCII or is such a

@@ -260,7 +260,7 @@ static size_t fold_chunk(const rt_pf *pf, const unsigned char *restrict t, size_
     if (i + 8 <= n) { /* len + 8 < want + PF_SLACK */
       uint64_t x;
       memcpy(&x, t + i, 8);
-      uint64_t hb = (x | ((x - 0x20 * ONES) & ~x)) & HIGH; /* high, or below 0x20: blanks too */
+      uint64_t hb = norm_stop_word(x);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
       /* the ASCII bytes before the first non-ASCII one: the carries of
        * the case test run from a byte to the next, so a high byte spoils

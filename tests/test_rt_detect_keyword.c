@@ -154,12 +154,13 @@ static void test_api_keys_found(void **state) {
   /* inside JSON, a prompt, an env file */
   assert_int_equal(detect(DET_API_KEY, "{\"key\":\"sk_live_ReTllpYQYfIZu2Jnf2lAPFjD\"}", "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD"), 1);
   assert_int_equal(detect(DET_API_KEY, "OPENAI_API_KEY=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\nAWS=AKIAIOSFODNN7EXAMPLE", NULL), 2);
-  /* Mailchimp: the fixed part last ("-us" and the data centre), as keys
-   * appear in public code: a constructor's argument, an SQL row, a curl
-   * user:password, a prompt */
+  /* keys in context, each with the span it must give.  Mailchimp: the
+   * fixed part last ("-us" and the data centre), as keys appear in public
+   * code: a constructor's argument, an SQL row, a curl user:password, a
+   * prompt */
   static const struct {
     const char *text, *key;
-  } mc[] = {
+  } in_context[] = {
       {"$MailChimp = new MailChimp('95674f86056712a4430727efa4c565a2-us12'); // put your API key here",
        "95674f86056712a4430727efa4c565a2-us12"},
       {"(23, 'mailchimp_api_key', 'text', 'ac4bb16a6fae70f2490e02587513ec8a-us12', '', 1)",
@@ -168,16 +169,12 @@ static void test_api_keys_found(void **state) {
        "93f057ecc0c9b3c60b9946407b27143e-us12"},
       {"Ma cl\xc3\xa9 Mailchimp est 3e4430d3e27ec1ef3418035718e028cc-us6, pourquoi l'API refuse ?",
        "3e4430d3e27ec1ef3418035718e028cc-us6"},
-  };
-  for (size_t i = 0; i < N_OF(mc); i++) assert_int_equal(detect(DET_API_KEY, mc[i].text, mc[i].key), 1);
-  /* Telegram bot tokens: the id, ':', 'A' + 33 or 34 (Telegram's example;
-   * gitleaks' telegram.go true positives: a Telegraf constructor, .env,
-   * YAML), and in the Bot API's URL; Discord bot tokens ([ds]
-   * discord_test: Discord's documentation; a 19-digit id with a 38-character
-   * HMAC); Databricks and Google OAuth client secrets */
-  static const struct {
-    const char *text, *key;
-  } forms[] = {
+      /* Telegram bot tokens: the id, ':', 'A' + 33 or 34 (Telegram's
+       * example; gitleaks' telegram.go true positives: a Telegraf
+       * constructor, .env, YAML), and in the Bot API's URL; Discord bot
+       * tokens ([ds] discord_test: Discord's documentation; a 19-digit id
+       * with a 38-character HMAC); Databricks and Google OAuth client
+       * secrets */
       {"const bot = new Telegraf(\"110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw\")",
        "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"},
       {"TELEGRAM_API_TOKEN = 5812345678:AUMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5\n",
@@ -192,7 +189,8 @@ static void test_api_keys_found(void **state) {
       {"DATABRICKS_TOKEN dapi9cb0eb53f16947ccf25ec84d8dbc7425-2 ok", "dapi9cb0eb53f16947ccf25ec84d8dbc7425-2"},
       {"\"client_secret\": \"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\"", "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"},
   };
-  for (size_t i = 0; i < N_OF(forms); i++) assert_int_equal(detect(DET_API_KEY, forms[i].text, forms[i].key), 1);
+  for (size_t i = 0; i < N_OF(in_context); i++)
+    assert_int_equal(detect(DET_API_KEY, in_context[i].text, in_context[i].key), 1);
 }
 
 static void test_api_keys_not_found(void **state) {
