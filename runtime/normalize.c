@@ -523,7 +523,7 @@ static size_t clean_into(const unsigned char *p, size_t n, char *o, seg_out *g) 
       base_cp = 0;
       continue;
     }
-    if (cp >= 0x80 || cp < 0x20) { /* ASCII: the controls of norm_is_ctl */
+    if (cp >= 0x80 || norm_is_ctl(cp)) {
       int cls = clean_class(cp);
       if (cls == CLEAN_DROP) {
         /* Dropping keeps base_cp: "e" ZWSP U+0301 still composes to "é". */

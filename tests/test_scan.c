@@ -208,7 +208,7 @@ static void test_prefilter_finds_every_atom(void **state) {
        * ligatures, some of which fold to several code points */
       "\xd0\x94\xd0\x90\xd0\x9d\xd0\x9d\xd0\xab\xd0\x95", "\xce\xa3", "\xe5\xad\xa6\xe7\x94\x9f",
       "\xc5\x92UVRE", "\xc5\x93uvre", "\xef\xac\x81", "\xc3\x97", "\xc3\xa6",
-      "\x01", "\x1b[0m", "\f", "\t", "\r\n", "MD\x01PH", "st\vudent", /* controls, dropped or spaces */
+      "\x01", "\x1b[0m", "\f", "\t", "\r\n", "MD\x01PH", "st\vudent", "2A\x7f""004", /* controls, dropped or spaces */
   };
   ch_charter *c = load_demoes();
   pf_compare(c, parts, sizeof parts / sizeof *parts, 300);
