@@ -37,12 +37,14 @@ static size_t intl_00(const unsigned char *t, size_t n, size_t i) {
  * (ITU-T): '+', a country code not starting with 0, at most 15 digits in
  * all.  Groups may be split by one of " .-", the area code may be in
  * parentheses, and a national trunk prefix "(0)" is not a digit of the
- * number ("+44 (0)20 7946 0958").  7 digits at least: shorter
+ * number ("+44 (0)20 7946 0958").  One '/' may end the area code, as
+ * Slovakia and Germany write it ("+421 2/212 345 67"); a second one makes
+ * it a date or a fraction.  7 digits at least: shorter
  * international numbers do not reach a person. */
 static size_t phone_at(const unsigned char *t, size_t n, size_t i, size_t j, det_emitter *e) {
   static const char seps[] = " .-";
   size_t j0 = j, end = j, digits = 0, groups = 0, glen = 0, all3 = 1;
-  int too_long = 0;
+  int too_long = 0, slash = 0;
   char last3[3] = {0, 0, 0};
   while (j < n) {
     unsigned ch = t[j];
@@ -68,6 +70,16 @@ static size_t phone_at(const unsigned char *t, size_t n, size_t i, size_t j, det
        * exactly 3 digits (a thousands grouping, see below) */
       if (glen > 0 && groups > 1 && glen != 3) all3 = 0;
       if (in_set(ch, seps) && j + 1 < n && (is_digit(t[j + 1]) || t[j + 1] == '(')) {
+        glen = 0;
+        j++;
+        continue;
+      }
+      if (ch == '/' && glen > 0 && (slash || (groups == 2 && j + 1 < n && is_digit(t[j + 1])))) {
+        if (slash) { /* "+351 12/05/2024" */
+          too_long = 1;
+          break;
+        }
+        slash = 1;
         glen = 0;
         j++;
         continue;

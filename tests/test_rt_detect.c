@@ -477,6 +477,7 @@ static void test_phone_e164(void **state) {
   (void)state;
   static const char *const ok[] = {
       "+41 44 668 1800", "+41446681800", "+41-44-668-1800", /* [lpn] */
+      "+421 2/212 345 67", /* [lpn] Slovakia's fixed-line example, international format */
       "+44 20 7946 0958", "+1 650-253-0000", "+1 (650) 253-0000", "+44 (0)20 7946 0958",
       "+33 6 12 34 56 78", "+49 30 123456",
   };
@@ -492,6 +493,9 @@ static void test_phone_e164(void **state) {
   expect_none(DET_PHONE, "+1234567890123456");        /* 16 digits */
   expect_none(DET_PHONE, "+15 000 000 habitants");    /* an amount */
   expect_none(DET_PHONE, "+2 500 000");
+  expect_none(DET_PHONE, "+351 12/05/2024"); /* one slash ends an area code; two are a date */
+  expect_none(DET_PHONE, "+421 2/212/345 67");
+  assert_int_equal(detect(DET_PHONE, "+44 20 7946 0958/59", "+44 20 7946 0958"), 1);
   expect_none(DET_PHONE, "x+41446681800");
   expect_none(DET_PHONE, "3+41446681800");
   expect_none(DET_PHONE, "+41446681800a");
