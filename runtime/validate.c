@@ -264,10 +264,13 @@ bool det_rib_valid(const char *s, size_t n) {
 }
 
 /* Issuer ranges (IIN prefixes) and lengths of the major networks, from the
- * networks' published ranges as summarised by ISO/IEC 7812 registries and
- * e.g. Stripe's test card list: a Luhn-valid number outside them is more
- * likely an order or tracking number than a card.  Cartes Bancaires (CB)
- * cards are co-branded Visa or Mastercard and fall in those ranges. */
+ * networks' published ranges as summarised by ISO/IEC 7812 registries,
+ * e.g. Stripe's test card list and braintree/credit-card-type's table: a
+ * Luhn-valid number outside them is more likely an order or tracking
+ * number than a card.  Cartes Bancaires (CB) cards are co-branded Visa or
+ * Mastercard and fall in those ranges.  The broad debit ranges (Maestro's
+ * 50 and 56-59, Elo, RuPay, Hipercard, Troy) count at 16 to 19 digits
+ * only: at 12 to 15 they would take one Luhn-valid SIRET in ten. */
 bool det_card_brand_ok(const char *d, size_t n) {
   if (!d || n < 6) return false;
   unsigned p1 = (unsigned)(d[0] - '0');
@@ -283,11 +286,14 @@ bool det_card_brand_ok(const char *d, size_t n) {
   if (p4 >= 3528 && p4 <= 3589) return n >= 16;                                         /* JCB */
   if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) return n >= 14;     /* Diners */
   if (p2 == 62 || p2 == 81) return n >= 16;                                             /* UnionPay */
-  if (p2 == 67 && n == 16) return 1; /* UnionPay 67 (validator.js), Maestro 67 of 16 digits */
   if (p4 >= 2200 && p4 <= 2204) return n >= 16;                                         /* Mir */
   if (p4 == 5019) return n == 16;                                                       /* Dankort */
   if (p4 == 5018 || p4 == 5020 || p4 == 5038 || p4 == 5893 || p4 == 6304 || p4 == 6759 ||
       (p4 >= 6761 && p4 <= 6763))
     return n >= 12;                                                                     /* Maestro: 12 to 19 */
+  /* Maestro 50, 56-59, 63 and 67 (UnionPay's 67 too); Elo 50, 627780,
+   * 636297, 636368; Hiper 637; Verve 506; RuPay 60, 508 and 82; Hipercard
+   * 606282; Troy 9792 */
+  if (p2 == 50 || (p2 >= 56 && p2 <= 60) || p2 == 63 || p2 == 67 || p2 == 82 || p4 == 9792) return n >= 16;
   return 0;
 }

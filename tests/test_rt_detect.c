@@ -235,6 +235,15 @@ static void test_card_issuer_test_numbers(void **state) {
       "6765780016990268",
       /* Maestro of 12 digits (Faker's maestro format 5038 + 8) */
       "503826280128",
+      /* braintree/credit-card-type's test numbers of the debit networks:
+       * Elo, Hipercard, Hiper, Maestro of 19 digits, UnionPay */
+      "5066991111111118", "6277809990229178", "6062820524845321",
+      "6370950000000005", "6799990100000000019", "6269992058134322",
+      "8168524506870054",
+      /* processors' documented Elo, Hipercard and Maestro test cards */
+      "6362970000457013", "6363680000457017", "6062828888666688", "5000550000000029",
+      /* Troy (9792), RuPay (60, 82), Maestro 56: Luhn-valid, 16 digits */
+      "9792000000000003", "6000 0000 0000 0007", "8200000000000001", "5600000000000003",
       /* dots between groups of four */
       "4970.1012.3456.7893", "4242.4242.4242.4242", "5555.5555.5555.4444", "6205.5000.0000.0000.004",
   };
@@ -260,6 +269,12 @@ static void test_card_negatives(void **state) {
   expect_none(DET_CARD, "4111111111111112");
   expect_none(DET_CARD, "42424242424242424242");   /* 20 digits */
   expect_none(DET_CARD, "1234 5678 9012 3452");    /* Luhn-valid, no issuer */
+  /* the broad debit ranges count from 16 digits: a SIRET is Luhn-valid */
+  expect_none(DET_CARD, "56000000000003");
+  expect_none(DET_CARD, "50000000000009");
+  expect_none(DET_CARD, "600000000000004");
+  expect_none(DET_CARD, "34343434343434");          /* American Express has 15 */
+  expect_none(DET_CARD, "62123456789002");          /* UnionPay of 14: a SIRET as likely */
   expect_none(DET_CARD, "Commande 123456789012345 exp\xc3\xa9" "di\xc3\xa9" "e."); /* 15-digit order number */
   expect_none(DET_CARD, "Commande 100000000000008"); /* Luhn-valid 15-digit order number */
   expect_none(DET_CARD, "14242424242424242");      /* inside a longer run */
