@@ -105,6 +105,7 @@ static const struct {
     {"rk_live_", CS_ALNUM, 10, 255, 1},
     {"rk_test_", CS_ALNUM, 10, 255, 1},
     {"rk_prod_", CS_ALNUM, 10, 255, 1},
+    {"sk_", CS_ALNUM, 48, 48, 1},          /* ElevenLabs: 48 hex (after Stripe's sk_live_...) */
     {"AKIA", CS_B32, 16, 16, 0},           /* AWS access key ids */
     {"ASIA", CS_B32, 16, 16, 0},
     {"ABIA", CS_B32, 16, 16, 0},
@@ -158,6 +159,24 @@ static const struct {
     {"AGE-SECRET-KEY-1", CS_ALNUM, 58, 58, 1}, /* age (bech32) */
     {"glc_", CS_B64, 32, 255, 1},          /* Grafana Cloud API token (base64) */
     {"ABSK", CS_B64, 109, 255, 1},         /* Amazon Bedrock API key (base64) */
+    {"lsv2_pt_", CS_WORD, 43, 43, 1},      /* LangSmith: 32 hex '_' 10 hex */
+    {"lsv2_sk_", CS_WORD, 43, 43, 1},
+    {"pcsk_", CS_WORD, 60, 90, 1},         /* Pinecone: 6 '_' 63 today */
+    {"xkeysib-", CS_TOKEN, 81, 81, 1},     /* Brevo (Sendinblue): 64 hex '-' 16 */
+    {"dckr_pat_", CS_TOKEN, 27, 27, 1},    /* Docker Hub personal access token */
+    {"sntryu_", CS_ALNUM, 64, 64, 1},      /* Sentry user token: 64 hex */
+    {"NRAK-", CS_ALNUM, 27, 27, 1},        /* New Relic user API key */
+    {"sq0atp-", CS_TOKEN, 22, 60, 1},      /* Square access token */
+    {"sq0csp-", CS_TOKEN, 43, 43, 1},      /* Square OAuth secret */
+    {"EAAA", CS_TOKEN, 60, 60, 1},         /* Square access token, newer form */
+    {"sbp_", CS_ALNUM, 40, 40, 1},         /* Supabase personal access token: 40 hex */
+    {"pscale_tkn_", CS_DOTTOKEN, 32, 64, 1}, /* PlanetScale */
+    {"pscale_pw_", CS_DOTTOKEN, 32, 64, 1},
+    {"dp.pt.", CS_ALNUM, 43, 43, 1},       /* Doppler personal token */
+    {"pul-", CS_ALNUM, 40, 40, 1},         /* Pulumi: 40 hex */
+    {"CFPAT-", CS_TOKEN, 43, 43, 1},       /* Contentful personal access token */
+    {"dt0c01.", CS_DOTTOKEN, 89, 89, 1},   /* Dynatrace: 24 '.' 64 */
+    {"LTAI", CS_ALNUM, 20, 20, 1},         /* Alibaba Cloud access key id */
     /* Slack webhooks: the URL is the secret (gitleaks' slack-webhook-url) */
     {"hooks.slack.com/services/", CS_B64, 43, 120, 1},
     {"hooks.slack.com/workflows/", CS_B64, 43, 120, 1},
@@ -335,6 +354,32 @@ static size_t mailchimp_at(const unsigned char *t, size_t n, size_t i, size_t *v
   return j;
 }
 
+/* DeepL API keys: a UUID and ":fx" for the free plan
+ * ("279a2e9d-83b3-c416-7e2d-f721593e42a0:fx", DeepL's documentation), the
+ * translator French students use most.  The fixed part comes last: the
+ * trigger is ":fx" at t[i], the key starts 36 bytes before it (*vs).
+ * Returns its end, or 0.  (A Pro key is a bare UUID: not detected.) */
+static size_t deepl_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
+  if (i < 36 || i + 3 > n || t[i] != ':' || t[i + 1] != 'f' || t[i + 2] != 'x') return 0;
+  size_t b = i - 36, letters = 0;
+  if ((i + 3 < n && token_char(t[i + 3])) || (b > 0 && token_char(t[b - 1]))) return 0;
+  for (size_t k = 0; k < 36; k++) {
+    unsigned c = t[b + k];
+    if (k == 8 || k == 13 || k == 18 || k == 23) {
+      if (c != '-') return 0;
+    } else if (is_digit(c)) {
+      continue;
+    } else if (((c | 32) >= 'a' && (c | 32) <= 'f')) {
+      letters++;
+    } else {
+      return 0;
+    }
+  }
+  if (!letters || !looks_random(t + b, 36)) return 0;
+  *vs = b;
+  return i + 3;
+}
+
 static int api_key_start(const unsigned char *t, size_t i) { return is_alpha(t[i]) && !(i > 0 && token_char(t[i - 1])); }
 
 /* Provider keys at token starts, and tokens after a name that says so
@@ -352,6 +397,7 @@ static void scan_api_key(const unsigned char *t, size_t n, det_emitter *e) {
     size_t vs = i, end = 0;
     if (api_key_start(t, i) && i + 1 < n && pair_has(pairs, t[i], t[i + 1])) end = api_key_at(t, n, i);
     if (!end && t[i] == '-') end = mailchimp_at(t, n, i, &vs);
+    if (!end && t[i] == ':') end = deepl_at(t, n, i, &vs);
     if (!end && is_digit(t[i])) end = telegram_at(t, n, i, &vs);
     if (!end) end = det_named_key_at(t, n, i, &vs);
     if (end) {
@@ -530,7 +576,7 @@ void det_kw_scan(int id, const unsigned char *t, size_t n, det_emitter *e) {
   }
 }
 
-/* The triggers of the forms api_key_at and mailchimp_at test besides
+/* The triggers of the forms api_key_at, mailchimp_at and deepl_at test besides
  * api_keys' prefixes. */
 static const struct {
   const char *w;
@@ -539,6 +585,7 @@ static const struct {
     {"eyJ", DET_TRIG_START}, /* jwt_at */
     {"ewo", DET_TRIG_START},
     {"-us", 0}, /* mailchimp_at */
+    {":fx", 0}, /* deepl_at */
 };
 
 /* Triggers come from the very tables the detectors test, folded as the
@@ -602,6 +649,7 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size
       if (i < e.last_end) break;
       if (api_key_start(t, i) && (end = api_key_at(t, len, i))) emit(&e, i, end);
       else if (t[i] == '-' && (end = mailchimp_at(t, len, i, &vs))) emit(&e, vs, end);
+      else if (t[i] == ':' && (end = deepl_at(t, len, i, &vs))) emit(&e, vs, end);
       else if (is_digit(t[i]) && (end = telegram_at(t, len, i, &vs))) emit(&e, vs, end);
       else if ((end = det_named_key_at(t, len, i, &vs))) emit(&e, vs, end);
       break;

@@ -188,6 +188,35 @@ static void test_api_keys_found(void **state) {
        "MTM5MjE0ODUyNzM2NDE4NzIxNg.PtYgjm.UhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76"},
       {"DATABRICKS_TOKEN dapi9cb0eb53f16947ccf25ec84d8dbc7425-2 ok", "dapi9cb0eb53f16947ccf25ec84d8dbc7425-2"},
       {"\"client_secret\": \"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\"", "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"},
+      /* the tools of students' AI projects, by gitleaks' and the
+       * providers' formats (made-up bodies): LangSmith, Pinecone, Brevo,
+       * Docker Hub, Sentry, New Relic, Square, Supabase, PlanetScale,
+       * Doppler, Pulumi, Contentful, Dynatrace, Alibaba, ElevenLabs, and
+       * DeepL's free keys (its documentation's example), none named */
+      {"client = Client(\"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\")",
+       "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"},
+      {"Pinecone(\"pcsk_7Hq2Xd_Tn4Rk9WbLm3Vc8Yp1Zs6Qf0Jg5Ua2Ne7Kd4Mh9Bx3Wr8Lt1Cy6Pv0Gz5Ds2Fj7Ak4Oe9Sn3Iu\")",
+       "pcsk_7Hq2Xd_Tn4Rk9WbLm3Vc8Yp1Zs6Qf0Jg5Ua2Ne7Kd4Mh9Bx3Wr8Lt1Cy6Pv0Gz5Ds2Fj7Ak4Oe9Sn3Iu"},
+      {"\"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\";",
+       "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"},
+      {"echo dckr_pat_Q7wErTy8uIoP3aSdFg_Hj5KlZx2 | docker login", "dckr_pat_Q7wErTy8uIoP3aSdFg_Hj5KlZx2"},
+      {"(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)",
+       "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"},
+      {"cl\xc3\xa9 NRAK-7QW3ER5TY8UI2OP4AS6DF9GH1JK.", "NRAK-7QW3ER5TY8UI2OP4AS6DF9GH1JK"},
+      {"sq0atp-Zk3Lm9Pq2Rs7Tv4Wx8Yb1C", "sq0atp-Zk3Lm9Pq2Rs7Tv4Wx8Yb1C"},
+      {"sq0csp-Zk3Lm9Pq2Rs7Tv4Wx8Yb1Cd5Ef6Gh7Ij8Kl9Mn0Op1Q", "sq0csp-Zk3Lm9Pq2Rs7Tv4Wx8Yb1Cd5Ef6Gh7Ij8Kl9Mn0Op1Q"},
+      {"EAAAEOuLQObrVwJvCvoio3H13b8Ssqz1ighmTBKZvIENW9qxirHGHkqsGcPBC1uN", "EAAAEOuLQObrVwJvCvoio3H13b8Ssqz1ighmTBKZvIENW9qxirHGHkqsGcPBC1uN"},
+      {"supabase login --token sbp_0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d", "sbp_0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d"},
+      {"pscale_tkn_Zk3Lm9Pq2Rs7Tv4Wx8Yb1Cd5Ef6Gh7Ij8Kl9Mn0Op1Q", "pscale_tkn_Zk3Lm9Pq2Rs7Tv4Wx8Yb1Cd5Ef6Gh7Ij8Kl9Mn0Op1Q"},
+      {"dp.pt.Zk3Lm9Pq2Rs7Tv4Wx8Yb1Cd5Ef6Gh7Ij8Kl9Mn0Op1Q", "dp.pt.Zk3Lm9Pq2Rs7Tv4Wx8Yb1Cd5Ef6Gh7Ij8Kl9Mn0Op1Q"},
+      {"pulumi login pul-0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d", "pul-0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d"},
+      {"CFPAT-Zk3Lm9Pq2Rs7Tv4Wx8Yb1Cd5Ef6Gh7Ij8Kl9Mn0Op1Q", "CFPAT-Zk3Lm9Pq2Rs7Tv4Wx8Yb1Cd5Ef6Gh7Ij8Kl9Mn0Op1Q"},
+      {"dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM",
+       "dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM"},
+      {"LTAI5tZk3Lm9Pq2Rs7Tv4Wx8", "LTAI5tZk3Lm9Pq2Rs7Tv4Wx8"},
+      {"ElevenLabs(sk_0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071)", "sk_0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071"},
+      {"deepl.Translator(\"279a2e9d-83b3-c416-7e2d-f721593e42a0:fx\")", "279a2e9d-83b3-c416-7e2d-f721593e42a0:fx"},
+      {"cl\xc3\xa9 DeepL 1F2E3D4C-5B6A-7988-A0B1-C2D3E4F5A6B7:fx", "1F2E3D4C-5B6A-7988-A0B1-C2D3E4F5A6B7:fx"},
   };
   for (size_t i = 0; i < N_OF(in_context); i++)
     assert_int_equal(detect(DET_API_KEY, in_context[i].text, in_context[i].key), 1);
@@ -261,6 +290,12 @@ static void test_api_keys_not_found(void **state) {
       "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FM.ZnCjm1XVW7vRze4b7Cq4se7kKWs",  /* 5 in the middle */
       "xMTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs", /* glued */
       "dapi_is_a_word", "GOCSPX-short", "dapixxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      /* a body one short, glued, or a UUID whose ":fx" is cut or glued */
+      "sk_0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f607", "task_0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071",
+      "dckr_pat_Q7wErTy8uIoP3aSdFg_Hj5KlZx", "LTAIabcdefghijklmnopqrst", "pul-0a1b2c3d",
+      "279a2e9d-83b3-c416-7e2d-f721593e42a0", "279a2e9d-83b3-c416-7e2d-f721593e42a0:fxy",
+      "x279a2e9d-83b3-c416-7e2d-f721593e42a0:fx", "279a2e9d-83b3-c416-7e2d-f721593e42ag:fx",
+      "00000000-0000-0000-0000-000000000000:fx", "279a2e9d_83b3-c416-7e2d-f721593e42a0:fx",
   };
   for (size_t i = 0; i < N_OF(forms_bad); i++) expect_none(DET_API_KEY, forms_bad[i]);
 }
@@ -460,7 +495,8 @@ static void test_triggers_on_generated_text(void **state) {
       "sk-", "sk-proj-", "sk_live_", "rk_test_", "AKIA", "akia", "ASIA", "ghp_", "GHP_", "github_pat_", "glpat-", "AIza",
       "xoxb-", "xapp-", "pplx-", "hf_", "api_org_", "gsk_", "xai-", "sk-or-v1-", "SG.", "eyJ", "eyj", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
       "110201543:", "/bot", ":A", "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "MTk4NjIyNDgzNDcxOTI1MjQ4", "mTk4", "MTM5", ".Cl2FMQ.",
-      "ZnCjm1XVW7vRze4b7Cq4se7kKWs", "dapi", "GOCSPX-",
+      "ZnCjm1XVW7vRze4b7Cq4se7kKWs", "dapi", "GOCSPX-", "lsv2_pt_", "pcsk_", "xkeysib-", "dckr_pat_", "sk_", "EAAA",
+      "dp.pt.", "pul-", "279a2e9d-83b3-c416-7e2d-f721593e42a0", ":fx", ":FX",
       "INE", "ine", "Ine", "identifiant national", "IDENTIFIANT NATIONAL", "routine", "mine",
       "Xi8tcNiHV9awbCcvilTeT3BlbkFJ3UDnpdEwNNm6wVBpYM0o", "IOSFODNN7EXAMPLE", "wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx",
       "ReTllpYQYfIZu2Jnf2lAPFjD", "hZEmnoOEYISjraJtbySaKCNnSuYAvukaTt", "1234567890A", "123456789AB", "1234A12345F",
