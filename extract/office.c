@@ -4,7 +4,7 @@
  *
  * docx: body, tables, text boxes (once: mc:Fallback copies are skipped),
  * footnotes, endnotes, headers and footers, then comments as their own
- * part; tracked deletions (w:del, w:delText) and field codes (w:instrText)
+ * part; tracked deletions (w:del, w:delText, w:moveFrom) and field codes (w:instrText)
  * are left out, insertions and field results kept.  odt: content.xml with
  * notes inline as footnote paragraphs, annotations as comments, tracked
  * changes and hidden text left out.
@@ -237,7 +237,8 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
       int empty = xmlTextReaderIsEmptyElement(r);
       const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
       if (!odt) {
-        if (lname(&x, "del") || lname(&x, "delText") || lname(&x, "instrText") ||
+        /* a tracked move's old place keeps its text in w:t: skipped like a deletion */
+        if (lname(&x, "del") || lname(&x, "delText") || lname(&x, "instrText") || lname(&x, "moveFrom") ||
             (lname(&x, "Fallback") && ns && strstr(ns, "markup-compatibility"))) {
           if (!empty) x.skip = depth;
           continue;

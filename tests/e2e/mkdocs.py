@@ -47,8 +47,10 @@ def docx_xml(rows):
     for k, t in rows:
         style = '<w:pPr><w:pStyle w:val="Heading2"/></w:pPr>' if k == "h" else ""
         b += '<w:p>%s<w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>' % (style, esc(t))
-    # a tracked deletion and a field code must not be read
-    b += '<w:p><w:del><w:r><w:delText>ChatGPT supprimé</w:delText></w:r></w:del><w:r><w:instrText>HYPERLINK chatgpt.com</w:instrText></w:r></w:p>'
+    # a tracked deletion, the old place of a tracked move (its runs keep
+    # w:t) and a field code must not be read
+    b += ('<w:p><w:del><w:r><w:delText>ChatGPT supprimé</w:delText></w:r></w:del><w:r><w:instrText>HYPERLINK chatgpt.com</w:instrText></w:r></w:p>'
+          '<w:p><w:moveFromRangeStart w:id="7" w:name="move1"/><w:moveFrom w:id="8" w:author="x"><w:r><w:t>ChatGPT déplacé</w:t></w:r></w:moveFrom><w:moveFromRangeEnd w:id="7"/></w:p>')
     return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document %s><w:body>%s</w:body></w:document>' % (W, b)
 
 def docx(path, rows, body=None):
