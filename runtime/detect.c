@@ -392,6 +392,42 @@ static size_t chain_span(const unsigned char *t, size_t n, size_t i, const chain
   return end;
 }
 
+/* A NIR after a short number one space before it, which the space joined
+ * into one chain that fails whole ("né en 1984 1 84 05 2A 004 017 64",
+ * "75011 2840527004017 64"): the span of chain c, gathered at t[i], with
+ * its first group left out when it has 3 to 5 digits (a year, a postcode;
+ * "1 2 95 10 99 126 111 93" is a longer grouped number, as chain_cut
+ * judges a short group after a chain), or 0; *s is where it starts.
+ * Only where the rest is written as a NIR is (its sex digit a group of its
+ * own, or no separator at all) and only for the NIR, whose key makes a
+ * chance match rare: a SIREN's Luhn digit would pass one time in ten. */
+static __attribute__((noinline)) size_t chain_lead_cut(const unsigned char *t, size_t n, size_t i,
+                                                       const chain_kind *k, const chain *c, size_t *s) {
+  size_t j0 = (size_t)__builtin_ctz(c->seps); /* digits before the first separator */
+  if (j0 < 3 || j0 > 5 || t[i + j0] != ' ') return 0;
+  chain rest;
+  size_t r = i + j0 + 1;
+  /* before gathering: a sex digit alone, or a run of six digits at least
+   * (prose's "1998 2000 2004" is neither) */
+  if (!(r + 1 < n && in_set(t[r + 1], k->seps)) && run_end(t, n, r) - r < 6) return 0;
+  gather(t, n, r, k->seps, k->max, k->nir, &rest);
+  if (rest.seps && !(rest.seps & 2)) return 0; /* "1 84 ...": a separator after the first digit */
+  size_t end = chain_span(t, n, r, k, &rest);
+  if (end) *s = r;
+  return end;
+}
+
+/* Kind k's span for chain c, gathered at t[i] (chain_span, else
+ * chain_lead_cut), emitted; returns where k's scan looks next: past the
+ * chain (positions inside it cannot start one), or past the span. */
+static inline __attribute__((always_inline)) size_t chain_emit(const unsigned char *t, size_t n, size_t i,
+                                                               const chain_kind *k, const chain *c, det_emitter *e) {
+  size_t s = i, end = chain_span(t, n, i, k, c);
+  if (!end && k->nir && c->seps) end = chain_lead_cut(t, n, i, k, c, &s); /* rare: out of line */
+  if (end) emit(e, s, end);
+  return end > c->end ? end : c->end > i + 1 ? c->end : i + 1;
+}
+
 /* The step of kind k's scan at t[i], a digit: the chain that starts there,
  * once.  Returns where the scan looks next: past the digit run when no
  * chain starts at i, else past the chain (positions inside it cannot
@@ -401,9 +437,7 @@ static size_t chain_step(const unsigned char *t, size_t n, size_t i, det_emitter
   if ((k->zero && t[i] != '0') || (rend - i < k->min && run_alone(t, n, rend, k->seps)) || !num_start(t, n, i, k->seps))
     return rend;
   gather(t, n, i, k->seps, k->max, k->nir, c);
-  size_t end = chain_span(t, n, i, k, c);
-  if (end) emit(e, i, end);
-  return end > c->end ? end : c->end > i + 1 ? c->end : i + 1;
+  return chain_emit(t, n, i, k, c, e);
 }
 
 /* The scan shared by NIR, SIREN, SIRET, cards and French phone numbers
@@ -705,9 +739,7 @@ void det_scan_digits(size_t k, const int *ids, const char *text, size_t len, con
         continue;
       }
       if (!ck || !chain_reuse(&c, ck, kd, t, len)) gather(t, len, x, kd->seps, kd->max, kd->nir, &c), ck = kd;
-      size_t end = chain_span(t, len, x, kd, &c);
-      if (end) emit(&d->e, x, end);
-      d->next = end > c.end ? end : c.end > x + 1 ? c.end : x + 1;
+      d->next = chain_emit(t, len, x, kd, &c, &d->e);
     }
   }
 }

@@ -326,6 +326,11 @@ static void test_nir_negatives(void **state) {
    * mod 97 = 32, not 30) */
   assert_false(det_nir_valid("284058832102530", 15));
   expect_none(DET_NIR, "2 84 05 88 321 025 30");
+  /* a year or a postcode one space before it: the NIR after it */
+  assert_int_equal(detect(DET_NIR, "n\xc3\xa9e en 1984 2 95 10 99 126 111 93 \xc3\xa0 Paris", "2 95 10 99 126 111 93"), 1);
+  assert_int_equal(detect(DET_NIR, "75011 295109912611193", "295109912611193"), 1);
+  assert_int_equal(detect(DET_NIR, "1984 2 84 05 2A 004 017 64", "2 84 05 2A 004 017 64"), 1);
+  assert_int_equal(detect(DET_NIR, "1984 2 95 10 99 126 111 93 12 ans", "2 95 10 99 126 111 93"), 1);
   /* 13 digits, then the key apart: found */
   expect_found(DET_NIR, "2951099126111 93");
   expect_none(DET_NIR, "Commande 123456789012345");
@@ -334,6 +339,10 @@ static void test_nir_negatives(void **state) {
   expect_none(DET_NIR, "ref295109912611193");
   expect_none(DET_NIR, "295109912611193x");
   expect_none(DET_NIR, "1 2 95 10 99 126 111 93");  /* a longer grouped number */
+  expect_none(DET_NIR, "12 2 95 10 99 126 111 93");
+  expect_none(DET_NIR, "123456 2 95 10 99 126 111 93");
+  expect_none(DET_NIR, "1984 2 95 10 99 126 111 94"); /* a year before it: the key still decides */
+  expect_none(DET_NIR, "1984 295 10 99 126 111 93");  /* the sex digit not a group of its own */
   expect_none(DET_NIR, "2 95 10 99 126 111 93 12");
   expect_none(DET_NIR, "3.295109912611193");
   /* month 13: a key computed for it does not make a NIR */
@@ -856,7 +865,7 @@ static void test_chain_group_same_spans(void **state) {
       "06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", "+33 (0)6 12 34 56 78", "0033 6 12 34 56 78", "(+33) 6", "0033 (0)6 12 34 56 78", "0033 (",
       "06/12/34/56/78", "/", "01/09/2024", "+", "+3", "+33", "0 800 12 34 56", "FR76 3000 6000 0112 3456 7890 189", "FR7630006000011234567890189", "DE",
       "GB82 WEST 1234 5698 7654 32", "FR76", "30006 00001 12345678901 89", "20041010050500013M02606", "30006 | 00001",
-      "0500013M026 06", "1 85 05 78 006 084 (cl\xc3\xa9 91)", "n\xc2\xb0 SS 1 85 05 78 006 084"};
+      "0500013M026 06", "1 85 05 78 006 084 (cl\xc3\xa9 91)", "n\xc2\xb0 SS 1 85 05 78 006 084", "1984 ", "75011 "};
   static const int dets[] = {DET_NIR, DET_CARD, DET_SIREN, DET_SIRET, DET_PHONE_FR, DET_IBAN, DET_RIB};
   static char t[4000];
   static uint64_t bits[DET_MAP_WORDS(sizeof t)];
