@@ -477,13 +477,29 @@ static int card_ok(const chain *c) {
  * libphonenumber formats them and ARCEP's plan prints them. */
 #define GROUPS_SPECIAL ((1u << 1) | (1u << 4) | (1u << 6) | (1u << 8))
 
+/* Overseas departments write their numbers with the four-digit prefix
+ * whole, "0692 12 34 56" (ARCEP's plan: fixed 0262/0263 Réunion, 0269
+ * Mayotte, 0590 Guadeloupe, 0594 Guyane, 0596 Martinique; mobile 0639,
+ * 0690-0694, 0696, 0697). */
+#define GROUPS_DOM ((1u << 4) | (1u << 6) | (1u << 8))
+static int fr_dom_prefix(const char *d) {
+  static const char dom[][4] = {{'2', '6', '2'}, {'2', '6', '3'}, {'2', '6', '9'}, {'5', '9', '0'}, {'5', '9', '4'},
+                                {'5', '9', '6'}, {'6', '3', '9'}, {'6', '9', '0'}, {'6', '9', '1'}, {'6', '9', '2'},
+                                {'6', '9', '3'}, {'6', '9', '4'}, {'6', '9', '6'}, {'6', '9', '7'}};
+  for (size_t k = 0; k < sizeof dom / sizeof *dom; k++)
+    if (!memcmp(d + 1, dom[k], 3)) return 1;
+  return 0;
+}
+
 /* A grouped number's first group is its two-digit prefix ("06 1234 5678"
  * but not "0417 1643 01", the tail of a broken IBAN "NL91 ABNA 0417 1643
- * 01"), except for special-rate numbers ("0800 12 34 56"). */
+ * 01"), except for special-rate numbers ("0800 12 34 56") and the
+ * overseas departments' ("0692 12 34 56"). */
 static int fr_national_ok(const chain *c, size_t off) {
   if (c->k != off + 10 || c->sig[off] != '0' || c->sig[off + 1] < '1') return 0;
   uint32_t seps = c->seps >> off;
   if (c->sig[off + 1] == '8' && (seps & ~GROUPS_SPECIAL) == 0) return 1;
+  if ((seps & ~GROUPS_DOM) == 0 && (seps & (1u << 4)) && fr_dom_prefix(c->sig + off)) return 1;
   return (seps & ~PAIRS_NATIONAL) == 0 && (seps == 0 || (seps & (1u << 2)));
 }
 static int fr_nsn_ok(const chain *c, size_t off) {

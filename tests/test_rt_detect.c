@@ -327,7 +327,7 @@ static void test_nir_negatives(void **state) {
   assert_false(det_nir_valid("284058832102530", 15));
   expect_none(DET_NIR, "2 84 05 88 321 025 30");
   /* a year or a postcode one space before it: the NIR after it */
-  assert_int_equal(detect(DET_NIR, "n\xc3\xa9e en 1984 2 95 10 99 126 111 93 \xc3\xa0 Paris", "2 95 10 99 126 111 93"), 1);
+  assert_int_equal(detect(DET_NIR, "n\xc3\xa9" "e en 1984 2 95 10 99 126 111 93 \xc3\xa0 Paris", "2 95 10 99 126 111 93"), 1);
   assert_int_equal(detect(DET_NIR, "75011 295109912611193", "295109912611193"), 1);
   assert_int_equal(detect(DET_NIR, "1984 2 84 05 2A 004 017 64", "2 84 05 2A 004 017 64"), 1);
   assert_int_equal(detect(DET_NIR, "1984 2 95 10 99 126 111 93 12 ans", "2 95 10 99 126 111 93"), 1);
@@ -471,6 +471,13 @@ static void test_phone_fr(void **state) {
   expect_none(DET_PHONE_FR, "0417 1643 01");           /* no two-digit prefix first */
   expect_none(DET_PHONE_FR, "NL91 ABNA 0417 1643 01"); /* a broken IBAN (presidio), not a phone */
   expect_found(DET_PHONE_FR, "0800 12 34 56");
+  /* the overseas departments' four-digit prefixes, whole */
+  expect_found(DET_PHONE_FR, "0692 12 34 56");
+  expect_found(DET_PHONE_FR, "0262 12 34 56");
+  expect_found(DET_PHONE_FR, "0590.12.34.56");
+  expect_found(DET_PHONE_FR, "0696 12 34 56");
+  expect_none(DET_PHONE_FR, "0612 12 34 56");  /* no such prefix in metropolitan France */
+  expect_none(DET_PHONE_FR, "0692 123 456");
   /* pairs split by slashes, as on forms; not a date, nor a longer chain */
   expect_found(DET_PHONE_FR, "06/12/34/56/78");
   assert_int_equal(detect(DET_PHONE_FR, "tel. : 01/49/40/72/00.", "01/49/40/72/00"), 1);
