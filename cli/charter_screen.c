@@ -24,10 +24,11 @@
 #include "cli/common_opt.h"
 
 static void usage(FILE *f) {
-  fputs("usage: charter screen --charter FILE (.charter or .chb) [--tool ID] [--ue CODE | --level NAME|NUMBER]\n"
+  fputs("usage: charter screen --charter FILE (.charter or .chb) --tool ID [--ue CODE | --level NAME|NUMBER]\n"
         "                      [--role student|staff] [--json] [--file PROMPT.txt] [--jsonl]   (--name=VALUE too)\n"
         "  reads one prompt from stdin (or --file); with --jsonl, one JSON request per line:\n"
         "  {\"id\": ..., \"prompt\": \"...\", \"tool\": \"chatgpt\", \"ue\": \"...\", \"level\": \"3\", \"role\": \"student\"}\n"
+        "  (a request's \"tool\" defaults to --tool; one of them is required)\n"
         "exit status: 0 allow, warn or redact; 1 deny; 2 usage or input error\n",
         f);
 }
@@ -44,6 +45,12 @@ static void tools_hint(const ch_charter *c) {
 
 static int set_context(ch_scanner *s, const ch_charter *c, const char *tool, const char *ue, const char *level,
                        const char *role, char *err, size_t errlen) {
+  /* the library's "no tool" is a document's context: a prompt screened
+   * without one would pass every rule about public tools (fail open) */
+  if (!tool || !*tool) {
+    snprintf(err, errlen, "no tool: a prompt is screened for the tool it goes to (--tool ID, or \"tool\" in the request)");
+    return -1;
+  }
   if (ch_scanner_set_tool(s, tool)) {
     snprintf(err, errlen, "unknown tool '%s'", tool);
     return -1;

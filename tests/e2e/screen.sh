@@ -43,6 +43,17 @@ expect_rc 2 "unknown tool" $S --tool chatgtp --file "$TMP/p1"
 contains "$TMP/err" "unknown tool 'chatgtp'" "unknown tool named"
 contains "$TMP/err" "known tools:.*chatgpt" "known tools listed"
 expect_rc 2 "no --charter" $CH screen --tool chatgpt
+# no tool: refused, not screened as a document (which would pass every
+# rule about public tools: a NIR would be allowed)
+expect_rc 2 "no --tool is an error" $S --file "$TMP/p2"
+contains "$TMP/err" "no tool" "the missing tool is named"
+contains "$TMP/err" "known tools:" "the known tools are listed"
+printf '{"id":12,"prompt":"Mon NIR : 2 84 05 2A 004 017 64"}\n{"id":13,"prompt":"x","tool":""}\n' > "$TMP/notool.jsonl"
+expect_rc 2 "a request without a tool is an error" sh -c "$S --jsonl < $TMP/notool.jsonl"
+contains "$TMP/out" '"id":12,"error":"no tool' "the request without a tool gets an error line"
+contains "$TMP/out" '"id":13,"error":"no tool' "an empty tool too"
+expect_rc 1 "--tool is the requests' default" sh -c "head -1 $TMP/notool.jsonl | $S --jsonl --tool chatgpt"
+contains "$TMP/out" '"id":12,"decision":"deny"' "the default tool is used"
 expect_rc 2 "corrupt charter" sh -c "head -c 100 $TMP/d.chb > $TMP/bad.chb; $CH screen --charter $TMP/bad.chb --tool chatgpt < $TMP/p1"
 contains "$TMP/err" "bad.chb" "corrupt file named"
 expect_rc 0 "level by number" $S --tool lechat --level 3 --file "$TMP/p1"
