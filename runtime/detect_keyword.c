@@ -43,8 +43,61 @@ static int ine_label_at(const unsigned char *t, size_t n, size_t p) {
          ieq(t, n, p, "identifiant national", 20);
 }
 
+/* A class list pasted as a table (CSV or TSV from a spreadsheet, a
+ * markdown table) has its label once, in the header row, far from most
+ * values.  "INE" at p is such a header when it is a cell of its own, in a
+ * row that has cell separators; the table then runs to its first blank
+ * line (INE_TABLE_MAX bytes at the most), and its cells that are an INE
+ * whole count as labelled. */
+#define INE_TABLE_MAX 65536
+static int cell_sep(unsigned c) { return c == ';' || c == ',' || c == '\t' || c == '|'; }
+static size_t cell_pad_before(const unsigned char *t, size_t p) {
+  while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '"')) p--;
+  return p;
+}
+static size_t cell_pad_after(const unsigned char *t, size_t n, size_t p) {
+  while (p < n && (t[p] == ' ' || t[p] == '"')) p++;
+  return p;
+}
+static int cell_starts(const unsigned char *t, size_t i) {
+  size_t b = cell_pad_before(t, i);
+  return b == 0 || t[b - 1] == '\n' || t[b - 1] == '\r' || cell_sep(t[b - 1]);
+}
+static int cell_ends(const unsigned char *t, size_t n, size_t end) {
+  size_t a = cell_pad_after(t, n, end);
+  return a >= n || t[a] == '\n' || t[a] == '\r' || cell_sep(t[a]);
+}
+static int ine_header_at(const unsigned char *t, size_t n, size_t p) {
+  if (!ieq(t, n, p, "ine", 3) || !cell_starts(t, p) || !cell_ends(t, n, p + 3)) return 0;
+  size_t b = cell_pad_before(t, p), a = cell_pad_after(t, n, p + 3);
+  return (b > 0 && cell_sep(t[b - 1])) || (a < n && cell_sep(t[a]));
+}
+/* Where the table whose header holds p ends: its first blank line. */
+static size_t table_end(const unsigned char *t, size_t n, size_t p) {
+  size_t to = p + INE_TABLE_MAX < n ? p + INE_TABLE_MAX : n;
+  for (size_t k = p; k < to; k++) {
+    if (t[k] != '\n') continue;
+    size_t q = k + 1;
+    while (q < to && (t[q] == ' ' || t[q] == '\t' || t[q] == '\r')) q++;
+    if (q >= n || t[q] == '\n') return k;
+  }
+  return to;
+}
+
 /* The tokens after a label at p, each once (*tried moves past them). */
 static void ine_after_label(const unsigned char *t, size_t n, size_t p, size_t *tried, det_emitter *e) {
+  if (ine_header_at(t, n, p)) {
+    size_t from = p + 3 > *tried ? p + 3 : *tried, to = table_end(t, n, p);
+    for (size_t i = from; i < to && !e->stop; i++) {
+      if (!is_alnum(t[i]) || word_before(t, i)) continue;
+      size_t next, end = ine_at(t, n, i, &next);
+      if (end && cell_starts(t, i) && cell_ends(t, n, end)) emit(e, i, end);
+      i = next - 1;
+      *tried = next;
+    }
+    if (*tried < to) *tried = to;
+    return;
+  }
   size_t from = p + 3 > *tried ? p + 3 : *tried, to = p + 48 < n ? p + 48 : n;
   for (size_t i = from; i <= to && i < n && !e->stop; i++) {
     if (!is_alnum(t[i]) || word_before(t, i)) continue;

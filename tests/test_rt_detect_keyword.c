@@ -78,6 +78,31 @@ static void test_ine(void **state) {
   expect_none(DET_INE, "INE : 1234567890AB");
 }
 
+/* A class list pasted as a table: "INE" in the header row labels its
+ * column down to the first blank line, in CSV (French Excel's ';' and
+ * ','), TSV (a spreadsheet's copy) and markdown; every row is found, the
+ * tenth as the first. */
+static void test_ine_in_a_table(void **state) {
+  (void)state;
+  static const char *const heads[] = {"Nom;Pr\xc3\xa9nom;INE;Note\n", "nom,prenom,\"ine\",note\r\n",
+                                      "Nom\tPr\xc3\xa9nom\tINE\tNote\n", "| Nom | Pr\xc3\xa9nom | INE | Note |\n|---|---|---|---|\n"};
+  static const char *const rows[] = {"Dupont;Jean;%s;12\n", "Dupont,Jean,\"%s\",12\r\n", "Dupont\tJean\t%s\t12\n",
+                                     "| Dupont | Jean | %s | 12 |\n"};
+  static const char *const ines[] = {"1234567890A", "123456789AB", "1234A12345F", "0987654321F", "12345678901"};
+  for (size_t h = 0; h < N_OF(heads); h++) {
+    char t[4096];
+    size_t n = (size_t)snprintf(t, sizeof t, "Voici ma liste :\n%s", heads[h]);
+    for (int r = 0; r < 40; r++) n += (size_t)snprintf(t + n, sizeof t - n, rows[h], ines[r % N_OF(ines)]);
+    if (detect_in(DET_INE, t, n, NULL) != 40) fail_msg("table %zu: %d of 40 rows", h, detect_in(DET_INE, t, n, NULL));
+  }
+  /* after the table's blank line, and cells with more than an INE: no label */
+  assert_int_equal(detect(DET_INE, "Nom;INE\nA;1234567890A\n\nplus loin, une autre ligne de texte ordinaire;0987654321F\n", NULL), 1);
+  assert_int_equal(detect(DET_INE, "Nom;INE\nA;1234567890A\nB;ref 0987654321F\nC;0987654321F2\n", NULL), 1);
+  /* "INE" alone on its line, or a word in a sentence, is no header */
+  expect_none(DET_INE, "INE\nquelques mots de texte pour aller bien plus loin que sa port\xc3\xa9" "e 1234567890A");
+  expect_none(DET_INE, "la routine, la mine, l'INE et le reste de la phrase qui va bien plus loin que sa fen\xc3\xaatre;1234567890A");
+}
+
 /* -------------------------------------------------------------- API keys */
 
 static void test_api_keys_found(void **state) {
@@ -526,6 +551,7 @@ static void test_triggers_on_generated_text(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ine),
+    cmocka_unit_test(test_ine_in_a_table),
       cmocka_unit_test(test_api_keys_found),
       cmocka_unit_test(test_api_keys_not_found),
       cmocka_unit_test(test_private_keys),

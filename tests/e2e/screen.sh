@@ -84,6 +84,17 @@ assert r[5]['decision']=='deny' and r[5]['rules']==['fabricated-data']
 "
 if grep -q "3000 6000" "$TMP/res.jsonl"; then ko "jsonl output leaked a prompt"; else ok; fi
 
+# a class list copied from a spreadsheet (TSV): "INE" heads its column,
+# and all 30 rows' INEs are evidence, not only those near the header
+python3 -c "
+rows = ['Nom\tPr\u00e9nom\tINE\tNote'] + ['\u00c9tudiant%d\tPr\u00e9nom\t%010dA\t%d' % (k, 1234567 + k * 7919, k % 20) for k in range(30)]
+open('$TMP/classe.txt', 'w').write('Classe ces \u00e9tudiants par note :\n' + '\n'.join(rows) + '\n')"
+expect_rc 1 "a class list with an INE column is denied for a public tool" $S --tool chatgpt --json --file "$TMP/classe.txt"
+check "every row's INE is evidence" python3 -c "
+import json; d = json.load(open('$TMP/out'))
+ev = [e for f in d['findings'] for e in f['evidence'] if e['detector'] == 'ine']
+assert len(ev) == 30, len(ev)"
+
 # identifiers from other projects, each in one of four contexts: every one
 # is denied, and one evidence span is the identifier exactly, so that
 # redaction leaves none of it.  FILE's ids are "detector:value".
