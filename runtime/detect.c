@@ -393,8 +393,8 @@ static size_t chain_span(const unsigned char *t, size_t n, size_t i, const chain
 }
 
 /* A NIR after a short number one space before it, which the space joined
- * into one chain that fails whole ("né en 1984 1 84 05 2A 004 017 64",
- * "75011 2840527004017 64"): the span of chain c, gathered at t[i], with
+ * into one chain that fails whole ("née en 1984 2 84 05 2A 004 017 64",
+ * "75011 284052A00401764"): the span of chain c, gathered at t[i], with
  * its first group left out when it has 3 to 5 digits (a year, a postcode;
  * "1 2 95 10 99 126 111 93" is a longer grouped number, as chain_cut
  * judges a short group after a chain), or 0; *s is where it starts.
@@ -483,9 +483,8 @@ static int card_ok(const chain *c) {
  * 0690-0694, 0696, 0697). */
 #define GROUPS_DOM ((1u << 4) | (1u << 6) | (1u << 8))
 static int fr_dom_prefix(const char *d) {
-  static const char dom[][4] = {{'2', '6', '2'}, {'2', '6', '3'}, {'2', '6', '9'}, {'5', '9', '0'}, {'5', '9', '4'},
-                                {'5', '9', '6'}, {'6', '3', '9'}, {'6', '9', '0'}, {'6', '9', '1'}, {'6', '9', '2'},
-                                {'6', '9', '3'}, {'6', '9', '4'}, {'6', '9', '6'}, {'6', '9', '7'}};
+  static const char dom[][4] = {"262", "263", "269", "590", "594", "596", "639",
+                                "690", "691", "692", "693", "694", "696", "697"};
   for (size_t k = 0; k < sizeof dom / sizeof *dom; k++)
     if (!memcmp(d + 1, dom[k], 3)) return 1;
   return 0;
