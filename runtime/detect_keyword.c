@@ -69,6 +69,7 @@ static int cell_ends(const unsigned char *t, size_t n, size_t end) {
 }
 static int ine_header_at(const unsigned char *t, size_t n, size_t p) {
   if (!ieq(t, n, p, "ine", 3) || !cell_starts(t, p) || !cell_ends(t, n, p + 3)) return 0;
+  /* a cell, and a separator beside it: a row of a table */
   size_t b = cell_pad_before(t, p), a = cell_pad_after(t, n, p + 3);
   return (b > 0 && cell_sep(t[b - 1])) || (a < n && cell_sep(t[a]));
 }
@@ -84,29 +85,20 @@ static size_t table_end(const unsigned char *t, size_t n, size_t p) {
   return to;
 }
 
-/* The tokens after a label at p, each once (*tried moves past them). */
+/* The tokens after a label at p, each once (*tried moves past them): in
+ * the 48 bytes after it, where ine_label_before decides, or down a table
+ * whose header p is, where a token must be a cell of its own. */
 static void ine_after_label(const unsigned char *t, size_t n, size_t p, size_t *tried, det_emitter *e) {
-  if (ine_header_at(t, n, p)) {
-    size_t from = p + 3 > *tried ? p + 3 : *tried, to = table_end(t, n, p);
-    for (size_t i = from; i < to && !e->stop; i++) {
-      if (!is_alnum(t[i]) || word_before(t, i)) continue;
-      size_t next, end = ine_at(t, n, i, &next);
-      if (end && cell_starts(t, i) && cell_ends(t, n, end)) emit(e, i, end);
-      i = next - 1;
-      *tried = next;
-    }
-    if (*tried < to) *tried = to;
-    return;
-  }
-  size_t from = p + 3 > *tried ? p + 3 : *tried, to = p + 48 < n ? p + 48 : n;
-  for (size_t i = from; i <= to && i < n && !e->stop; i++) {
+  int table = ine_header_at(t, n, p);
+  size_t from = p + 3 > *tried ? p + 3 : *tried, to = table ? table_end(t, n, p) : p + 49 < n ? p + 49 : n;
+  for (size_t i = from; i < to && !e->stop; i++) {
     if (!is_alnum(t[i]) || word_before(t, i)) continue;
     size_t next, end = ine_at(t, n, i, &next);
-    if (end && ine_label_before(t, n, i)) emit(e, i, end);
+    if (end && (table ? cell_starts(t, i) && cell_ends(t, n, end) : ine_label_before(t, n, i))) emit(e, i, end);
     i = next - 1;
     *tried = next;
   }
-  if (*tried < to + 1) *tried = to + 1;
+  if (*tried < to) *tried = to;
 }
 
 static void scan_ine(const unsigned char *t, size_t n, det_emitter *e) {
@@ -422,7 +414,7 @@ static size_t deepl_at(const unsigned char *t, size_t n, size_t i, size_t *vs) {
       if (c != '-') return 0;
     } else if (is_digit(c)) {
       continue;
-    } else if (((c | 32) >= 'a' && (c | 32) <= 'f')) {
+    } else if (is_hex(c)) {
       letters++;
     } else {
       return 0;

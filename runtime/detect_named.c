@@ -448,7 +448,7 @@ static int token_ok(const unsigned char *v, size_t len, int quoted) {
   }
   /* 16 random hex digits have 3.4 bits on average, and often less */
   int hex = 1;
-  for (size_t k = 0; k < len && hex; k++) hex = is_digit(v[k]) || ((v[k] | 32) >= 'a' && (v[k] | 32) <= 'f');
+  for (size_t k = 0; k < len && hex; k++) hex = is_hex(v[k]);
   return entropy(v, len) >= (hex && len >= 16 ? 2.7 : 3.0);
 }
 

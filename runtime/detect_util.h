@@ -23,6 +23,7 @@ static inline int is_alpha(unsigned c) { return (c | 32) >= 'a' && (c | 32) <= '
 static inline int is_alnum(unsigned c) { return is_digit(c) || is_alpha(c); }
 static inline int is_upper(unsigned c) { return c >= 'A' && c <= 'Z'; }
 static inline int is_lower(unsigned c) { return c >= 'a' && c <= 'z'; }
+static inline int is_hex(unsigned c) { return is_digit(c) || ((c | 32) >= 'a' && (c | 32) <= 'f'); }
 static inline unsigned char up(unsigned c) { return (unsigned char)(is_lower(c) ? c - 32 : c); }
 
 /* Letters of the scripts French documents mix in: a digit run glued to one
