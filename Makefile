@@ -183,7 +183,7 @@ test: deps
 
 # The runtime's unit tests again with its SSE2 paths compiled out: the
 # portable code is what other processors run, and x86 would never test it.
-PORTABLE_TESTS := test_runtime test_scan test_rt_normalize test_rt_detect test_rt_detect_keyword test_rt_detect_named
+PORTABLE_TESTS := test_runtime test_scan test_rt_normalize test_rt_detect test_rt_detect_keyword test_rt_detect_named test_rt_detect_table
 portable:
 	@$(MAKE) --no-print-directory BUILD=build-portable CFLAGS=-DCH_NO_SIMD \
 	  $(PORTABLE_TESTS:%=build-portable/tests/%) >/dev/null

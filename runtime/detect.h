@@ -31,7 +31,8 @@
   X(API_KEY, "api_key", "SECRET")        /* provider API keys and tokens  */ \
   X(PRIVATE_KEY, "private_key", "PRIVATE_KEY") /* PEM/OpenSSH key blocks */ \
   X(PASSWORD, "password", "PASSWORD")    /* password = ..., mot de passe : */ \
-  X(RIB, "rib", "RIB")                   /* French bank details, key mod 97 */
+  X(RIB, "rib", "RIB")                   /* French bank details, key mod 97 */ \
+  X(GRADE_TABLE, "grade_table", "GRADE") /* grades in a pasted table     */
 
 enum det_id {
 #define X(e, name, label) DET_##e,

@@ -1,8 +1,8 @@
 /*
  * detect_keyword.c — the detectors anchored on a keyword: INE after its
  * label, provider API keys and JWTs after their prefix, PEM private keys
- * after "-----BEGIN "; the dispatch of those and of detect_named.c's
- * (passwords, tokens after their name).  Their keywords come from the
+ * after "-----BEGIN "; the dispatch of those, of detect_named.c's
+ * (passwords, tokens after their name) and of detect_table.c's (grades).  Their keywords come from the
  * tables (det_trigger), the prefilter
  * finds them, and det_scan_at runs a detector only where one starts; a
  * text scanned whole (det_kw_scan) gives the same spans.
@@ -46,43 +46,11 @@ static int ine_label_at(const unsigned char *t, size_t n, size_t p) {
 /* A class list pasted as a table (CSV or TSV from a spreadsheet, a
  * markdown table) has its label once, in the header row, far from most
  * values.  "INE" at p is such a header when it is a cell of its own, in a
- * row that has cell separators; the table then runs to its first blank
- * line (INE_TABLE_MAX bytes at the most), and its cells that are an INE
- * whole count as labelled. */
-#define INE_TABLE_MAX 65536
-static int cell_sep(unsigned c) { return c == ';' || c == ',' || c == '\t' || c == '|'; }
-static size_t cell_pad_before(const unsigned char *t, size_t p) {
-  while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '"')) p--;
-  return p;
-}
-static size_t cell_pad_after(const unsigned char *t, size_t n, size_t p) {
-  while (p < n && (t[p] == ' ' || t[p] == '"')) p++;
-  return p;
-}
-static int cell_starts(const unsigned char *t, size_t i) {
-  size_t b = cell_pad_before(t, i);
-  return b == 0 || t[b - 1] == '\n' || t[b - 1] == '\r' || cell_sep(t[b - 1]);
-}
-static int cell_ends(const unsigned char *t, size_t n, size_t end) {
-  size_t a = cell_pad_after(t, n, end);
-  return a >= n || t[a] == '\n' || t[a] == '\r' || cell_sep(t[a]);
-}
+ * row that has cell separators (detect_util.h); the table then runs to
+ * its first blank line, and its cells that are an INE whole count as
+ * labelled. */
 static int ine_header_at(const unsigned char *t, size_t n, size_t p) {
-  if (!ieq(t, n, p, "ine", 3) || !cell_starts(t, p) || !cell_ends(t, n, p + 3)) return 0;
-  /* a cell, and a separator beside it: a row of a table */
-  size_t b = cell_pad_before(t, p), a = cell_pad_after(t, n, p + 3);
-  return (b > 0 && cell_sep(t[b - 1])) || (a < n && cell_sep(t[a]));
-}
-/* Where the table whose header holds p ends: its first blank line. */
-static size_t table_end(const unsigned char *t, size_t n, size_t p) {
-  size_t to = p + INE_TABLE_MAX < n ? p + INE_TABLE_MAX : n;
-  for (size_t k = p; k < to; k++) {
-    if (t[k] != '\n') continue;
-    size_t q = k + 1;
-    while (q < to && (t[q] == ' ' || t[q] == '\t' || t[q] == '\r')) q++;
-    if (q >= n || t[q] == '\n') return k;
-  }
-  return to;
+  return ieq(t, n, p, "ine", 3) && cell_starts(t, p) && cell_ends(t, n, p + 3) && cell_in_row(t, n, p, p + 3);
 }
 
 /* The tokens after a label at p, each once (*tried moves past them): in
@@ -617,6 +585,7 @@ void det_kw_scan(int id, const unsigned char *t, size_t n, det_emitter *e) {
   case DET_API_KEY: scan_api_key(t, n, e); break;
   case DET_PRIVATE_KEY: scan_private_key(t, n, e); break;
   case DET_PASSWORD: det_pw_scan(t, n, e); break;
+  case DET_GRADE_TABLE: det_grade_scan(t, n, e); break;
   default: break;
   }
 }
@@ -643,6 +612,7 @@ size_t det_trigger(int id, size_t k, char *buf, unsigned *flags) {
   *flags = 0;
   switch (id) {
   case DET_PASSWORD: w = det_pw_trigger(k, flags); break;
+  case DET_GRADE_TABLE: w = det_grade_trigger(k, flags); break;
   case DET_API_KEY: /* api_keys, then the forms below, then the names of detect_named.c, which test their own start */
     if (k < sizeof api_keys / sizeof *api_keys) {
       w = api_keys[k].prefix, *flags = DET_TRIG_START;
@@ -682,7 +652,7 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size
   if (!text || !fn) return;
   const unsigned char *t = (const unsigned char *)text;
   det_emitter e = {fn, ud, 0, 0, NULL, len, 0};
-  size_t tried = 0; /* INE: tokens starting below this were tried */
+  size_t tried = 0; /* INE: tokens starting below this were tried; grade_table: tables */
   for (size_t k = 0; k < npos && !e.stop; k++) {
     size_t i = pos[k], vs, end;
     if (i >= len || (k && pos[k - 1] == i)) continue;
@@ -700,6 +670,9 @@ void det_scan_at(int id, const char *text, size_t len, const uint32_t *pos, size
       break;
     case DET_INE:
       if (i + 3 <= len && ine_label_at(t, len, i)) ine_after_label(t, len, i, &tried, &e);
+      break;
+    case DET_GRADE_TABLE:
+      if (i >= tried && (end = det_grade_at(t, len, i, &e))) tried = end;
       break;
     case DET_PRIVATE_KEY: /* the whole scan resumes after a key */
       if (i < e.last_end) break;

@@ -2,7 +2,8 @@
  * detect_util.h — what the detectors' files share (detect.c: digit chains,
  * French phones; detect_iban.c, detect_rib.c, detect_phone.c: steps of the
  * digit walk; detect_email.c: e-mail; detect_keyword.c: detectors anchored
- * on a keyword; detect_named.c: secrets named before them; validate.c:
+ * on a keyword; detect_named.c: secrets named before them; detect_table.c:
+ * grades in a pasted table; validate.c:
  * checksums): character classes on raw bytes, word boundaries, and the
  * emitter that keeps spans ordered and disjoint.  Internal to the runtime.
  */
@@ -110,6 +111,51 @@ static inline int num_end(const unsigned char *t, size_t n, size_t e) {
   return 1;
 }
 
+/* ----------------------------------------------------- pasted tables */
+
+/* A table pasted as text (CSV or TSV from a spreadsheet, a markdown
+ * table) is rows of cells split by ';', ',', a tab or '|'; a cell may be
+ * padded with spaces, quotes and markdown's bold stars.  A header cell
+ * labels its column down to the table's first blank line (TABLE_MAX
+ * bytes at the most): INE and grade columns (detect_keyword.c,
+ * detect_table.c). */
+#define TABLE_MAX 65536
+static inline int cell_sep(unsigned c) { return c == ';' || c == ',' || c == '\t' || c == '|'; }
+static inline int cell_pad(unsigned c) { return c == ' ' || c == '"' || c == '*'; }
+static inline size_t cell_pad_before(const unsigned char *t, size_t p) {
+  while (p > 0 && cell_pad(t[p - 1])) p--;
+  return p;
+}
+static inline size_t cell_pad_after(const unsigned char *t, size_t n, size_t p) {
+  while (p < n && cell_pad(t[p])) p++;
+  return p;
+}
+static inline int cell_starts(const unsigned char *t, size_t i) {
+  size_t b = cell_pad_before(t, i);
+  return b == 0 || t[b - 1] == '\n' || t[b - 1] == '\r' || cell_sep(t[b - 1]);
+}
+static inline int cell_ends(const unsigned char *t, size_t n, size_t end) {
+  size_t a = cell_pad_after(t, n, end);
+  return a >= n || t[a] == '\n' || t[a] == '\r' || cell_sep(t[a]);
+}
+/* The cell t[s..e) has a separator beside it: it is in a row of a table,
+ * not a line of its own. */
+static inline int cell_in_row(const unsigned char *t, size_t n, size_t s, size_t e) {
+  size_t b = cell_pad_before(t, s), a = cell_pad_after(t, n, e);
+  return (b > 0 && cell_sep(t[b - 1])) || (a < n && cell_sep(t[a]));
+}
+/* Where the table whose header holds p ends: its first blank line. */
+static inline size_t table_end(const unsigned char *t, size_t n, size_t p) {
+  size_t to = p + TABLE_MAX < n ? p + TABLE_MAX : n;
+  for (size_t k = p; k < to; k++) {
+    if (t[k] != '\n') continue;
+    size_t q = k + 1;
+    while (q < to && (t[q] == ' ' || t[q] == '\t' || t[q] == '\r')) q++;
+    if (q >= n || t[q] == '\n') return k;
+  }
+  return to;
+}
+
 /* ------------------------------------------------------------- emitting */
 
 typedef struct det_emitter {
@@ -144,6 +190,13 @@ void det_pw_scan(const unsigned char *t, size_t n, det_emitter *e);
 size_t det_pw_at(const unsigned char *t, size_t n, size_t i, size_t *vs);
 const char *det_named_key_trigger(size_t k, unsigned *flags);
 size_t det_named_key_at(const unsigned char *t, size_t n, size_t i, size_t *vs);
+/* detect_table.c: the grade_table detector's trigger k (DET_TRIG_* in
+ * *flags) or NULL past the last, its whole-text scan, and its test at a
+ * trigger's place t[p]: 0, or where the table it heads ends (the triggers
+ * before that were part of it). */
+const char *det_grade_trigger(size_t k, unsigned *flags);
+void det_grade_scan(const unsigned char *t, size_t n, det_emitter *e);
+size_t det_grade_at(const unsigned char *t, size_t n, size_t p, det_emitter *e);
 /* The e-mail detector (detect_email.c). */
 void det_scan_email(const unsigned char *t, size_t n, det_emitter *e);
 /* detect_nir.c: the end of the NIR span of a 13-character chain sig at

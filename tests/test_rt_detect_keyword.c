@@ -98,6 +98,8 @@ static void test_ine_in_a_table(void **state) {
   /* after the table's blank line, and cells with more than an INE: no label */
   assert_int_equal(detect(DET_INE, "Nom;INE\nA;1234567890A\n\nplus loin, une autre ligne de texte ordinaire;0987654321F\n", NULL), 1);
   assert_int_equal(detect(DET_INE, "Nom;INE\nA;1234567890A\nB;ref 0987654321F\nC;0987654321F2\n", NULL), 1);
+  /* a markdown header in bold */
+  assert_int_equal(detect(DET_INE, "| **INE** | **Nom** |\n|---|---|\n| 1234567890A | A |\n| 0987654321F | B |\n", "1234567890A"), 2);
   /* "INE" alone on its line, or a word in a sentence, is no header */
   expect_none(DET_INE, "INE\nquelques mots de texte pour aller bien plus loin que sa port\xc3\xa9" "e 1234567890A");
   expect_none(DET_INE, "la routine, la mine, l'INE et le reste de la phrase qui va bien plus loin que sa fen\xc3\xaatre;1234567890A");

@@ -579,6 +579,12 @@ static void test_demoes_prompt_table(void **state) {
       {"Il a eu 12/20, est-ce bien ?", "chatgpt", CH_ALLOW, NULL, NULL},
       {"Exercice 3 : 4/20", "chatgpt", CH_ALLOW, NULL, NULL},
       {"Voici le relevé de notes de la promotion L2.", "gemini", CH_DENY, "sensitive-to-public", "grades"},
+      /* a class list with its grades, pasted from a spreadsheet or as markdown */
+      {"Calcule la moyenne :\nNom;Prénom;Note\nDupont;Jean;12\nMartin;Alice;15,5\n", "chatgpt", CH_DENY,
+       "sensitive-to-public", "grades"},
+      {"| Étudiant | Note /20 |\n|---|---|\n| Jean Dupont | 12 |\n", "claude", CH_DENY, "sensitive-to-public", "grades"},
+      {"Student\tGrade\nJohn Smith\tA-\nJane Doe\tB+\n", "gemini", CH_DENY, "sensitive-to-public", "grades"},
+      {"| Question | Note |\n|---|---|\n| Q1 | 4 |\n| Q2 | 6 |\nQuel barème proposes-tu ?", "chatgpt", CH_ALLOW, NULL, NULL},
       {"Document strictement confidentiel : sujet d'examen du partiel.", "claude", CH_DENY, "sensitive-to-public", "confidential"},
       {"Document de travail à diffusion limitée. Résume-le.", "chatgpt", CH_DENY, "sensitive-to-public", "confidential"},
       {"À usage interne. Reformule ce compte rendu.", "gemini", CH_DENY, "sensitive-to-public", "confidential"},
@@ -588,6 +594,7 @@ static void test_demoes_prompt_table(void **state) {
       /* the same to a sovereign tool: never deny */
       {"contact: jeanne.martin@etu.univ-exemple.fr", "lechat", CH_REDACT, "personal-minimisation", "personal"},
       {"Voici le relevé de notes de la promotion L2.", "albert", CH_WARN, "sensitive-to-sovereign", "grades"},
+      {"Nom;Prénom;Note\nDupont;Jean;12\n", "lechat", CH_WARN, "sensitive-to-sovereign", "grades"},
       {"Document confidentiel interne.", "ilaas", CH_WARN, "sensitive-to-sovereign", "confidential"},
       {"NIR 284052A00401764", "local", CH_REDACT, "personal-minimisation", "personal"},
       {"n° SS 1 85 05 78 006 084", "lechat", CH_REDACT, "personal-minimisation", "personal"},

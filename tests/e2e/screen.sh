@@ -94,6 +94,18 @@ check "every row's INE is evidence" python3 -c "
 import json; d = json.load(open('$TMP/out'))
 ev = [e for f in d['findings'] for e in f['evidence'] if e['detector'] == 'ine']
 assert len(ev) == 30, len(ev)"
+# the same list with its grades and no INE (a finding holds 32 spans at
+# most): each row's grade, under the "Note /20" header, is evidence
+python3 -c "
+rows = ['Nom;Pr\u00e9nom;Note /20'] + ['Nom%d;Pr\u00e9nom;%d,%d' % (k, k % 20, k % 10) for k in range(30)]
+open('$TMP/notes.txt', 'w').write('Calcule la moyenne :\n' + '\n'.join(rows) + '\n')"
+expect_rc 1 "a class list with its grades is denied for a public tool" $S --tool chatgpt --json --file "$TMP/notes.txt"
+check "every row's grade is evidence, exactly" python3 -c "
+import json; d = json.load(open('$TMP/out')); t = open('$TMP/notes.txt', 'rb').read()
+ev = [e for f in d['findings'] for e in f['evidence'] if e['detector'] == 'grade_table']
+assert [t[e['start']:e['end']] for e in ev] == [b'%d,%d' % (k % 20, k % 10) for k in range(30)], ev
+assert all(e['class'] == 'grades' for e in ev)"
+expect_rc 0 "the same list to a sovereign tool is not denied" $S --tool lechat --json --file "$TMP/notes.txt"
 
 # identifiers from other projects, each in one of four contexts: every one
 # is denied, and one evidence span is the identifier exactly, so that
