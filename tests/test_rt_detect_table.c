@@ -66,7 +66,7 @@ static void test_not_grade_tables(void **state) {
       "| Name | Type | Default |\n|---|---|---|\n| width | int | 12 |\n",
       "Nom;Note\nDupont;25/20\nMartin;101\nDurand;12 ans\nRoux;12/30\n",
       "Nom;Note /20\nDupont;20,5\nMartin;21\n",
-      "| Nom | Note |\n|---|---|\n| Moyenne | 12 |\n| Total | 100 |\n| M\xc3\xa9" "diane | 11 |\n",
+      "| Nom | Note |\n|---|---|\n| Moyenne | 12 |\n| Total | 100 |\n| M\303\251diane | 11 |\n",
       "Nom;Note\n\nDupont;12\n",
       "Nom;Note\nUne phrase sans s\xc3\xa9parateur.\nDupont;12\n",
       "Notes, remarques et nom du fichier\nDupont, 12\n",
