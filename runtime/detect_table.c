@@ -126,13 +126,10 @@ static size_t line_end(const unsigned char *t, size_t n, size_t i) {
   return i;
 }
 
+/* A grade header word at p, whole: the test cell_begins makes of a
+ * header cell, here on the text from the trigger on. */
 static int grade_head_at(const unsigned char *t, size_t n, size_t p) {
-  if (word_before(t, p)) return 0;
-  for (size_t k = 0; k < sizeof grade_heads / sizeof *grade_heads; k++) {
-    size_t l = strlen(grade_heads[k]);
-    if (ieq(t, n, p, grade_heads[k], l) && !word_at(t, n, p + l)) return 1;
-  }
-  return 0;
+  return !word_before(t, p) && cell_begins_any(t, p, n, grade_heads, sizeof grade_heads / sizeof *grade_heads);
 }
 
 /* The header cells the trigger at p may be: one of its row, beginning
@@ -154,7 +151,7 @@ static unsigned header_sep(const unsigned char *t, size_t ls, size_t le, size_t 
 /* The table whose header holds the grade word at p, its grades emitted.
  * Returns 0 when p heads no table, else where the table ends: the
  * triggers before that were part of it. */
-static size_t grade_table_at(const unsigned char *t, size_t n, size_t p, det_emitter *e) {
+size_t det_grade_at(const unsigned char *t, size_t n, size_t p, det_emitter *e) {
   if (!grade_head_at(t, n, p)) return 0;
   size_t ls = p, le = line_end(t, n, p);
   while (ls > 0 && t[ls - 1] != '\n' && t[ls - 1] != '\r') ls--;
@@ -204,14 +201,12 @@ const char *det_grade_trigger(size_t k, unsigned *flags) {
   return k < sizeof grade_heads / sizeof *grade_heads ? grade_heads[k] : NULL;
 }
 
-size_t det_grade_at(const unsigned char *t, size_t n, size_t p, det_emitter *e) { return grade_table_at(t, n, p, e); }
-
 void det_grade_scan(const unsigned char *t, size_t n, det_emitter *e) {
   size_t tried = 0;
   for (size_t p = 0; p < n && !e->stop; p++) {
     unsigned c = t[p] | 32;
     if (p < tried || (c != 'n' && c != 'm' && c != 'g')) continue;
-    size_t r = grade_table_at(t, n, p, e);
+    size_t r = det_grade_at(t, n, p, e);
     if (r) tried = r;
   }
 }
