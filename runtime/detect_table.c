@@ -10,8 +10,11 @@
  */
 #include "runtime/detect_util.h"
 
-/* A grade column's header begins with one of these words. */
-static const char *const grade_heads[] = {"note", "notes", "moyenne", "moyennes", "grade", "grades", "mark", "marks"};
+/* A grade column's header begins with one of these words ("Résultat"
+ * with or without its accent: a spreadsheet's CSV often drops it; not
+ * "Score", which heads every leaderboard's column). */
+static const char *const grade_heads[] = {"note",     "notes",     "moyenne",  "moyennes",  "grade", "grades",
+                                          "mark",     "marks",     "résultat", "résultats", "resultat", "resultats"};
 
 /* A column of students begins with one of these (any case, accented
  * capitals too). */
@@ -205,7 +208,7 @@ void det_grade_scan(const unsigned char *t, size_t n, det_emitter *e) {
   size_t tried = 0;
   for (size_t p = 0; p < n && !e->stop; p++) {
     unsigned c = t[p] | 32;
-    if (p < tried || (c != 'n' && c != 'm' && c != 'g')) continue;
+    if (p < tried || (c != 'n' && c != 'm' && c != 'g' && c != 'r')) continue;
     size_t r = det_grade_at(t, n, p, e);
     if (r) tried = r;
   }

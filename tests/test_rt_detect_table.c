@@ -43,6 +43,10 @@ static void test_grade_tables(void **state) {
       {"Note;Nom\n12;Dupont\nABI;Martin\n9;Durand\n", "12", 2},
       /* a title above, the class's average below (not a student) */
       {"Groupe TD2\nNom | Note\nDupont | 12\nMoyenne | 11\n", "12", 1},
+      /* "Résultat", accented or not, in any case */
+      {"Nom;Pr\xc3\xa9nom;R\xc3\xa9sultat\nDupont;Jean;13,5\nMartin;Alice;ABI\n", "13,5", 1},
+      {"NOM\tRESULTATS /20\nDupont\t9\nMartin\t16\n", "9", 2},
+      {"| \xc3\x89tudiant | R\xc3\x89SULTAT |\n|---|---|\n| Jean Dupont | 12 |\n", "12", 1},
   };
   for (size_t i = 0; i < N_OF(cases); i++) {
     int got = detect(G, cases[i].text, cases[i].first);
@@ -76,6 +80,8 @@ static void test_not_grade_tables(void **state) {
       "Nom;Notebook\nDupont;12\n",
       "Nom;Bloc-note\nDupont;12\n",
       "Nom;Note\nX;12\n",
+      "| \303\211chantillon | R\xc3\xa9sultat |\n|---|---|\n| A12 | 14 |\n",
+      "Nom;Score\nDupont;12\n",
   };
   for (size_t i = 0; i < N_OF(none); i++) expect_none(G, none[i]);
 }
@@ -87,6 +93,7 @@ static void test_grade_triggers_on_generated_text(void **state) {
   static const char *const parts[] = {
       "Nom", "NOM", "Pr\xc3\xa9nom", "PR\xc3\x89NOM", "\xc3\x89tudiant", "Student", "Name", "INE", "Note", "NOTE", "Notes",
       "note", "Moyenne", "Grade", "grades", "Mark", "Marks", "Notebook", "not\xc3\xa9", "Moyenne", "Total",
+      "R\xc3\xa9sultat", "RESULTATS", "r\xc3\xa9sultats",
       "Dupont", "Jean", "A-", "B+", "FX", "12", "15,5", "8.25", "20", "21", "100", "/20", "/ 20", "%", "ABI",
       "1234567890A", ";", ",", "\t", "|", " | ", "**", "\"", " ", "  ", "\n", "\r\n", "\n\n", "|---|---|\n", ":", "-",
       "x", "\xc3\xa9",

@@ -660,6 +660,12 @@ static void test_demoes_prompt_table(void **state) {
       {"Write feedback on this student's essay.", "lechat", CH_WARN, "ai-grading", NULL},
       {"Rédige des commentaires sur les copies de mes étudiants.", "chatgpt", CH_WARN, "ai-grading", NULL},
       {"Donne-moi des commentaires sur mon devoir.", "chatgpt", CH_ALLOW, NULL, NULL},
+      /* "note" the noun is not a request ("Note examen", a table's header) */
+      {"Note ces copies de L1 sur 20.", "lechat", CH_WARN, "ai-grading", NULL},
+      {"Notez les examens de mes \303\251tudiants.", "chatgpt", CH_WARN, "ai-grading", NULL},
+      {"Note examen : \303\240 rendre lundi.", "chatgpt", CH_ALLOW, NULL, NULL},
+      {"Note devoir maison sur 20, coefficient 2.", "chatgpt", CH_ALLOW, NULL, NULL},
+      {"| Crit\303\250re | Note devoir | Note examen |", "chatgpt", CH_ALLOW, NULL, NULL},
       {"Rédige une appréciation personnalisée pour chaque étudiant.", "chatgpt", CH_WARN, "ai-grading", NULL},
       /* checksum failures are not data */
       {"Commande 123456789012345 expédiée.", "chatgpt", CH_ALLOW, NULL, NULL},
