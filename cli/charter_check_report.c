@@ -37,7 +37,7 @@ static void put_safe(FILE *o, const char *s) {
 }
 
 static void where_text(FILE *o, const chk_ev *e) {
-  if (e->page) fprintf(o, "page %u, ", e->page);
+  if (e->page) fprintf(o, "%s %u, ", e->slide ? "slide" : "page", e->page);
   if (e->para) fprintf(o, "paragraph %u", e->para);
   else fprintf(o, "line %u", e->line);
   if (e->part && strcmp(e->part, "body")) fprintf(o, " (%s)", e->part);
@@ -376,7 +376,7 @@ static void out_html(FILE *o, const chk_result *r, size_t n, const ch_charter *c
         const chk_ev *e = &f->ev[k];
         fputs("<blockquote><small>", o);
         char w[128];
-        if (e->page) snprintf(w, sizeof w, "page %u, paragraphe %u", e->page, e->para);
+        if (e->page) snprintf(w, sizeof w, "%s %u, paragraphe %u", e->slide ? "diapositive" : "page", e->page, e->para);
         else if (e->para) snprintf(w, sizeof w, "paragraphe %u", e->para);
         else snprintf(w, sizeof w, "ligne %u", e->line);
         h(o, w);

@@ -18,6 +18,7 @@ typedef struct chk_ev {
   size_t start, end;    /* byte offsets in the extracted text */
   unsigned line, page, para;
   const char *part;     /* body, table, footnote, comment... (static) */
+  int slide;            /* page is a presentation's slide */
   char *excerpt;        /* a short window of text around the span */
   size_t hl_start, hl_end; /* the span inside the excerpt */
 } chk_ev;

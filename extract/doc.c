@@ -33,8 +33,9 @@ void chx_limits_default(chx_limits *l) {
 }
 
 const char *chx_part_name(int part) {
-  static const char *const n[] = {"body", "table", "footnote", "endnote", "header", "footer", "comment", "textbox"};
-  return part >= 0 && part <= CHX_TEXTBOX ? n[part] : "body";
+  static const char *const n[] = {"body",   "table",  "footnote", "endnote", "header",
+                                  "footer", "comment", "textbox", "notes"};
+  return part >= 0 && part <= CHX_NOTES ? n[part] : "body";
 }
 
 void chx_doc_free(chx_doc *d) {
@@ -175,7 +176,8 @@ static const char *ext_of(const char *name) {
 }
 
 int chx_supported(const char *name) {
-  static const char *const exts[] = {"txt", "text", "md", "markdown", "html", "htm", "xhtml", "docx", "odt", "pdf", "tex"};
+  static const char *const exts[] = {"txt",  "text", "md",   "markdown", "html", "htm", "xhtml",
+                                     "docx", "odt",  "pptx", "ppsx",     "pptm", "pdf",  "tex"};
   const char *e = ext_of(name);
   for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
     if (!strcasecmp(e, exts[i])) return 1;
@@ -202,9 +204,7 @@ const char *chx_unreadable(const char *name) {
       {"wps", "a Works document, which this tool does not read: save it as .docx or PDF"},
       {"pages", "an Apple Pages document, which this tool does not read: export it as .docx or PDF"},
       {"ppt", "a presentation (.ppt), which this tool does not read: export it as PDF"},
-      {"pptx", "a presentation (.pptx), which this tool does not read: export it as PDF"},
       {"pps", "a presentation (.pps), which this tool does not read: export it as PDF"},
-      {"ppsx", "a presentation (.ppsx), which this tool does not read: export it as PDF"},
       {"odp", "a presentation (.odp), which this tool does not read: export it as PDF"},
       {"key", "a Keynote presentation, which this tool does not read: export it as PDF"},
       {"xls", "a spreadsheet (.xls), which this tool does not read: export it as PDF"},
@@ -253,15 +253,17 @@ ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len,
    * printer's job ticket): readers look for it in the first 1024 bytes */
   if (!is_pdf && !strcasecmp(e, "pdf"))
     for (size_t k = 1; !is_pdf && k + 5 <= len && k < 1024; k++) is_pdf = !memcmp(p + k, "%PDF-", 5);
-  if (!strcasecmp(e, "docx") || !strcasecmp(e, "odt") || (is_zip && strcasecmp(e, "pdf"))) {
+  if (!strcasecmp(e, "docx") || !strcasecmp(e, "odt") || !strcasecmp(e, "pptx") || !strcasecmp(e, "ppsx") ||
+      !strcasecmp(e, "pptm") ||
+      (is_zip && strcasecmp(e, "pdf"))) {
     if (!is_zip) {
       /* an Office document with a password is an OLE container, as is a
        * Word 97-2003 file renamed */
       if (len >= 8 && !memcmp(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8))
         snprintf(err, errlen,
-                 "%s: a password-protected document (or a Word 97-2003 file named .%s): save it as .%s without a "
+                 "%s: a password-protected document (or a %s 97-2003 file named .%s): save it as .%s without a "
                  "password to have it checked",
-                 name, e, e);
+                 name, (e[0] | 32) == 'p' ? "PowerPoint" : "Word", e, e);
       else
         snprintf(err, errlen, "%s: not a zip container (a .%s must be one): corrupt or mislabelled file", name, e);
       return CH_E_CORRUPT;

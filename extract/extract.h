@@ -48,14 +48,14 @@ void chx_init(void);
 
 enum chx_part {
   CHX_BODY = 0, CHX_TABLE, CHX_FOOTNOTE, CHX_ENDNOTE, CHX_HEADER, CHX_FOOTER,
-  CHX_COMMENT, CHX_TEXTBOX
+  CHX_COMMENT, CHX_TEXTBOX, CHX_NOTES /* a slide's speaker notes */
 };
 const char *chx_part_name(int part);
 
 /* A run of text starting at `off` with the same position. */
 typedef struct chx_seg {
   uint32_t off;
-  uint32_t page;    /* 1-based for PDF, 0 otherwise */
+  uint32_t page;    /* 1-based: a PDF's page, a presentation's slide; 0 otherwise */
   uint32_t para;    /* 1-based paragraph number in the document */
   uint8_t part;     /* enum chx_part */
   uint8_t heading;  /* heading level 1-6, 0 for body text */
@@ -72,7 +72,7 @@ typedef struct chx_doc {
   size_t len, cap;
   chx_seg *segs;
   size_t nsegs, segcap;
-  const char *format; /* "txt", "md", "html", "docx", "odt", "pdf", "tex" */
+  const char *format; /* "txt", "md", "html", "docx", "odt", "pptx", "pdf", "tex" */
   /* internal */
   const chx_limits *lim;
   uint32_t para, page;

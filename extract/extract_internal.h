@@ -32,9 +32,35 @@ chx_textenc chx_text_bom(const unsigned char *p, size_t n, size_t *bom);
 chx_textenc chx_text_zeros(const unsigned char *p, size_t n);
 char *chx_text_utf8(const unsigned char *p, size_t n, chx_textenc enc, size_t *outlen);
 
+/* ooxml.c.  The Target of the Relationship element of a .rels part that
+ * holds `key` (part of an attribute as written: Id="rId4", or the end of a
+ * Type), into out, its entities decoded; 0 when there is none or it does
+ * not fit.  _at: of the element around k, a place inside rels. */
+int chx_rel_target(const char *rels, const char *key, char *out, size_t outn);
+int chx_rel_target_at(const char *rels, const char *k, char *out, size_t outn);
+struct zip;
+struct _xmlTextReader;
+/* The relationships part of `partname` ("word/_rels/document.xml.rels"),
+ * read whole (ch_free it), or NULL when there is none. */
+char *chx_rels_of(struct zip *z, const chx_limits *lim, size_t *total, const char *partname);
+/* The reader's current element's attribute with local name `local` whose
+ * namespace URI holds `ns` (NULL: an attribute without a namespace);
+ * xmlFree it. */
+char *chx_reader_attr(struct _xmlTextReader *r, const char *local, const char *ns);
+/* The URL, into out, of the external link that the current element's r:id
+ * names in `rels` (a w:hyperlink's w:anchor appended as "#anchor"); 0 and
+ * "" for an internal link or none. */
+int chx_link_url(struct _xmlTextReader *r, const char *rels, char *out, size_t outn);
+/* The URL of a field code "HYPERLINK "https://..." \l ..." into out; 0 and
+ * "" when the code is another field or an internal link. */
+int chx_field_url(const char *code, char *out, size_t outn);
+
+/* pptx.c: a presentation whose main part (ppt/presentation.xml) is `main`. */
+ch_status extract_pptx(chx_doc *d, struct zip *z, const char *main, size_t *total, const char *name, char *err,
+                       size_t errlen);
+
 /* Read one zip entry fully, checking declared and actual sizes against the
  * limits.  *out is from malloc (ch_malloc(NULL)). */
-struct zip;
 ch_status zip_read_entry(struct zip *z, const char *entry, const chx_limits *lim, size_t *total, char **out,
                          size_t *outlen, const char *name, char *err, size_t errlen);
 

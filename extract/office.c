@@ -1,11 +1,13 @@
 /*
  * office.c — docx (WordprocessingML) and odt (OpenDocument text), read as
- * zip containers with libzip and streamed through libxml2's xmlReader.
+ * zip containers with libzip and streamed through libxml2's xmlReader
+ * (pptx.c reads presentations, with the helpers this file shares).
  *
  * docx: body, tables, text boxes (once: mc:Fallback copies are skipped),
  * footnotes, endnotes, headers and footers, then comments as their own
  * part; tracked deletions (w:del, w:delText, w:moveFrom) and field codes (w:instrText)
- * are left out, insertions and field results kept.  odt: content.xml with
+ * are left out, insertions and field results kept, and links' URLs
+ * (w:hyperlink, HYPERLINK fields) written after their text.  odt: content.xml with
  * notes inline as footnote paragraphs, annotations as comments, tracked
  * changes and hidden text left out.
  *
@@ -127,6 +129,17 @@ typedef struct xw {
   } outer[16];
   int nouter;
   struct alt_chunks *chunks; /* docx main part: the altChunk ids met */
+  /* docx links: the part's relationships, the URL of the w:hyperlink or
+   * w:fldSimple being read (written after its text, as the HTML reader
+   * does), and the fields being read, nested (a DATE inside a HYPERLINK):
+   * each one's code, gathered from its w:instrText, and URL */
+  const char *rels;
+  char link[512], simple_link[512];
+  struct {
+    char code[512], url[512];
+    size_t n;
+  } fld[4];
+  int nfld, in_code;
 } xw;
 
 static int lname(xw *x, const char *n) { return !strcmp((const char *)xmlTextReaderConstLocalName(x->r), n); }
@@ -198,8 +211,18 @@ static char *attr(xw *x, const char *local) {
   return v;
 }
 
+/* The URL of a link whose text has been read: " (URL)" after it. */
+static void link_end(xw *x, char *url) {
+  if (!url[0]) return;
+  char u[sizeof x->link + 4];
+  snprintf(u, sizeof u, " (%s)", url);
+  url[0] = 0;
+  if (x->pending) text(x, u);
+}
+
 static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int part, const char *name,
-                          const char *entry, char *err, size_t errlen, int notes_pass, alt_chunks *chunks) {
+                          const char *entry, char *err, size_t errlen, int notes_pass, alt_chunks *chunks,
+                          const char *rels) {
   xmlTextReaderPtr r = xmlReaderForMemory(xml, (int)n, NULL, NULL,
                                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
   if (!r) {
@@ -216,6 +239,7 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
   x.notes_pass = notes_pass;
   x.all_text = notes_pass == 2;
   x.chunks = chunks;
+  x.rels = rels;
   if (x.all_text) para_begin(&x);
   ch_status st = CH_OK;
   int ret;
@@ -238,7 +262,7 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
       const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
       if (!odt) {
         /* a tracked move's old place keeps its text in w:t: skipped like a deletion */
-        if (lname(&x, "del") || lname(&x, "delText") || lname(&x, "instrText") || lname(&x, "moveFrom") ||
+        if (lname(&x, "del") || lname(&x, "delText") || lname(&x, "moveFrom") ||
             (lname(&x, "Fallback") && ns && strstr(ns, "markup-compatibility"))) {
           if (!empty) x.skip = depth;
           continue;
@@ -282,6 +306,30 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           xmlFree(v);
         } else if (lname(&x, "t")) {
           x.in_t = !empty;
+        } else if (lname(&x, "instrText")) {
+          x.in_code = !empty; /* a field's code: not text, but a HYPERLINK's URL is kept */
+        } else if (lname(&x, "fldChar")) {
+          char *v = chx_reader_attr(r, "fldCharType", "wordprocessingml");
+          int top = x.nfld - 1;
+          if (v && !strcmp(v, "begin")) {
+            if (x.nfld < 4) x.fld[x.nfld].n = 0, x.fld[x.nfld].code[0] = x.fld[x.nfld].url[0] = 0;
+            x.nfld++;
+          } else if (v && !strcmp(v, "separate") && top >= 0 && top < 4) {
+            chx_field_url(x.fld[top].code, x.fld[top].url, sizeof x.fld[top].url);
+          } else if (v && !strcmp(v, "end") && top >= 0) {
+            if (top < 4) {
+              if (!x.fld[top].url[0]) chx_field_url(x.fld[top].code, x.fld[top].url, sizeof x.fld[top].url);
+              link_end(&x, x.fld[top].url);
+            }
+            x.nfld--;
+          }
+          xmlFree(v);
+        } else if (lname(&x, "fldSimple")) {
+          char *v = chx_reader_attr(r, "instr", "wordprocessingml");
+          if (v && chx_field_url(v, x.simple_link, sizeof x.simple_link) && empty) link_end(&x, x.simple_link);
+          xmlFree(v);
+        } else if (lname(&x, "hyperlink") && !empty) {
+          chx_link_url(r, x.rels, x.link, sizeof x.link);
         } else if (lname(&x, "tab") && x.pending) {
           text(&x, "\t");
         } else if ((lname(&x, "br") || lname(&x, "cr")) && x.pending) {
@@ -348,6 +396,9 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
     if (type == XML_READER_TYPE_END_ELEMENT) {
       if (!odt) {
         if (lname(&x, "t")) x.in_t = 0;
+        else if (lname(&x, "instrText")) x.in_code = 0;
+        else if (lname(&x, "hyperlink")) link_end(&x, x.link);
+        else if (lname(&x, "fldSimple")) link_end(&x, x.simple_link);
         else if (lname(&x, "p")) {
           if (x.join_next == 2) x.join_next = 1; /* drop cap: no paragraph break */
           else if (x.started) doc_para(d);
@@ -381,6 +432,16 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
       if (x.all_text) {
         ensure_started(&x);
         doc_str(d, (const char *)xmlTextReaderConstValue(r));
+      } else if (!odt && x.in_code) {
+        if (x.nfld > 0 && x.nfld <= 4) {
+          const char *v = (const char *)xmlTextReaderConstValue(r);
+          size_t l = v ? strlen(v) : 0, *k = &x.fld[x.nfld - 1].n;
+          char *c = x.fld[x.nfld - 1].code;
+          if (l > sizeof x.fld[0].code - 1 - *k) l = sizeof x.fld[0].code - 1 - *k;
+          if (l) memcpy(c + *k, v, l);
+          *k += l;
+          c[*k] = 0;
+        }
       } else if ((!odt && x.in_t) || (odt && x.pending)) {
         text(&x, (const char *)xmlTextReaderConstValue(r));
       }
@@ -408,11 +469,13 @@ static ch_status part_of(chx_doc *d, zip_t *z, const char *entry, int odt, int p
     return CH_E_CORRUPT;
   }
   if (st) return st;
-  st = walk_xml(d, xml, n, odt, part, name, entry, err, errlen, 0, chunks);
+  char *rels = odt ? NULL : chx_rels_of(z, d->lim, total, entry);
+  st = walk_xml(d, xml, n, odt, part, name, entry, err, errlen, 0, chunks, rels);
+  ch_free(NULL, rels);
   /* OpenDocument notes sit inside their paragraph: read them in a second
    * pass, after the body, like Word's footnotes */
   if (st == CH_OK && odt && !strcmp(entry, "content.xml"))
-    st = walk_xml(d, xml, n, odt, CHX_FOOTNOTE, name, entry, err, errlen, 1, NULL);
+    st = walk_xml(d, xml, n, odt, CHX_FOOTNOTE, name, entry, err, errlen, 1, NULL, NULL);
   ch_free(NULL, xml);
   return st;
 }
@@ -420,30 +483,12 @@ static ch_status part_of(chx_doc *d, zip_t *z, const char *entry, int odt, int p
 /* The main part of a Word package is named by the officeDocument
  * relationship of _rels/.rels; it is usually word/document.xml but need
  * not be (ECMA-376 Part 2, 9.3). */
-/* The Target of the Relationship element of a .rels part that holds `key`
- * (part of an attribute as written: Id="rId4", or the end of a Type), into
- * out; 0 when there is none or it does not fit. */
-static int rel_target(const char *rels, const char *key, char *out, size_t outn) {
-  const char *k = strstr(rels, key);
-  if (!k) return 0;
-  const char *b = k, *e = strchr(k, '>');
-  while (b > rels && *b != '<') b--;
-  const char *t = strstr(b, "Target=\"");
-  if (!t || !e || t > e) return 0;
-  t += 8;
-  const char *te = strchr(t, '"');
-  if (!te || te > e || (size_t)(te - t) >= outn) return 0;
-  memcpy(out, t, (size_t)(te - t));
-  out[te - t] = 0;
-  return 1;
-}
-
 static int main_part(zip_t *z, const chx_limits *lim, char *out, size_t outn) {
   size_t total = 0, n;
   char *rels, err[16];
   out[0] = 0;
   if (zip_read_entry(z, "_rels/.rels", lim, &total, &rels, &n, "", err, sizeof err)) return 0;
-  if (!rel_target(rels, "relationships/officeDocument\"", out, outn)) out[0] = 0;
+  if (!chx_rel_target(rels, "relationships/officeDocument\"", out, outn)) out[0] = 0;
   else if (out[0] == '/') memmove(out, out + 1, strlen(out));
   ch_free(NULL, rels);
   return out[0] && zip_name_locate(z, out, 0) >= 0;
@@ -467,7 +512,7 @@ static ch_status read_alt_chunks(chx_doc *d, zip_t *z, const char *main, const a
   for (size_t i = 0; st == CH_OK && i < c->n; i++) {
     char key[80], t[256], entry[300];
     snprintf(key, sizeof key, "Id=\"%s\"", c->id[i]);
-    if (!rel_target(rels, key, t, sizeof t)) continue;
+    if (!chx_rel_target(rels, key, t, sizeof t)) continue;
     if (t[0] == '/') snprintf(entry, sizeof entry, "%s", t + 1);
     else snprintf(entry, sizeof entry, "%.*s%s%s", (int)dl, main, dl ? "/" : "", t);
     const char *dot = strrchr(entry, '.');
@@ -522,10 +567,14 @@ ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *n
   zip_int64_t ne = zip_get_num_entries(z, 0);
   ch_status st = CH_OK;
   size_t total = 0;
+  int word = 0, named = 0;
   if (ne < 0 || (zip_uint64_t)ne > d->lim->max_entries) {
     snprintf(err, errlen, "%s: %lld zip entries, over the limit of %u", name, (long long)ne, d->lim->max_entries);
     st = CH_E_LIMIT;
-  } else if (zip_name_locate(z, "word/document.xml", 0) >= 0 || main_part(z, d->lim, main, sizeof main)) {
+  } else if (!(word = zip_name_locate(z, "word/document.xml", 0) >= 0) && (named = main_part(z, d->lim, main, sizeof main)) &&
+             strstr(main, "presentation")) {
+    st = extract_pptx(d, z, main, &total, name, err, errlen);
+  } else if (word || named) {
     d->format = "docx";
     if (!main[0]) snprintf(main, sizeof main, "word/document.xml");
     alt_chunks chunks = {.n = 0};
@@ -565,13 +614,13 @@ ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *n
         size_t xn;
         st = zip_read_entry(z, en, d->lim, &total, &xml, &xn, name, err, errlen);
         if (st == CH_OK) {
-          st = walk_xml(d, xml, xn, 1, CHX_BODY, name, en, err, errlen, 2, NULL);
+          st = walk_xml(d, xml, xn, 1, CHX_BODY, name, en, err, errlen, 2, NULL, NULL);
           ch_free(NULL, xml);
         }
       }
     }
   } else {
-    snprintf(err, errlen, "%s: a zip container that is neither a Word (.docx) nor an OpenDocument (.odt) document", name);
+    snprintf(err, errlen, "%s: a zip container that is not a Word (.docx), PowerPoint (.pptx) or OpenDocument (.odt) document", name);
     st = CH_E_CORRUPT;
   }
   zip_discard(z);

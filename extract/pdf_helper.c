@@ -383,7 +383,7 @@ ch_status extract_pdf_isolated(chx_doc *d, const void *data, size_t len, const c
   for (uint32_t i = 0; i < h.nsegs; i++) {
     chx_seg s;
     memcpy(&s, segs + (size_t)i * sizeof s, sizeof s);
-    if (s.off > h.len || s.off < prev || s.part > CHX_TEXTBOX || s.heading > 6) {
+    if (s.off > h.len || s.off < prev || s.part > CHX_NOTES || s.heading > 6) {
       snprintf(err, errlen, "%s: the PDF reader's answer is inconsistent: not checked", name);
       free(ans);
       return CH_E_INTERNAL;

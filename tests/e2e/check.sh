@@ -21,7 +21,7 @@ expect() {
   esac
 }
 for row in none negative approved public nopurpose artefact; do
-  for fmt in txt md html docx odt pdf; do
+  for fmt in txt md html docx odt pptx pdf; do
     for lv in 1 3; do
       $CH check --charter charters/demoes.charter --level $lv --format csv "$D/$row.$fmt" > "$TMP/row.csv" 2>"$TMP/row.err"
       got=$(tail -n 1 "$TMP/row.csv" | cut -d, -f6 | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ *$//')
@@ -40,7 +40,7 @@ $CH check --charter charters/demoes.charter --level 3 --format json "$D" > "$TMP
 check "json lines parse, one object per document" python3 -c "
 import json,sys
 objs=[json.loads(l) for l in open('$TMP/out.jsonl')]
-assert len(objs)==36, len(objs)
+assert len(objs)==42, len(objs)
 assert all('decision' in o and 'findings' in o for o in objs)
 f=[o for o in objs if o['file'].endswith('public.docx')][0]
 ev=f['findings'][0]['evidence']
@@ -289,9 +289,45 @@ contains "$TMP/out" "undisclosed-ai" "the AI phrase of the imported HTML is foun
 expect_rc 1 "a .docx whose main part is word/main.xml is checked" $CH check --charter charters/demoes.charter --level 1 "$TMP/docs/textbox/mainpart.docx"
 contains "$TMP/out" "undisclosed-ai" "the text of that main part is found"
 
+# a .docx's links: the URL after the text, once per link; internal links have none
+$CH extract "$TMP/docs/textbox/link.docx" > "$TMP/link.txt" 2>&1
+contains "$TMP/link.txt" "d'après Wikipédia (https://fr.wikipedia.org/wiki/Tri_rapide?lang=fr&utm_source=chatgpt.com)\." "a w:hyperlink's URL follows its text, entities decoded"
+check "an internal link has no URL" sh -c "grep -q '^Retour au début\$' '$TMP/link.txt'"
+expect_rc 1 "a link's utm_source=chatgpt.com in a .docx is an AI trace" $CH check --charter charters/demoes.charter --level 1 "$TMP/docs/textbox/link.docx"
+contains "$TMP/out" "undisclosed-ai" "the trace in the link's URL is found"
+$CH extract "$TMP/docs/textbox/field-link.docx" > "$TMP/flink.txt" 2>&1
+contains "$TMP/flink.txt" "Un article, 1/16/18 (https://example.org/tri?utm_source=chatgpt.com) consulté\." "a HYPERLINK field's URL (code in two runs, a field nested) follows its result"
+check "a field's code is not text" sh -c "! grep -q 'HYPERLINK\|DATE' '$TMP/flink.txt'"
+
+# presentations: notes, links, SmartArt, the presentation's slide order
+S="$TMP/docs/slides"
+expect_rc 1 "a slide's speaker notes are checked" $CH check --charter charters/demoes.charter --level 1 "$S/notes.pptx"
+contains "$TMP/out" "notes.pptx:slide 1, paragraph 3 (notes): error: .*undisclosed-ai" "the finding names the slide and the notes"
+expect_rc 1 "a link's URL on a slide counts" $CH check --charter charters/demoes.charter --level 1 "$S/link.pptx"
+contains "$TMP/out" "Wikipédia (https://fr.wikipedia.org/wiki/Tri_rapide?utm_source=chatgpt.com)" "the URL follows its text"
+expect_rc 1 "a SmartArt diagram's text is checked" $CH check --charter charters/demoes.charter --level 1 "$S/smartart.pptx"
+contains "$TMP/out" "undisclosed-ai" "the diagram's AI phrase is found"
+$CH extract "$S/order.pptx" > "$TMP/order.txt" 2>&1
+check "slides come in the presentation's order, not their parts' names" sh -c \
+  "[ \"\$(grep '^#' '$TMP/order.txt' | tr '\n' ' ')\" = '# Introduction # Méthode # Conclusion ' ]"
+check "slide numbers are not text" sh -c "! grep -q 424242 '$TMP/order.txt'"
+$CH extract "$S/notes.pptx" > "$TMP/notes.txt" 2>&1
+check "the notes pages' header and slide number are not text" sh -c "! grep -q '42424[23]' '$TMP/notes.txt'"
+contains "$TMP/notes.txt" "^En tant que modèle de langage, je ne peux pas conclure\.$" "the notes are"
+$CH extract --positions "$S/order.pptx" > "$TMP/order.pos" 2>&1
+contains "$TMP/order.pos" "order.pptx slide 3 para 6 body" "positions name the slide"
+expect_rc 0 "a slide whose part is missing is skipped, the others read" $CH check --charter charters/demoes.charter --level 1 "$S/dangling.pptx"
+$CH extract "$S/dangling.pptx" > "$TMP/dangling.txt" 2>&1
+contains "$TMP/dangling.txt" "Encore là." "the slide that is there is read"
+for f in norels.pptx truncated.pptx; do
+  expect_rc 2 "a broken presentation ($f) is an input error" $CH check --charter charters/demoes.charter --level 1 "$S/$f" "$D/approved.md"
+  contains "$TMP/out" "$f: error: " "the error names $f"
+  contains "$TMP/out" "approved.md: ai-forbidden\|approved.md:.*ai-forbidden" "the batch goes on after $f"
+done
+
 # formats the checker does not read are errors that say what to do, never "ok"
 U="$TMP/docs/unsupported"
-for f in rapport.doc rapport.rtf slides.pptx; do
+for f in rapport.doc rapport.rtf slides.ppt; do
   expect_rc 2 "$f is not read but reported" $CH check --charter charters/demoes.charter --level 3 "$U/$f"
   contains "$TMP/out" "$f: error: .*does not read: .* as" "the error names $f and says how to save it"
 done

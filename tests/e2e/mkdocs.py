@@ -2,7 +2,7 @@
 """mkdocs.py OUTDIR — writes the checker's test documents: the six rows of
 the DemoES document table (no disclosure, negative disclosure, approved tool
 with purpose, public tool, no purpose, AI artefacts) in every format the
-checker reads (txt, md, html, docx, odt, pdf), plus hostile files (truncated
+checker reads (txt, md, html, docx, odt, pptx, pdf), plus hostile files (truncated
 docx, zip bomb, entity bomb, external entity, fake PDF, invalid UTF-8) and a
 Moodle-style export.  Generated at test time: nothing binary is committed."""
 import os, sys, zipfile, zlib
@@ -53,10 +53,12 @@ def docx_xml(rows):
           '<w:p><w:moveFromRangeStart w:id="7" w:name="move1"/><w:moveFrom w:id="8" w:author="x"><w:r><w:t>ChatGPT déplacé</w:t></w:r></w:moveFrom><w:moveFromRangeEnd w:id="7"/></w:p>')
     return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document %s><w:body>%s</w:body></w:document>' % (W, b)
 
-def docx(path, rows, body=None):
+def docx(path, rows, body=None, rels=None):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", CT)
         z.writestr("word/document.xml", body if body is not None else docx_xml(rows))
+        if rels:
+            z.writestr("word/_rels/document.xml.rels", rels_xml(rels))
 
 def odt(path, rows, body=None):
     b = '<text:h text:outline-level="1">Rapport</text:h>'
@@ -71,6 +73,64 @@ def odt(path, rows, body=None):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         z.writestr("content.xml", xml)
+
+PNS = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+       'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"')
+RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+def rels_xml(items):
+    return ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join('<Relationship Id="%s" Type="%s%s" Target="%s"%s/>' % (i, RT, t, esc(g), ' TargetMode="External"' if g.startswith("http") else "")
+                      for i, t, g in items) + "</Relationships>")
+
+def shape(paras, ph=None):
+    """A text shape: paragraphs as strings, or as lists of runs (text, link rId or None)."""
+    body = ""
+    for para in paras:
+        runs = [(para, None)] if isinstance(para, str) else para
+        body += "<a:p>" + "".join('<a:r><a:rPr lang="fr-FR">%s</a:rPr><a:t>%s</a:t></a:r>' % (
+            '<a:hlinkClick r:id="%s"/>' % l if l else "", esc(t)) for t, l in runs) + "</a:p>"
+    nv = '<p:nvPr><p:ph type="%s"/></p:nvPr>' % ph if ph else "<p:nvPr/>"
+    return ('<p:sp><p:nvSpPr><p:cNvPr id="2" name="Forme"/><p:cNvSpPr/>%s</p:nvSpPr><p:spPr/>'
+            '<p:txBody><a:bodyPr/>%s</p:txBody></p:sp>' % (nv, body))
+
+# the slide number, as PowerPoint writes it: a placeholder holding a field
+SLDNUM = ('<p:sp><p:nvSpPr><p:cNvPr id="9" name="N"/><p:cNvSpPr/><p:nvPr><p:ph type="sldNum"/></p:nvPr></p:nvSpPr>'
+          '<p:spPr/><p:txBody><a:bodyPr/><a:p><a:fld id="{1}" type="slidenum"><a:t>424242</a:t></a:fld></a:p></p:txBody></p:sp>')
+
+def pptx(path, slides, order=None):
+    """slides: dicts with "shapes" (XML), and optional "notes" (paragraphs),
+    "rels" (extra relationships of the slide) and "parts" (name -> XML)."""
+    order = order or list(range(len(slides)))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", CT)
+        z.writestr("_rels/.rels", rels_xml([("rId1", "officeDocument", "ppt/presentation.xml")]))
+        z.writestr("ppt/presentation.xml", '<?xml version="1.0" encoding="UTF-8"?><p:presentation %s><p:sldIdLst>%s'
+                   '</p:sldIdLst></p:presentation>' % (PNS, "".join('<p:sldId id="%d" r:id="rId%d"/>' % (256 + i, 10 + i) for i in order)))
+        z.writestr("ppt/_rels/presentation.xml.rels", rels_xml([("rId%d" % (10 + i), "slide", "slides/slide%d.xml" % (i + 1)) for i in range(len(slides))]))
+        for i, sl in enumerate(slides):
+            z.writestr("ppt/slides/slide%d.xml" % (i + 1), '<?xml version="1.0" encoding="UTF-8"?><p:sld %s><p:cSld><p:spTree>'
+                       '<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>%s%s'
+                       '</p:spTree></p:cSld></p:sld>' % (PNS, "".join(sl["shapes"]), SLDNUM))
+            rels = list(sl.get("rels", []))
+            if sl.get("notes"):
+                rels.append(("rId2", "notesSlide", "../notesSlides/notesSlide%d.xml" % (i + 1)))
+                z.writestr("ppt/notesSlides/notesSlide%d.xml" % (i + 1), '<?xml version="1.0" encoding="UTF-8"?><p:notes %s>'
+                           '<p:cSld><p:spTree>%s%s%s</p:spTree></p:cSld></p:notes>' % (PNS, shape(["En-tête 424243"], "hdr"), shape(sl["notes"], "body"), SLDNUM))
+            if rels:
+                z.writestr("ppt/slides/_rels/slide%d.xml.rels" % (i + 1), rels_xml(rels))
+            for name, xml in sl.get("parts", {}).items():
+                z.writestr(name, xml)
+
+def pptx_rows(path, rows):
+    slides = [{"shapes": [shape(["Rapport"], "ctrTitle")]}]
+    for k, t in rows:
+        if k == "h":
+            slides.append({"shapes": [shape([t], "title")]})
+        else:
+            slides[-1]["shapes"].append(shape([t]))
+    pptx(path, slides)
 
 # A PDF of these objects (object i + 1 is objs[i]; 1 is the catalog), with
 # its cross-reference table.
@@ -114,7 +174,43 @@ for name, rows in ROWS.items():
     open(os.path.join(d, name + ".html"), "w").write(html(rows))
     docx(os.path.join(d, name + ".docx"), rows)
     odt(os.path.join(d, name + ".odt"), rows)
+    pptx_rows(os.path.join(d, name + ".pptx"), rows)
     pdf(os.path.join(d, name + ".pdf"), rows)
+
+# presentations: speaker notes, a link's URL, a SmartArt diagram, slides
+# listed in another order than their parts' names, a dangling slide
+sd = os.path.join(out, "slides")
+os.makedirs(sd, exist_ok=True)
+pptx(os.path.join(sd, "notes.pptx"), [
+    {"shapes": [shape(["Rapport"], "title"), shape(["Notre projet de tri."])],
+     "notes": ["En tant que modèle de langage, je ne peux pas conclure."]}])
+pptx(os.path.join(sd, "link.pptx"), [
+    {"shapes": [shape(["Rapport"], "title"), shape([[("Le tri rapide, d'après ", None), ("Wikipédia", "rId7"), (".", None)]])],
+     "rels": [("rId7", "hyperlink", "https://fr.wikipedia.org/wiki/Tri_rapide?utm_source=chatgpt.com")]}])
+DGM = 'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+pptx(os.path.join(sd, "smartart.pptx"), [
+    {"shapes": [shape(["Rapport"], "title")],
+     "rels": [("rId5", "diagramData", "../diagrams/data1.xml")],
+     "parts": {"ppt/diagrams/data1.xml": '<?xml version="1.0" encoding="UTF-8"?><dgm:dataModel %s><dgm:ptLst>'
+               '<dgm:pt modelId="1"><dgm:t><a:bodyPr/><a:p><a:r><a:t>En tant que modèle de langage</a:t></a:r></a:p></dgm:t></dgm:pt>'
+               '</dgm:ptLst></dgm:dataModel>' % DGM}}])
+pptx(os.path.join(sd, "order.pptx"), [
+    {"shapes": [shape(["Conclusion"], "title"), shape(["Troisième diapositive."])]},
+    {"shapes": [shape(["Introduction"], "ctrTitle"), shape(["Première diapositive."])]},
+    {"shapes": [shape(["Méthode"], "title"), shape(["Deuxième diapositive."])]}], order=[1, 2, 0])
+with zipfile.ZipFile(os.path.join(sd, "dangling.pptx"), "w") as z:
+    z.writestr("[Content_Types].xml", CT)
+    z.writestr("_rels/.rels", rels_xml([("rId1", "officeDocument", "ppt/presentation.xml")]))
+    z.writestr("ppt/presentation.xml", '<p:presentation %s><p:sldIdLst><p:sldId id="256" r:id="rId10"/>'
+               '<p:sldId id="257" r:id="rId11"/></p:sldIdLst></p:presentation>' % PNS)
+    z.writestr("ppt/_rels/presentation.xml.rels", rels_xml([("rId10", "slide", "slides/gone.xml"), ("rId11", "slide", "slides/slide2.xml")]))
+    z.writestr("ppt/slides/slide2.xml", '<p:sld %s><p:cSld><p:spTree>%s</p:spTree></p:cSld></p:sld>' % (PNS, shape(["Encore là."])))
+with zipfile.ZipFile(os.path.join(sd, "norels.pptx"), "w") as z:
+    z.writestr("[Content_Types].xml", CT)
+    z.writestr("_rels/.rels", rels_xml([("rId1", "officeDocument", "ppt/presentation.xml")]))
+    z.writestr("ppt/presentation.xml", '<p:presentation %s><p:sldIdLst><p:sldId id="256" r:id="rId10"/></p:sldIdLst></p:presentation>' % PNS)
+data_p = open(os.path.join(sd, "notes.pptx"), "rb").read()
+open(os.path.join(sd, "truncated.pptx"), "wb").write(data_p[: len(data_p) // 2])
 
 # hostile inputs
 h = os.path.join(out, "hostile")
@@ -196,6 +292,24 @@ docx(os.path.join(tb, "frame.docx"), None,
      '</w:r></w:p></w:txbxContent></w:pict></w:r><w:r><w:t xml:space="preserve">Après la figure : en tant que modèle de '
      'langage, je ne peux pas.</w:t></w:r></w:p><w:p><w:r><w:t>Fin.</w:t></w:r></w:p></w:body></w:document>' % W)
 
+# a ChatGPT answer pasted into Word: its links' URLs carry the trace, not
+# their text; a w:hyperlink, and a HYPERLINK field (with a DATE field
+# nested in its result, as Word writes them)
+WR = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+docx(os.path.join(tb, "link.docx"), None,
+     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document %s %s><w:body>'
+     '<w:p><w:r><w:t xml:space="preserve">Le tri rapide, d\'après </w:t></w:r><w:hyperlink r:id="rId9"><w:r><w:t>Wiki</w:t></w:r>'
+     '<w:r><w:t>pédia</w:t></w:r></w:hyperlink><w:r><w:t>.</w:t></w:r></w:p>'
+     '<w:p><w:hyperlink w:anchor="intro"><w:r><w:t>Retour au début</w:t></w:r></w:hyperlink></w:p></w:body></w:document>' % (W, WR),
+     rels=[("rId9", "hyperlink", "https://fr.wikipedia.org/wiki/Tri_rapide?lang=fr&utm_source=chatgpt.com")])
+docx(os.path.join(tb, "field-link.docx"), None,
+     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document %s><w:body><w:p>'
+     '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> HYPERLINK "https://example.org/tri?utm_source=</w:instrText></w:r>'
+     '<w:r><w:instrText>chatgpt.com" \\l "s2"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+     '<w:r><w:t xml:space="preserve">Un article, </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DATE </w:instrText></w:r>'
+     '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1/16/18</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+     '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> consulté.</w:t></w:r></w:p></w:body></w:document>' % W)
+
 # HTML whose encoding the parser's meta handling got wrong
 he = os.path.join(out, "htmlenc")
 os.makedirs(he, exist_ok=True)
@@ -252,9 +366,7 @@ os.makedirs(u, exist_ok=True)
 ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
 open(os.path.join(u, "rapport.doc"), "wb").write(ole + "En tant que modèle de langage".encode("utf-16-le"))
 open(os.path.join(u, "rapport.rtf"), "wb").write(b"{\\rtf1\\ansi En tant que mod\\'e8le de langage}")
-with zipfile.ZipFile(os.path.join(u, "slides.pptx"), "w") as z:
-    z.writestr("[Content_Types].xml", CT)
-    z.writestr("ppt/slides/slide1.xml", "<p:sld/>")
+open(os.path.join(u, "slides.ppt"), "wb").write(ole + "En tant que modèle de langage".encode("utf-16-le"))
 open(os.path.join(u, "figure.png"), "wb").write(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * 64)
 open(os.path.join(u, "script.py"), "w").write('print("bonjour")\n# En tant que modèle de langage, je ne peux pas\n')
 with zipfile.ZipFile(os.path.join(u, "moodle-doc.zip"), "w") as z:
