@@ -223,7 +223,7 @@ static void process(job *j, size_t i, ch_scanner *s, chx_pdf_reader *rd) {
       e->end = sp.end;
       e->line = sp.line;
       e->page = seg.page;
-      e->slide = d.format && !strcmp(d.format, "pptx");
+      e->slide = chx_slides(&d);
       e->para = seg.para;
       e->part = chx_part_name(seg.part);
       e->excerpt = excerpt(d.text, d.len, sp.start, sp.end, &e->hl_start, &e->hl_end);
@@ -323,7 +323,7 @@ static void usage(FILE *f) {
   fputs("usage: charter check --charter FILE [--ue CODE | --level NAME|NUMBER] [--format text|json|sarif|csv|html]\n"
         "                     [-j N] [-o FILE] [--max-file-size BYTES] [--max-unzipped BYTES] [--pdf-timeout SECONDS]\n"
         "                     [--no-progress] [--] PATH...\n"
-        "  PATH: documents (.docx .odt .pptx .pdf .html .md .txt .tex), folders, or zip exports (Moodle)\n"
+        "  PATH: documents (.docx .odt .pptx .odp .pdf .html .md .txt .tex), folders, or zip exports (Moodle)\n"
         "  --name=VALUE and -jN are accepted too; -j is also --jobs, -o --output; after --, every argument is a PATH\n"
         "exit status: 0 no error-level finding, 1 at least one, 2 an input could not be read\n",
         f);
@@ -634,7 +634,7 @@ static int extract_one(void *ud, const char *name, const char *student, const ch
       const chx_seg *s = &d.segs[i];
       size_t end = i + 1 < d.nsegs ? d.segs[i + 1].off : d.len;
       printf("[%s", name);
-      if (s->page) printf(" %s %u", d.format && !strcmp(d.format, "pptx") ? "slide" : "page", s->page);
+      if (s->page) printf(" %s %u", chx_slides(&d) ? "slide" : "page", s->page);
       printf(" para %u %s]\n", s->para, chx_part_name(s->part));
       fwrite(d.text + s->off, 1, end - s->off, stdout);
     }

@@ -32,6 +32,8 @@ void chx_limits_default(chx_limits *l) {
   l->pdf_memory = (size_t)2 << 30;
 }
 
+int chx_slides(const chx_doc *d) { return d->format && (!strcmp(d->format, "pptx") || !strcmp(d->format, "odp")); }
+
 const char *chx_part_name(int part) {
   static const char *const n[] = {"body",   "table",  "footnote", "endnote", "header",
                                   "footer", "comment", "textbox", "notes"};
@@ -177,7 +179,7 @@ static const char *ext_of(const char *name) {
 
 int chx_supported(const char *name) {
   static const char *const exts[] = {"txt",  "text", "md",   "markdown", "html", "htm", "xhtml",
-                                     "docx", "odt",  "pptx", "ppsx",     "pptm", "pdf",  "tex"};
+                                     "docx", "odt",  "odp",  "pptx",     "ppsx", "pptm", "pdf", "tex"};
   const char *e = ext_of(name);
   for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
     if (!strcasecmp(e, exts[i])) return 1;
@@ -205,7 +207,6 @@ const char *chx_unreadable(const char *name) {
       {"pages", "an Apple Pages document, which this tool does not read: export it as .docx or PDF"},
       {"ppt", "a presentation (.ppt), which this tool does not read: export it as PDF"},
       {"pps", "a presentation (.pps), which this tool does not read: export it as PDF"},
-      {"odp", "a presentation (.odp), which this tool does not read: export it as PDF"},
       {"key", "a Keynote presentation, which this tool does not read: export it as PDF"},
       {"xls", "a spreadsheet (.xls), which this tool does not read: export it as PDF"},
       {"xlsx", "a spreadsheet (.xlsx), which this tool does not read: export it as PDF"},
@@ -253,7 +254,8 @@ ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len,
    * printer's job ticket): readers look for it in the first 1024 bytes */
   if (!is_pdf && !strcasecmp(e, "pdf"))
     for (size_t k = 1; !is_pdf && k + 5 <= len && k < 1024; k++) is_pdf = !memcmp(p + k, "%PDF-", 5);
-  if (!strcasecmp(e, "docx") || !strcasecmp(e, "odt") || !strcasecmp(e, "pptx") || !strcasecmp(e, "ppsx") ||
+  if (!strcasecmp(e, "docx") || !strcasecmp(e, "odt") || !strcasecmp(e, "odp") || !strcasecmp(e, "pptx") ||
+      !strcasecmp(e, "ppsx") ||
       !strcasecmp(e, "pptm") ||
       (is_zip && strcasecmp(e, "pdf"))) {
     if (!is_zip) {

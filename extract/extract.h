@@ -72,7 +72,7 @@ typedef struct chx_doc {
   size_t len, cap;
   chx_seg *segs;
   size_t nsegs, segcap;
-  const char *format; /* "txt", "md", "html", "docx", "odt", "pptx", "pdf", "tex" */
+  const char *format; /* "txt", "md", "html", "docx", "odt", "odp", "pptx", "pdf", "tex" */
   /* internal */
   const chx_limits *lim;
   uint32_t para, page;
@@ -80,6 +80,9 @@ typedef struct chx_doc {
   int oom, over;
   chx_pdf_reader *reader; /* chx_extract_with's; NULL: one for this document */
 } chx_doc;
+
+/* Is the document a presentation, whose segments' page is a slide? */
+int chx_slides(const chx_doc *doc);
 
 /* Extract `len` bytes named `name` (the name's extension and the content
  * decide the format).  On failure returns CH_E_IO, CH_E_LIMIT,

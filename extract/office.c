@@ -9,7 +9,9 @@
  * are left out, insertions and field results kept, and links' URLs
  * (w:hyperlink, HYPERLINK fields) written after their text.  odt: content.xml with
  * notes inline as footnote paragraphs, annotations as comments, tracked
- * changes and hidden text left out.
+ * changes and hidden text left out; odp (presentations) the same way,
+ * slide by slide, a title frame's paragraphs as headings, the speaker
+ * notes as their own part.
  *
  * Safety: every entry's declared size and ratio are checked before
  * reading, and the bytes actually inflated are counted while reading
@@ -140,6 +142,10 @@ typedef struct xw {
     size_t n;
   } fld[4];
   int nfld, in_code;
+  /* odp (an OpenDocument presentation, read as odt is): inside
+   * office:presentation, the slide (draw:page) being read, and a title
+   * frame, whose paragraphs are headings */
+  int pres, slide, title_frame;
 } xw;
 
 static int lname(xw *x, const char *n) { return !strcmp((const char *)xmlTextReaderConstLocalName(x->r), n); }
@@ -338,7 +344,7 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           text(&x, "-");
         } else if (lname(&x, "tbl")) {
           if (!empty) x.table++;
-        } else if (lname(&x, "txbxContent")) {
+        } else if (lname(&x, "txbxContent") && !empty) {
           if (x.psp < 16) x.part_stack[x.psp++] = x.body_part;
           x.body_part = CHX_TEXTBOX;
         } else if (lname(&x, "altChunk") && x.chunks && x.chunks->n < MAX_ALT_CHUNKS) {
@@ -357,12 +363,32 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           if (!empty) x.skip = depth;
           continue;
         }
+        if (lname(&x, "presentation") && ns && strstr(ns, ":office:")) {
+          x.pres = 1;
+          d->format = "odp";
+        } else if (x.pres && lname(&x, "page") && !empty) {
+          d->page = (uint32_t)++x.slide;
+        } else if (x.pres && lname(&x, "frame")) {
+          char *v = chx_reader_attr(r, "class", "presentation");
+          x.title_frame = v && !strcmp(v, "title");
+          /* the slide number and the date LibreOffice fills in */
+          int quiet = v && (!strcmp(v, "page-number") || !strcmp(v, "date-time"));
+          xmlFree(v);
+          if (quiet && !empty) {
+            x.skip = depth;
+            continue;
+          }
+        } else if (x.pres && lname(&x, "notes") && ns && strstr(ns, ":presentation:") && !empty) {
+          if (x.psp < 16) x.part_stack[x.psp++] = x.body_part;
+          x.body_part = CHX_NOTES;
+        }
         if ((lname(&x, "p") || lname(&x, "h")) && !x.notes_pass && x.in_note) {
           /* a note's paragraph inside the body pass: ignored here */
         } else if (lname(&x, "p") || lname(&x, "h")) {
           if (x.pending && x.started) doc_para(d);
           if (!empty) para_enter(&x);
           para_begin(&x);
+          if (x.title_frame) x.heading = 1;
           if (lname(&x, "h")) {
             char *v = attr(&x, "outline-level");
             int h = v ? (int)strtol(v, NULL, 10) : 1;
@@ -386,9 +412,9 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
             x.in_note++;
             if (x.notes_pass) x.body_part = lname(&x, "annotation") ? CHX_COMMENT : CHX_FOOTNOTE;
           }
-        } else if (lname(&x, "text-box")) {
+        } else if (lname(&x, "text-box") && !empty) { /* an empty one has no end to restore the part */
           if (x.psp < 16) x.part_stack[x.psp++] = x.body_part;
-          x.body_part = CHX_TEXTBOX;
+          if (!x.pres) x.body_part = CHX_TEXTBOX; /* a slide's text is all in boxes: body */
         }
       }
       continue;
@@ -422,8 +448,10 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           if (x.in_note) x.in_note--;
           if (x.notes_pass && x.started) doc_para(d);
           if (x.notes_pass) x.pending = 0;
-        } else if (lname(&x, "text-box")) {
+        } else if (lname(&x, "text-box") || (x.pres && lname(&x, "notes"))) {
           if (x.psp) x.body_part = x.part_stack[--x.psp];
+        } else if (x.pres && lname(&x, "frame")) {
+          x.title_frame = 0;
         }
       }
       continue;

@@ -21,7 +21,7 @@ expect() {
   esac
 }
 for row in none negative approved public nopurpose artefact; do
-  for fmt in txt md html docx odt pptx pdf; do
+  for fmt in txt md html docx odt pptx odp pdf; do
     for lv in 1 3; do
       $CH check --charter charters/demoes.charter --level $lv --format csv "$D/$row.$fmt" > "$TMP/row.csv" 2>"$TMP/row.err"
       got=$(tail -n 1 "$TMP/row.csv" | cut -d, -f6 | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ *$//')
@@ -40,7 +40,7 @@ $CH check --charter charters/demoes.charter --level 3 --format json "$D" > "$TMP
 check "json lines parse, one object per document" python3 -c "
 import json,sys
 objs=[json.loads(l) for l in open('$TMP/out.jsonl')]
-assert len(objs)==42, len(objs)
+assert len(objs)==48, len(objs)
 assert all('decision' in o and 'findings' in o for o in objs)
 f=[o for o in objs if o['file'].endswith('public.docx')][0]
 ev=f['findings'][0]['evidence']
@@ -301,6 +301,12 @@ check "a field's code is not text" sh -c "! grep -q 'HYPERLINK\|DATE' '$TMP/flin
 
 # presentations: notes, links, SmartArt, the presentation's slide order
 S="$TMP/docs/slides"
+expect_rc 1 "an Impress slide's speaker notes are checked" $CH check --charter charters/demoes.charter --level 1 "$S/notes.odp"
+contains "$TMP/out" "notes.odp:slide 1, paragraph 3 (notes): error: .*undisclosed-ai" "the finding names the slide and the notes"
+$CH extract --positions "$D/approved.odp" > "$TMP/odp.pos" 2>&1
+contains "$TMP/odp.pos" "approved.odp slide 2 para 4 body" "an Impress slide's number and part"
+contains "$TMP/odp.pos" "^# Déclaration d'usage de l'IA\$" "an Impress title frame is a heading"
+check "an Impress slide number is not text" sh -c "! grep -q 424242 '$TMP/odp.pos'"
 expect_rc 1 "a slide's speaker notes are checked" $CH check --charter charters/demoes.charter --level 1 "$S/notes.pptx"
 contains "$TMP/out" "notes.pptx:slide 1, paragraph 3 (notes): error: .*undisclosed-ai" "the finding names the slide and the notes"
 expect_rc 1 "a link's URL on a slide counts" $CH check --charter charters/demoes.charter --level 1 "$S/link.pptx"

@@ -2,7 +2,7 @@
 """mkdocs.py OUTDIR — writes the checker's test documents: the six rows of
 the DemoES document table (no disclosure, negative disclosure, approved tool
 with purpose, public tool, no purpose, AI artefacts) in every format the
-checker reads (txt, md, html, docx, odt, pptx, pdf), plus hostile files (truncated
+checker reads (txt, md, html, docx, odt, pptx, odp, pdf), plus hostile files (truncated
 docx, zip bomb, entity bomb, external entity, fake PDF, invalid UTF-8) and a
 Moodle-style export.  Generated at test time: nothing binary is committed."""
 import os, sys, zipfile, zlib
@@ -72,6 +72,39 @@ def odt(path, rows, body=None):
            '</office:text></office:body></office:document-content>' % b)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", xml)
+
+def odp(path, rows, notes=None):
+    """An Impress presentation: a slide per heading, its title a title frame,
+    the paragraphs after it in an outline frame; `notes`: the first
+    slide's speaker notes.  A slide number frame and an empty text box
+    (which must not leave the reader in a text box) on each slide."""
+    slides = [["Rapport"]]
+    for k, t in rows:
+        if k == "h":
+            slides.append([t])
+        else:
+            slides[-1].append(t)
+    frame = '<draw:frame presentation:class="%s"><draw:text-box>%s</draw:text-box></draw:frame>'
+    b = ""
+    for i, sl in enumerate(slides):
+        b += '<draw:page draw:name="page%d">' % (i + 1) + frame % ("title", "<text:p>%s</text:p>" % esc(sl[0]))
+        b += '<draw:frame presentation:class="subtitle"><draw:text-box/></draw:frame>'
+        if sl[1:]:
+            b += frame % ("outline", "".join("<text:p>%s</text:p>" % esc(t) for t in sl[1:]))
+        b += frame % ("page-number", "<text:p><text:page-number>424242</text:page-number></text:p>")
+        if i == 0 and notes:
+            b += ('<presentation:notes><draw:page-thumbnail draw:page-number="1" presentation:class="page"/>'
+                  + frame % ("notes", "".join("<text:p>%s</text:p>" % esc(t) for t in notes)) + "</presentation:notes>")
+        b += "</draw:page>"
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+           'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+           'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:presentation>%s'
+           '</office:presentation></office:body></office:document-content>' % b)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.presentation")
         z.writestr("content.xml", xml)
 
 PNS = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
@@ -175,6 +208,7 @@ for name, rows in ROWS.items():
     docx(os.path.join(d, name + ".docx"), rows)
     odt(os.path.join(d, name + ".odt"), rows)
     pptx_rows(os.path.join(d, name + ".pptx"), rows)
+    odp(os.path.join(d, name + ".odp"), rows)
     pdf(os.path.join(d, name + ".pdf"), rows)
 
 # presentations: speaker notes, a link's URL, a SmartArt diagram, slides
@@ -194,6 +228,7 @@ pptx(os.path.join(sd, "smartart.pptx"), [
      "parts": {"ppt/diagrams/data1.xml": '<?xml version="1.0" encoding="UTF-8"?><dgm:dataModel %s><dgm:ptLst>'
                '<dgm:pt modelId="1"><dgm:t><a:bodyPr/><a:p><a:r><a:t>En tant que modèle de langage</a:t></a:r></a:p></dgm:t></dgm:pt>'
                '</dgm:ptLst></dgm:dataModel>' % DGM}}])
+odp(os.path.join(sd, "notes.odp"), [("p", "Notre projet de tri.")], notes=["En tant que modèle de langage, je ne peux pas conclure."])
 pptx(os.path.join(sd, "order.pptx"), [
     {"shapes": [shape(["Conclusion"], "title"), shape(["Troisième diapositive."])]},
     {"shapes": [shape(["Introduction"], "ctrTitle"), shape(["Première diapositive."])]},
