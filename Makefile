@@ -274,7 +274,7 @@ fuzz-seeds: all
 	@for c in charters/*.charter; do $(BUILD)/charterc compile $$c -o build-fuzz/seeds/chb/$$(basename $$c .charter).chb; done
 	@python3 tests/e2e/mkdocs.py build-fuzz/seeds/docs >/dev/null
 	@python3 -c "import os,sys;\
-m={'docx':0,'pptx':0,'odt':1,'html':2,'pdf':3,'md':4,'txt':5};\
+m={'docx':0,'pptx':0,'odt':1,'odp':1,'html':2,'pdf':3,'md':4,'txt':5,'rtf':5,'doc':5};\
 roots=['build-fuzz/seeds/docs','../shared/corpus/pandoc'];\
 [open('build-fuzz/seeds/extract/%d-%s'%(i,f),'wb').write(bytes([m[f.rsplit('.',1)[1]]])+open(os.path.join(d,f),'rb').read()[:1<<20])\
  for r in roots if os.path.isdir(r) for d,_,fs in os.walk(r) for i,f in enumerate(fs) if f.rsplit('.',1)[-1] in m and f != 'slow.pdf']"

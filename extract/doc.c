@@ -179,7 +179,7 @@ static const char *ext_of(const char *name) {
 
 int chx_supported(const char *name) {
   static const char *const exts[] = {"txt",  "text", "md",   "markdown", "html", "htm", "xhtml",
-                                     "docx", "odt",  "odp",  "pptx",     "ppsx", "pptm", "pdf", "tex"};
+                                     "docx", "odt",  "odp",  "pptx",     "ppsx", "pptm", "rtf", "pdf", "tex"};
   const char *e = ext_of(name);
   for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
     if (!strcasecmp(e, exts[i])) return 1;
@@ -202,7 +202,6 @@ const char *chx_unreadable(const char *name) {
   } formats[] = {
       {"doc", "a Word 97-2003 document (.doc), which this tool does not read: save it as .docx or PDF"},
       {"dot", "a Word 97-2003 template (.dot), which this tool does not read: save it as .docx or PDF"},
-      {"rtf", "an RTF document, which this tool does not read: save it as .docx, .odt or PDF"},
       {"wps", "a Works document, which this tool does not read: save it as .docx or PDF"},
       {"pages", "an Apple Pages document, which this tool does not read: export it as .docx or PDF"},
       {"ppt", "a presentation (.ppt), which this tool does not read: export it as PDF"},
@@ -243,6 +242,17 @@ ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len,
   const unsigned char *p = data;
   const char *e = ext_of(name);
   ch_status st = CH_OK;
+  /* RTF by its content: TextEdit's .rtf, and the .doc files that some
+   * tools write as RTF (Word opens them as such) */
+  size_t b3 = len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf ? 3 : 0;
+  if (len >= b3 + 5 && !memcmp(p + b3, "{\\rtf", 5)) {
+    st = extract_rtf(d, data, len, name, err, errlen);
+    goto done;
+  }
+  if (!strcasecmp(e, "rtf")) {
+    snprintf(err, errlen, "%s: no \"{\\rtf\" at its start: not an RTF document (corrupt or mislabelled file)", name);
+    return CH_E_CORRUPT;
+  }
   const char *why = chx_unreadable(name);
   if (why) { /* checked as text, it would pass as "ok" whatever it says */
     snprintf(err, errlen, "%s: %s", name, why);
@@ -308,6 +318,7 @@ ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len,
       free(u);
     }
   }
+done:
   if (st == CH_OK && d->oom) {
     snprintf(err, errlen, "%s: out of memory", name);
     st = CH_E_NOMEM;

@@ -72,7 +72,7 @@ typedef struct chx_doc {
   size_t len, cap;
   chx_seg *segs;
   size_t nsegs, segcap;
-  const char *format; /* "txt", "md", "html", "docx", "odt", "odp", "pptx", "pdf", "tex" */
+  const char *format; /* "txt", "md", "html", "docx", "odt", "odp", "pptx", "rtf", "pdf", "tex" */
   /* internal */
   const chx_limits *lim;
   uint32_t para, page;

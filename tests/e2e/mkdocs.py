@@ -2,7 +2,7 @@
 """mkdocs.py OUTDIR — writes the checker's test documents: the six rows of
 the DemoES document table (no disclosure, negative disclosure, approved tool
 with purpose, public tool, no purpose, AI artefacts) in every format the
-checker reads (txt, md, html, docx, odt, pptx, odp, pdf), plus hostile files (truncated
+checker reads (txt, md, html, docx, odt, pptx, odp, rtf, pdf), plus hostile files (truncated
 docx, zip bomb, entity bomb, external entity, fake PDF, invalid UTF-8) and a
 Moodle-style export.  Generated at test time: nothing binary is committed."""
 import os, sys, zipfile, zlib
@@ -73,6 +73,39 @@ def odt(path, rows, body=None):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         z.writestr("content.xml", xml)
+
+def rtf_esc(s):
+    """RTF text as Word writes it: Windows-1252 bytes as \\'hh, other characters as \\uN with a '?' fallback."""
+    o = ""
+    for ch in s:
+        if ch in "\\{}":
+            o += "\\" + ch
+        elif ord(ch) < 0x80:
+            o += ch
+        else:
+            try:
+                o += "\\'%02x" % ch.encode("cp1252")[0]
+            except UnicodeEncodeError:
+                o += "\\u%d?" % (ord(ch) if ord(ch) < 0x8000 else ord(ch) - 0x10000)
+    return o
+
+def rtf(path, rows, textedit=False):
+    """The rows as Word writes RTF (styles, \\outlinelevel headings, a font
+    table and document info that are not text), or as macOS TextEdit does
+    (a line per paragraph, each ended by a backslash)."""
+    if textedit:
+        o = ("{\\rtf1\\ansi\\ansicpg1252\\cocoartf2639\n{\\fonttbl\\f0\\fswiss\\fcharset0 Helvetica;}\n"
+             "{\\colortbl;\\red255\\green255\\blue255;}\n{\\*\\expandedcolortbl;;}\n\\pard\\pardirnatural\\partightenfactor0\n\n"
+             "\\f0\\fs24 \\cf0 Rapport\\\n")
+        for k, t in rows:
+            o += rtf_esc(t) + "\\\n"
+        return open(path, "w").write(o + "}")
+    o = ("{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\froman Times New Roman;}}{\\info{\\title ChatGPT}{\\author Claude}}"
+         "{\\stylesheet{\\s1 heading 1;}}\n{\\pard\\s1\\outlinelevel0 Rapport\\par}\n")
+    for k, t in rows:
+        o += "{\\pard\\s1\\outlinelevel1 %s\\par}\n" % rtf_esc(t) if k == "h" else "{\\pard\\plain %s\\par}\n" % rtf_esc(t)
+    o += "{\\pard{\\v ChatGPT cach\\'e9}\\par}}"
+    open(path, "w").write(o)
 
 def odp(path, rows, notes=None):
     """An Impress presentation: a slide per heading, its title a title frame,
@@ -209,6 +242,7 @@ for name, rows in ROWS.items():
     odt(os.path.join(d, name + ".odt"), rows)
     pptx_rows(os.path.join(d, name + ".pptx"), rows)
     odp(os.path.join(d, name + ".odp"), rows)
+    rtf(os.path.join(d, name + ".rtf"), rows)
     pdf(os.path.join(d, name + ".pdf"), rows)
 
 # presentations: speaker notes, a link's URL, a SmartArt diagram, slides
@@ -400,7 +434,19 @@ u = os.path.join(out, "unsupported")
 os.makedirs(u, exist_ok=True)
 ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
 open(os.path.join(u, "rapport.doc"), "wb").write(ole + "En tant que modèle de langage".encode("utf-16-le"))
-open(os.path.join(u, "rapport.rtf"), "wb").write(b"{\\rtf1\\ansi En tant que mod\\'e8le de langage}")
+# RTF: macOS TextEdit's, a .doc that is RTF inside (Word opens it so), a
+# footnote, a link, Unicode and a code page other than Windows-1252
+rd = os.path.join(out, "rtf")
+os.makedirs(rd, exist_ok=True)
+rtf(os.path.join(rd, "textedit-approved.rtf"), ROWS["approved"], textedit=True)
+rtf(os.path.join(rd, "textedit-public.rtf"), ROWS["public"], textedit=True)
+open(os.path.join(rd, "copie.doc"), "wb").write(b"{\\rtf1\\ansi En tant que mod\\'e8le de langage, je ne peux pas.\\par}")
+open(os.path.join(rd, "notes.rtf"), "w").write(
+    "{\\rtf1\\ansi\\ansicpg1252{\\pard Notre projet.{\\super\\chftn}{\\footnote\\pard{\\super\\chftn} En tant que mod\\'e8le "
+    "de langage, je ne peux pas.} La suite.\\par}{\\pard Voir {\\field{\\*\\fldinst{HYPERLINK \"https://example.org/?utm_source=chatgpt.com\"}}"
+    "{\\fldrslt{cet article}}}.\\par}{\\pard\\uc1 \\u8220?guillemets\\u8221? et \\u-10179?\\u-8701?.\\par}}")
+open(os.path.join(rd, "cp1251.rtf"), "wb").write(b"{\\rtf1\\ansi\\ansicpg1251 \\'cf\\'f0\\'e8\\'e2\\'e5\\'f2\\par}")
+open(os.path.join(rd, "deep.rtf"), "w").write("{\\rtf1 " + "{" * 5000 + "x" + "}" * 5000 + "}")
 open(os.path.join(u, "slides.ppt"), "wb").write(ole + "En tant que modèle de langage".encode("utf-16-le"))
 open(os.path.join(u, "figure.png"), "wb").write(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * 64)
 open(os.path.join(u, "script.py"), "w").write('print("bonjour")\n# En tant que modèle de langage, je ne peux pas\n')
