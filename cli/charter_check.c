@@ -323,7 +323,7 @@ static void usage(FILE *f) {
   fputs("usage: charter check --charter FILE [--ue CODE | --level NAME|NUMBER] [--format text|json|sarif|csv|html]\n"
         "                     [-j N] [-o FILE] [--max-file-size BYTES] [--max-unzipped BYTES] [--pdf-timeout SECONDS]\n"
         "                     [--no-progress] [--] PATH...\n"
-        "  PATH: documents (.docx .odt .pptx .odp .rtf .pdf .html .md .txt .tex), folders, or zip exports (Moodle)\n"
+        "  PATH: documents (.docx .doc .odt .pptx .odp .rtf .pdf .html .md .txt .tex), folders, or zip exports (Moodle)\n"
         "  --name=VALUE and -jN are accepted too; -j is also --jobs, -o --output; after --, every argument is a PATH\n"
         "exit status: 0 no error-level finding, 1 at least one, 2 an input could not be read\n",
         f);

@@ -179,7 +179,7 @@ static const char *ext_of(const char *name) {
 
 int chx_supported(const char *name) {
   static const char *const exts[] = {"txt",  "text", "md",   "markdown", "html", "htm", "xhtml",
-                                     "docx", "odt",  "odp",  "pptx",     "ppsx", "pptm", "rtf", "pdf", "tex"};
+                                     "docx", "doc",  "dot",  "odt",      "odp",  "pptx", "ppsx", "pptm", "rtf", "pdf", "tex"};
   const char *e = ext_of(name);
   for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
     if (!strcasecmp(e, exts[i])) return 1;
@@ -200,8 +200,6 @@ const char *chx_unreadable(const char *name) {
   static const struct {
     const char *ext, *why;
   } formats[] = {
-      {"doc", "a Word 97-2003 document (.doc), which this tool does not read: save it as .docx or PDF"},
-      {"dot", "a Word 97-2003 template (.dot), which this tool does not read: save it as .docx or PDF"},
       {"wps", "a Works document, which this tool does not read: save it as .docx or PDF"},
       {"pages", "an Apple Pages document, which this tool does not read: export it as .docx or PDF"},
       {"ppt", "a presentation (.ppt), which this tool does not read: export it as PDF"},
@@ -258,6 +256,19 @@ ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len,
     snprintf(err, errlen, "%s: %s", name, why);
     return CH_E_IO;
   }
+  /* a compound file: a Word 97-2003 document, or an encrypted Office
+   * file, whatever its name says */
+  if (len >= 8 && !memcmp(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) {
+    st = extract_msdoc(d, data, len, name, err, errlen);
+    goto done;
+  }
+  if (!strcasecmp(e, "doc") || !strcasecmp(e, "dot")) {
+    if (!(len >= 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4)) {
+      snprintf(err, errlen, "%s: neither a Word 97-2003 document nor RTF nor a zip container: corrupt or mislabelled file",
+               name);
+      return CH_E_CORRUPT;
+    }
+  }
   int is_zip = len >= 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4;
   int is_pdf = len >= 5 && !memcmp(p, "%PDF-", 5);
   /* a .pdf may have bytes before its header (a byte-order mark, a
@@ -268,16 +279,8 @@ ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len,
       !strcasecmp(e, "ppsx") ||
       !strcasecmp(e, "pptm") ||
       (is_zip && strcasecmp(e, "pdf"))) {
-    if (!is_zip) {
-      /* an Office document with a password is an OLE container, as is a
-       * Word 97-2003 file renamed */
-      if (len >= 8 && !memcmp(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8))
-        snprintf(err, errlen,
-                 "%s: a password-protected document (or a %s 97-2003 file named .%s): save it as .%s without a "
-                 "password to have it checked",
-                 name, (e[0] | 32) == 'p' ? "PowerPoint" : "Word", e, e);
-      else
-        snprintf(err, errlen, "%s: not a zip container (a .%s must be one): corrupt or mislabelled file", name, e);
+    if (!is_zip) { /* a compound file was read above */
+      snprintf(err, errlen, "%s: not a zip container (a .%s must be one): corrupt or mislabelled file", name, e);
       return CH_E_CORRUPT;
     }
     st = extract_office(d, data, len, name, err, errlen);

@@ -56,6 +56,19 @@ int chx_link_url(struct _xmlTextReader *r, const char *rels, char *out, size_t o
  * "" when the code is another field or an internal link. */
 int chx_field_url(const char *code, char *out, size_t outn);
 
+/* ole.c: a compound file (Word 97-2003, or any encrypted Office file). */
+typedef struct chx_ole chx_ole;
+ch_status chx_ole_open(const void *data, size_t len, chx_ole **out, const char *name, char *err, size_t errlen);
+void chx_ole_close(chx_ole *o);
+/* The top-level stream `name` (ASCII, any case) read whole into *out
+ * (ch_free it): 1; 0 when there is none; -2 when it is larger than
+ * `most`; -3 when the file ends before it does (what it holds is read);
+ * -1 out of memory. */
+int chx_ole_stream(const chx_ole *o, const char *name, size_t most, unsigned char **out, size_t *outlen);
+/* msdoc.c: a compound file, read as a Word 97-2003 document when it is
+ * one (an error naming what it is otherwise). */
+ch_status extract_msdoc(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
+
 /* pptx.c: a presentation whose main part (ppt/presentation.xml) is `main`. */
 ch_status extract_pptx(chx_doc *d, struct zip *z, const char *main, size_t *total, const char *name, char *err,
                        size_t errlen);

@@ -21,7 +21,7 @@ expect() {
   esac
 }
 for row in none negative approved public nopurpose artefact; do
-  for fmt in txt md html docx odt pptx odp rtf pdf; do
+  for fmt in txt md html docx doc odt pptx odp rtf pdf; do
     for lv in 1 3; do
       $CH check --charter charters/demoes.charter --level $lv --format csv "$D/$row.$fmt" > "$TMP/row.csv" 2>"$TMP/row.err"
       got=$(tail -n 1 "$TMP/row.csv" | cut -d, -f6 | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ *$//')
@@ -40,7 +40,7 @@ $CH check --charter charters/demoes.charter --level 3 --format json "$D" > "$TMP
 check "json lines parse, one object per document" python3 -c "
 import json,sys
 objs=[json.loads(l) for l in open('$TMP/out.jsonl')]
-assert len(objs)==54, len(objs)
+assert len(objs)==60, len(objs)
 assert all('decision' in o and 'findings' in o for o in objs)
 f=[o for o in objs if o['file'].endswith('public.docx')][0]
 ev=f['findings'][0]['evidence']
@@ -276,7 +276,7 @@ expect_rc 0 "a page whose meta charset comes after 3 KB" $CH extract "$HE/late-m
 contains "$TMP/out" "Квартира в Москве" "the windows-1251 page is decoded"
 
 # password-protected documents are named as such
-for f in protected.odt protected.docx; do
+for f in protected.odt protected.docx protected.doc; do
   expect_rc 2 "$f is an input error" $CH check --charter charters/demoes.charter "$H/$f"
   contains "$TMP/out" "$f: error: a password-protected document" "$f: the error says it is password-protected"
 done
@@ -298,6 +298,19 @@ contains "$TMP/out" "undisclosed-ai" "the trace in the link's URL is found"
 $CH extract "$TMP/docs/textbox/field-link.docx" > "$TMP/flink.txt" 2>&1
 contains "$TMP/flink.txt" "Un article, 1/16/18 (https://example.org/tri?utm_source=chatgpt.com) consulté\." "a HYPERLINK field's URL (code in two runs, a field nested) follows its result"
 check "a field's code is not text" sh -c "! grep -q 'HYPERLINK\|DATE' '$TMP/flink.txt'"
+
+# Word 97-2003: pieces in 8 bits and in UTF-16, a table row, a HYPERLINK field, a footnote
+W="$TMP/docs/word97"
+$CH extract --positions "$W/fields.doc" > "$TMP/doc.pos" 2>&1
+contains "$TMP/doc.pos" "^Le tri	rapide\$" "a table row is a line, its cells joined by a tab"
+contains "$TMP/doc.pos" "^Voir cet article (https://example.org/?utm_source=chatgpt.com).\$" "a HYPERLINK field: its code left out, its URL after its result"
+contains "$TMP/doc.pos" "fields.doc para 4 footnote" "the footnote story is a part of its own"
+expect_rc 1 "a .doc footnote is checked" $CH check --charter charters/demoes.charter --level 1 "$W/fields.doc"
+contains "$TMP/out" "fields.doc:paragraph 4 (footnote): error: .*undisclosed-ai" "the finding names the footnote"
+expect_rc 1 "a .doc named .docx is read as what it is" $CH check --charter charters/demoes.charter --level 1 "$W/renamed.docx"
+expect_rc 2 "a truncated .doc is an input error" $CH check --charter charters/demoes.charter --level 1 "$H/truncated.doc" "$D/approved.md"
+contains "$TMP/out" "truncated.doc: error: .*truncated" "the error names the file and says it is cut short"
+contains "$TMP/out" "approved.md:.*ai-forbidden" "the batch goes on after the truncated .doc"
 
 # RTF: TextEdit's, a .doc that is RTF, notes, links, Unicode, code pages, hostile nesting
 R="$TMP/docs/rtf"
@@ -352,7 +365,7 @@ done
 
 # formats the checker does not read are errors that say what to do, never "ok"
 U="$TMP/docs/unsupported"
-for f in rapport.doc slides.ppt; do
+for f in rapport.wps slides.ppt; do
   expect_rc 2 "$f is not read but reported" $CH check --charter charters/demoes.charter --level 3 "$U/$f"
   contains "$TMP/out" "$f: error: .*does not read: .* as" "the error names $f and says how to save it"
 done
@@ -360,9 +373,11 @@ expect_rc 2 "a binary file of an unknown format is an error" $CH check --charter
 contains "$TMP/out" "figure.png: error: a binary file" "the binary file is named"
 expect_rc 1 "a file of code is checked as text" $CH check --charter charters/demoes.charter --level 1 "$U/script.py"
 contains "$TMP/out" "undisclosed-ai" "the code's comment is checked"
-expect_rc 2 "a .doc in a Moodle export is an error row for its student" $CH check --charter charters/demoes.charter \
-  --format csv "$U/moodle-doc.zip"
-contains "$TMP/out" "Alice Durand,101,.*Word 97-2003" "the .doc student's row says why"
+expect_rc 2 "a PowerPoint 97-2003 file named .doc is an input error" $CH check --charter charters/demoes.charter "$U/expose.doc"
+contains "$TMP/out" "expose.doc: error: a PowerPoint 97-2003 presentation (.ppt), which this tool does not read" "the error says what the file is"
+expect_rc 1 "a .doc in a Moodle export is checked for its student" $CH check --charter charters/demoes.charter \
+  --level 1 --format csv "$U/moodle-doc.zip"
+contains "$TMP/out" "Alice Durand,101,.*undisclosed-ai" "the .doc student's row has the finding"
 contains "$TMP/out" "Denis Leroy,104," "the other student is checked"
 # names and excerpts cannot break the text report or drive the terminal
 expect_rc 1 "an entry name with a newline and an escape" $CH check --charter charters/demoes.charter --level 1 "$U/names.zip"

@@ -2,10 +2,10 @@
 """mkdocs.py OUTDIR — writes the checker's test documents: the six rows of
 the DemoES document table (no disclosure, negative disclosure, approved tool
 with purpose, public tool, no purpose, AI artefacts) in every format the
-checker reads (txt, md, html, docx, odt, pptx, odp, rtf, pdf), plus hostile files (truncated
+checker reads (txt, md, html, docx, doc, odt, pptx, odp, rtf, pdf), plus hostile files (truncated
 docx, zip bomb, entity bomb, external entity, fake PDF, invalid UTF-8) and a
 Moodle-style export.  Generated at test time: nothing binary is committed."""
-import os, sys, zipfile, zlib
+import os, struct, sys, zipfile, zlib
 
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
@@ -73,6 +73,57 @@ def odt(path, rows, body=None):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         z.writestr("content.xml", xml)
+
+def cfb(path, streams):
+    """A compound file (MS-CFB version 3) holding `streams` [(name, bytes)],
+    each padded with zeros to 4096 bytes or more, its size included, so
+    that none is in the mini stream."""
+    END, FREE, FATSECT = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    fat, body, start, cur = {0: FATSECT, 1: END}, b"", [], 2
+    for name, b in streams:
+        b = b + b"\0" * (max(4096, len(b) + (-len(b) % 512)) - len(b))
+        n = len(b) // 512
+        start.append((cur, len(b)))
+        for i in range(n):
+            fat[cur + i] = cur + i + 1 if i < n - 1 else END
+        cur, body = cur + n, body + b
+    assert cur <= 128 and len(streams) <= 3
+    def entry(name, typ, child, right, sect, size):
+        n16 = name.encode("utf-16-le") + b"\0\0"
+        return (n16.ljust(64, b"\0") + struct.pack("<HBB", len(n16), typ, 1) + struct.pack("<III", FREE, right, child)
+                + b"\0" * 16 + b"\0" * 4 + b"\0" * 16 + struct.pack("<IQ", sect, size))
+    d = entry("Root Entry", 5, 1, FREE, END, 0)
+    for i, (name, _) in enumerate(streams):
+        d += entry(name, 2, FREE, i + 2 if i + 1 < len(streams) else FREE, start[i][0], start[i][1])
+    d = d.ljust(512, b"\0")
+    hdr = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+           + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, END, 0, END, 0) + struct.pack("<I", 0) + struct.pack("<I", FREE) * 108)
+    fatb = b"".join(struct.pack("<I", fat.get(i, FREE)) for i in range(128))
+    open(path, "wb").write(hdr + fatb + d + body)
+
+def msdoc(path, paras, notes=(), flags=0x0200):
+    """A Word 97-2003 document: `paras` as the main story (the first half
+    of them in 8-bit Windows-1252, the rest in UTF-16: two pieces),
+    `notes` as the footnote story."""
+    main = "".join(p + "\r" for p in paras)
+    ftn = "".join(p + "\r" for p in notes)
+    half = len(paras) // 2
+    t1, t2 = "".join(p + "\r" for p in paras[:half]), "".join(p + "\r" for p in paras[half:]) + ftn
+    b1, b2 = t1.encode("cp1252"), t2.encode("utf-16-le")
+    fc1, fc2 = 0x800, 0x800 + len(b1) + (len(b1) & 1)
+    fib = bytearray(0x800)
+    struct.pack_into("<HH", fib, 0, 0xA5EC, 0xC1)
+    struct.pack_into("<H", fib, 0x0A, flags)
+    struct.pack_into("<H", fib, 0x20, 14)
+    struct.pack_into("<H", fib, 0x3E, 22)
+    struct.pack_into("<II", fib, 0x4C, len(main), len(ftn))
+    struct.pack_into("<H", fib, 0x98, 93)
+    cps = [0, len(t1), len(t1) + len(t2)]
+    plc = b"".join(struct.pack("<I", c) for c in cps) + struct.pack("<HIH", 0, (fc1 * 2) | 0x40000000, 0) + struct.pack("<HIH", 0, fc2, 0)
+    clx = b"\x02" + struct.pack("<I", len(plc)) + plc
+    struct.pack_into("<II", fib, 0x1A2, 0, len(clx))
+    wd = bytes(fib) + b1 + b"\0" * (fc2 - fc1 - len(b1)) + b2
+    cfb(path, [("WordDocument", wd), ("1Table" if flags & 0x0200 else "0Table", clx)])
 
 def rtf_esc(s):
     """RTF text as Word writes it: Windows-1252 bytes as \\'hh, other characters as \\uN with a '?' fallback."""
@@ -243,6 +294,7 @@ for name, rows in ROWS.items():
     pptx_rows(os.path.join(d, name + ".pptx"), rows)
     odp(os.path.join(d, name + ".odp"), rows)
     rtf(os.path.join(d, name + ".rtf"), rows)
+    msdoc(os.path.join(d, name + ".doc"), ["Rapport"] + [t for _, t in rows])
     pdf(os.path.join(d, name + ".pdf"), rows)
 
 # presentations: speaker notes, a link's URL, a SmartArt diagram, slides
@@ -402,7 +454,17 @@ with zipfile.ZipFile(os.path.join(h, "protected.odt"), "w") as z:
                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
                '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/></manifest:file-entry></manifest:manifest>')
     z.writestr("content.xml", bytes(range(256)) * 4)
-open(os.path.join(h, "protected.docx"), "wb").write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+# an encrypted .docx is a compound file holding the encrypted package
+cfb(os.path.join(h, "protected.docx"), [("EncryptionInfo", b"\4\0\4\0\x40\0\0\0"), ("EncryptedPackage", b"\0" * 64)])
+msdoc(os.path.join(h, "protected.doc"), ["Secret"], flags=0x0300)
+open(os.path.join(h, "truncated.doc"), "wb").write(open(os.path.join(out, "rows", "approved.doc"), "rb").read()[:1500])
+# Word 97-2003: a table row, a HYPERLINK field, a footnote; a .docx that is a .doc
+wdir = os.path.join(out, "word97")
+os.makedirs(wdir, exist_ok=True)
+msdoc(os.path.join(wdir, "fields.doc"), ["Le tri\x07rapide\x07\x07",
+      "Voir \x13 HYPERLINK \"https://example.org/?utm_source=chatgpt.com\" \x14cet article\x15.", "Fin\x0bde ligne."],
+      notes=["\x02 En tant que modèle de langage, je ne peux pas."])
+msdoc(os.path.join(wdir, "renamed.docx"), ["En tant que modèle de langage, je ne peux pas."])
 
 # a Word document whose body is imported HTML (w:altChunk), as some
 # platforms produce it: the HTML is the text
@@ -433,7 +495,8 @@ with zipfile.ZipFile(os.path.join(tb, "mainpart.docx"), "w", zipfile.ZIP_DEFLATE
 u = os.path.join(out, "unsupported")
 os.makedirs(u, exist_ok=True)
 ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
-open(os.path.join(u, "rapport.doc"), "wb").write(ole + "En tant que modèle de langage".encode("utf-16-le"))
+open(os.path.join(u, "rapport.wps"), "wb").write(ole + "En tant que modèle de langage".encode("utf-16-le"))
+cfb(os.path.join(u, "expose.doc"), [("PowerPoint Document", b"\0" * 64)])
 # RTF: macOS TextEdit's, a .doc that is RTF inside (Word opens it so), a
 # footnote, a link, Unicode and a code page other than Windows-1252
 rd = os.path.join(out, "rtf")
@@ -451,7 +514,7 @@ open(os.path.join(u, "slides.ppt"), "wb").write(ole + "En tant que modèle de la
 open(os.path.join(u, "figure.png"), "wb").write(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * 64)
 open(os.path.join(u, "script.py"), "w").write('print("bonjour")\n# En tant que modèle de langage, je ne peux pas\n')
 with zipfile.ZipFile(os.path.join(u, "moodle-doc.zip"), "w") as z:
-    z.writestr("Alice Durand_101_assignsubmission_file_/rapport.doc", ole)
+    z.writestr("Alice Durand_101_assignsubmission_file_/rapport.doc", open(os.path.join(out, "word97", "renamed.docx"), "rb").read())
     z.writestr("Denis Leroy_104_assignsubmission_file_/rapport.txt", "Un rapport.\n")
 with zipfile.ZipFile(os.path.join(u, "names.zip"), "w") as z:
     z.writestr("line\nbreak\x1b[31m_6_assignsubmission_file_/z.txt", b"En tant que mod\xc3\xa8le de langage \xff\xfe.\n")
