@@ -263,6 +263,29 @@ ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len,
     goto done;
   }
   if (!strcasecmp(e, "doc") || !strcasecmp(e, "dot")) {
+    /* what Word also saves under a .doc name: Word 2003 XML, a web page */
+    size_t w = b3, head = len < 4096 ? len : 4096;
+    while (w < head && (p[w] == ' ' || p[w] == '\t' || p[w] == '\r' || p[w] == '\n')) w++;
+    if (w < head && p[w] == '<') {
+      char sniff[4097];
+      memcpy(sniff, p, head);
+      sniff[head] = 0;
+      for (size_t k = 0; k < head; k++) sniff[k] = sniff[k] ? (char)((sniff[k] >= 'A' && sniff[k] <= 'Z') ? sniff[k] + 32 : sniff[k]) : ' ';
+      if (strstr(sniff, "<w:worddocument") || strstr(sniff, "progid=\"word.document\"")) {
+        st = extract_wordml(d, data, len, name, err, errlen);
+        goto done;
+      }
+      if (strstr(sniff, "<html") || strstr(sniff, "<!doctype html")) {
+        d->format = "html";
+        st = extract_html(d, data, len, name, err, errlen);
+        goto done;
+      }
+    }
+    if (len >= 12 && !strncasecmp((const char *)p + w, "MIME-Version", 12)) {
+      snprintf(err, errlen, "%s: a web archive (MHT) saved as .doc, which this tool does not read: save it as .docx or PDF",
+               name);
+      return CH_E_IO;
+    }
     if (!(len >= 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4)) {
       snprintf(err, errlen, "%s: neither a Word 97-2003 document nor RTF nor a zip container: corrupt or mislabelled file",
                name);

@@ -14,6 +14,7 @@ void doc_start(chx_doc *d, int heading);
 
 ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
 ch_status extract_html(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
+ch_status extract_wordml(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
 ch_status extract_rtf(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
 ch_status extract_pdf(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
 /* extract_pdf in the helper process named by d->lim->pdf_helper. */

@@ -486,6 +486,17 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
 
 /* --------------------------------------------------------------- formats */
 
+/* Word 2003 XML (WordprocessingML 2003, "Word XML Document"): one XML file
+ * whose paragraphs, runs and text have the local names of a .docx's. */
+ch_status extract_wordml(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen) {
+  d->format = "doc";
+  if (len > INT32_MAX) {
+    snprintf(err, errlen, "%s: too large for the XML reader", name);
+    return CH_E_LIMIT;
+  }
+  return walk_xml(d, data, len, 0, CHX_BODY, name, "the document", err, errlen, 0, NULL, NULL);
+}
+
 static ch_status part_of(chx_doc *d, zip_t *z, const char *entry, int odt, int part, size_t *total, const char *name,
                          char *err, size_t errlen, int required, alt_chunks *chunks) {
   char *xml;

@@ -320,9 +320,13 @@ ch_status extract_rtf(chx_doc *d, const void *data, size_t len, const char *name
   x.g[0].part = CHX_BODY;
   codepage(&x, 1252);
   ch_status st = CH_OK;
-  int star = 0;
+  /* star: a \* just read, at the start of its group (first: nothing else
+   * read in the group yet), where it marks an optional destination; a \*
+   * elsewhere is ignored, as Word does (StarWriter writes them) */
+  int star = 0, first = 0;
   while (x.p < x.e && !d->oom && !d->over) {
     unsigned char c = *x.p++;
+    if (c != '{' && c != '\\' && c != '\r' && c != '\n') first = 0;
     if (c == '{') {
       if (x.depth >= x.max_depth) {
         snprintf(err, errlen, "%s: groups nest deeper than %u (--max-xml-depth)", name, x.max_depth);
@@ -332,7 +336,7 @@ ch_status extract_rtf(chx_doc *d, const void *data, size_t len, const char *name
       x.g[x.depth + 1] = x.g[x.depth];
       x.g[x.depth + 1].field = 0;
       x.depth++;
-      star = 0;
+      star = 0, first = 1;
       x.fallback = 0;
     } else if (c == '}') {
       if (x.depth == 0) break; /* the document's group ends: what follows is not RTF */
@@ -362,11 +366,11 @@ ch_status extract_rtf(chx_doc *d, const void *data, size_t len, const char *name
         } else {
           control(&x, w, n, has, v, star);
         }
-        star = 0;
+        star = first = 0;
       } else {
         x.p++;
         if (c == '*') {
-          star = 1;
+          star = first;
         } else if (c == '\'') {
           unsigned h = 0, k = 0;
           for (; k < 2 && x.p < x.e; k++, x.p++) {
@@ -387,7 +391,7 @@ ch_status extract_rtf(chx_doc *d, const void *data, size_t len, const char *name
         } else if (c == '-') {
           /* an optional hyphen */
         }
-        if (c != '*') star = 0;
+        if (c != '*') star = first = 0;
       }
     } else if (c == '\r' || c == '\n') {
       /* line ends in the source are not text */

@@ -258,7 +258,7 @@ int chx_walk(const char *path, const chx_limits *lim, chx_walk_fn fn, void *ud) 
   int rc = walk_path(path, lim, count_one, &c, 1, 0);
   if (!rc && !c.n) {
     char err[600];
-    snprintf(err, sizeof err, "%s: no document to check in it (.docx .odt .pdf .html .md .txt .tex)", path);
+    snprintf(err, sizeof err, "%s: no document to check in it (.docx .doc .odt .pptx .odp .rtf .pdf .html .md .txt .tex)", path);
     rc = call(fn, ud, path, NULL, 0, err);
   }
   return rc;

@@ -308,6 +308,14 @@ contains "$TMP/doc.pos" "fields.doc para 4 footnote" "the footnote story is a pa
 expect_rc 1 "a .doc footnote is checked" $CH check --charter charters/demoes.charter --level 1 "$W/fields.doc"
 contains "$TMP/out" "fields.doc:paragraph 4 (footnote): error: .*undisclosed-ai" "the finding names the footnote"
 expect_rc 1 "a .doc named .docx is read as what it is" $CH check --charter charters/demoes.charter --level 1 "$W/renamed.docx"
+for f in wordml.doc page.doc; do
+  expect_rc 1 "what Word also saves as .doc ($f) is read" $CH check --charter charters/demoes.charter --level 1 "$W/$f"
+  contains "$TMP/out" "$f:.*undisclosed-ai" "its text is checked"
+done
+for f in archive.doc garbage.doc; do
+  expect_rc 2 "a .doc that is neither ($f) is an input error" $CH check --charter charters/demoes.charter --level 1 "$W/$f"
+  contains "$TMP/out" "$f: error: " "the error names $f"
+done
 expect_rc 2 "a truncated .doc is an input error" $CH check --charter charters/demoes.charter --level 1 "$H/truncated.doc" "$D/approved.md"
 contains "$TMP/out" "truncated.doc: error: .*truncated" "the error names the file and says it is cut short"
 contains "$TMP/out" "approved.md:.*ai-forbidden" "the batch goes on after the truncated .doc"
@@ -324,6 +332,8 @@ contains "$TMP/rtf.pos" "^Notre projet. La suite.\$" "a footnote leaves its para
 contains "$TMP/rtf.pos" "para 4 footnote" "the footnote is a part of its own, after the body"
 contains "$TMP/rtf.pos" "^Voir cet article (https://example.org/?utm_source=chatgpt.com).\$" "a HYPERLINK field's URL follows its result"
 contains "$TMP/rtf.pos" "^“guillemets” et 😃.\$" "\\uN, its fallback skipped, and a surrogate pair"
+$CH extract "$R/star.rtf" > "$TMP/star.txt" 2>&1
+contains "$TMP/star.txt" "^The quick brown fox\$" "a \\* at a group's start skips an unknown destination; elsewhere it is ignored"
 $CH extract "$R/cp1251.rtf" > "$TMP/cp.txt" 2>&1
 contains "$TMP/cp.txt" "^Привет\$" "\\ansicpg1251 bytes"
 $CH extract "$D/approved.rtf" > "$TMP/approved.rtf.txt" 2>&1

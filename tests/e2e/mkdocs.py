@@ -465,6 +465,15 @@ msdoc(os.path.join(wdir, "fields.doc"), ["Le tri\x07rapide\x07\x07",
       "Voir \x13 HYPERLINK \"https://example.org/?utm_source=chatgpt.com\" \x14cet article\x15.", "Fin\x0bde ligne."],
       notes=["\x02 En tant que modèle de langage, je ne peux pas."])
 msdoc(os.path.join(wdir, "renamed.docx"), ["En tant que modèle de langage, je ne peux pas."])
+# what Word also saves as .doc: Word 2003 XML, a web page, a web archive
+open(os.path.join(wdir, "wordml.doc"), "w").write(
+    '<?xml version="1.0" encoding="UTF-8"?><?mso-application progid="Word.Document"?><w:wordDocument '
+    'xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"><w:body><w:p><w:r><w:t>En tant que modèle de langage,'
+    ' je ne peux pas.</w:t></w:r></w:p></w:body></w:wordDocument>')
+open(os.path.join(wdir, "page.doc"), "w").write(
+    "<html xmlns:o='urn:schemas-microsoft-com:office:office'><body><p>En tant que modèle de langage, je ne peux pas.</p></body></html>")
+open(os.path.join(wdir, "archive.doc"), "w").write("MIME-Version: 1.0\nContent-Type: multipart/related; boundary=x\n\n--x\n")
+open(os.path.join(wdir, "garbage.doc"), "wb").write(b"\x31\xbe\0\0\0\xab" + b"\0" * 200)
 
 # a Word document whose body is imported HTML (w:altChunk), as some
 # platforms produce it: the HTML is the text
@@ -509,6 +518,8 @@ open(os.path.join(rd, "notes.rtf"), "w").write(
     "de langage, je ne peux pas.} La suite.\\par}{\\pard Voir {\\field{\\*\\fldinst{HYPERLINK \"https://example.org/?utm_source=chatgpt.com\"}}"
     "{\\fldrslt{cet article}}}.\\par}{\\pard\\uc1 \\u8220?guillemets\\u8221? et \\u-10179?\\u-8701?.\\par}}")
 open(os.path.join(rd, "cp1251.rtf"), "wb").write(b"{\\rtf1\\ansi\\ansicpg1251 \\'cf\\'f0\\'e8\\'e2\\'e5\\'f2\\par}")
+# a \\* in the middle of a group is no destination (StarWriter writes them)
+open(os.path.join(rd, "star.rtf"), "w").write("{\\rtf1{\\*\\unknowndest hidden}{\\loch\\f2\\i0\\*\\cs7\\cf0 The quick brown fox}\\par}")
 open(os.path.join(rd, "deep.rtf"), "w").write("{\\rtf1 " + "{" * 5000 + "x" + "}" * 5000 + "}")
 open(os.path.join(u, "slides.ppt"), "wb").write(ole + "En tant que modèle de langage".encode("utf-16-le"))
 open(os.path.join(u, "figure.png"), "wb").write(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"\0" * 64)
