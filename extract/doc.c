@@ -41,6 +41,7 @@ const char *chx_part_name(int part) {
 }
 
 void chx_doc_free(chx_doc *d) {
+  doc_table_free(d);
   ch_free(NULL, d->text);
   ch_free(NULL, d->segs);
   memset(d, 0, sizeof *d);
@@ -63,6 +64,7 @@ static int new_seg(chx_doc *d, int heading) {
   s->para = ++d->para;
   s->part = (uint8_t)d->part;
   s->heading = (uint8_t)heading;
+  if (d->table) doc_table_seg(d, heading);
   return 0;
 }
 
@@ -345,6 +347,7 @@ ch_status chx_extract_with(chx_pdf_reader *reader, const void *data, size_t len,
     }
   }
 done:
+  while (d->table) doc_table_end(d); /* a table the input left open */
   if (st == CH_OK && d->oom) {
     snprintf(err, errlen, "%s: out of memory", name);
     st = CH_E_NOMEM;

@@ -79,6 +79,7 @@ typedef struct chx_doc {
   int part;
   int oom, over;
   chx_pdf_reader *reader; /* chx_extract_with's; NULL: one for this document */
+  struct chx_table *table; /* the table being read (table.c) */
 } chx_doc;
 
 /* Is the document a presentation, whose segments' page is a slide? */

@@ -11,6 +11,20 @@ void doc_bytes(chx_doc *d, const char *s, size_t n);
 void doc_str(chx_doc *d, const char *s);
 void doc_para(chx_doc *d);
 void doc_start(chx_doc *d, int heading);
+/* table.c: a table's rows and cells (a cell spanning `span` columns),
+ * laid out at its end as one row a line, cells joined by tabs; tables
+ * nest.  doc_table_seg records each new segment's cell (doc.c's). */
+typedef struct chx_table chx_table;
+void doc_table_begin(chx_doc *d);
+void doc_row_begin(chx_doc *d);
+void doc_cell_begin(chx_doc *d, unsigned span);
+/* The cell begun spans `span` columns (Word's w:gridSpan, which comes
+ * after its cell's start); before a row's first cell, `span` columns are
+ * skipped (w:gridBefore). */
+void doc_cell_span(chx_doc *d, unsigned span);
+void doc_table_end(chx_doc *d);
+void doc_table_seg(chx_doc *d, int heading);
+void doc_table_free(chx_doc *d);
 
 ch_status extract_office(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);
 ch_status extract_html(chx_doc *d, const void *data, size_t len, const char *name, char *err, size_t errlen);

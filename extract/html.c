@@ -20,6 +20,7 @@
  */
 #include <libxml/HTMLparser.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -80,7 +81,13 @@ static int walk(chx_doc *d, xmlNodePtr n, unsigned depth) {
     int block = h || is_block(name);
     int table = !strcasecmp(name, "table");
     int saved = d->part;
-    if (table) d->part = CHX_TABLE;
+    if (table) d->part = CHX_TABLE, doc_table_begin(d);
+    if (!strcasecmp(name, "tr")) doc_row_begin(d);
+    if (!strcasecmp(name, "td") || !strcasecmp(name, "th")) {
+      xmlChar *cs = xmlGetProp(n, (const xmlChar *)"colspan");
+      doc_cell_begin(d, cs ? (unsigned)strtoul((const char *)cs, NULL, 10) : 1);
+      xmlFree(cs);
+    }
     if (block) doc_start(d, h);
     if (!strcasecmp(name, "br")) doc_str(d, "\n");
     if (walk(d, n->children, depth + 1)) return -1;
@@ -93,8 +100,8 @@ static int walk(chx_doc *d, xmlNodePtr n, unsigned depth) {
       }
       xmlFree(href);
     }
-    if (!strcasecmp(name, "td") || !strcasecmp(name, "th")) doc_str(d, "\t");
     if (block) doc_para(d);
+    if (table) doc_table_end(d);
     d->part = saved;
   }
   return 0;

@@ -343,7 +343,15 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
         } else if (lname(&x, "noBreakHyphen")) {
           text(&x, "-");
         } else if (lname(&x, "tbl")) {
-          if (!empty) x.table++;
+          if (!empty) x.table++, doc_table_begin(d);
+        } else if (lname(&x, "tr") && !empty) {
+          doc_row_begin(d);
+        } else if (lname(&x, "tc") && !empty) {
+          doc_cell_begin(d, 1);
+        } else if (lname(&x, "gridSpan") || lname(&x, "gridBefore")) {
+          char *v = attr(&x, "val");
+          if (v) doc_cell_span(d, (unsigned)strtoul(v, NULL, 10));
+          xmlFree(v);
         } else if (lname(&x, "txbxContent") && !empty) {
           if (x.psp < 16) x.part_stack[x.psp++] = x.body_part;
           x.body_part = CHX_TEXTBOX;
@@ -406,7 +414,18 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
         } else if (lname(&x, "line-break")) {
           text(&x, "\n");
         } else if (lname(&x, "table")) {
-          if (!empty) x.table++;
+          if (!empty) {
+            x.table++;
+            if (!x.notes_pass && !x.all_text) doc_table_begin(d);
+          }
+        } else if (lname(&x, "table-row") && !empty && !x.notes_pass && !x.all_text) {
+          doc_row_begin(d);
+        } else if ((lname(&x, "table-cell") || lname(&x, "covered-table-cell")) && !x.notes_pass && !x.all_text) {
+          /* a spanned cell is followed by covered ones: each is a column */
+          char *v = attr(&x, "number-columns-repeated");
+          unsigned rep = v ? (unsigned)strtoul(v, NULL, 10) : 1;
+          xmlFree(v);
+          doc_cell_begin(d, rep);
         } else if (lname(&x, "note-body") || lname(&x, "annotation")) {
           if (!empty) {
             x.in_note++;
@@ -431,7 +450,7 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           x.pending = 0;
           para_leave(&x);
         } else if (lname(&x, "tbl")) {
-          if (x.table) x.table--;
+          if (x.table) x.table--, doc_table_end(d);
         } else if (lname(&x, "txbxContent")) {
           if (x.psp) x.body_part = x.part_stack[--x.psp];
         }
@@ -443,7 +462,10 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           x.pending = 0;
           para_leave(&x);
         } else if (lname(&x, "table")) {
-          if (x.table) x.table--;
+          if (x.table) {
+            x.table--;
+            if (!x.notes_pass && !x.all_text) doc_table_end(d);
+          }
         } else if (lname(&x, "note-body") || lname(&x, "annotation")) {
           if (x.in_note) x.in_note--;
           if (x.notes_pass && x.started) doc_para(d);

@@ -20,6 +20,7 @@
  */
 #include <libxml/xmlreader.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <zip.h>
@@ -122,6 +123,13 @@ static ch_status walk_part(chx_doc *d, const char *xml, size_t n, int part, cons
         put(&w, w.title ? " " : "\n");
       } else if (is(&w, "tbl") && !empty) {
         w.table++;
+        doc_table_begin(d);
+      } else if (is(&w, "tr") && !empty) {
+        doc_row_begin(d);
+      } else if (is(&w, "tc")) {
+        char *v = chx_reader_attr(r, "gridSpan", NULL);
+        doc_cell_begin(d, v ? (unsigned)strtoul(v, NULL, 10) : 1);
+        xmlFree(v);
       } else if (is(&w, "cNvPr")) {
         /* a picture's description is its text for a reader */
         char *v = chx_reader_attr(r, "descr", NULL);
@@ -146,7 +154,7 @@ static ch_status walk_part(chx_doc *d, const char *xml, size_t n, int part, cons
       } else if (is(&w, "sp")) {
         w.title = w.quiet = 0;
       } else if (is(&w, "tbl")) {
-        if (w.table) w.table--;
+        if (w.table) w.table--, doc_table_end(d);
       }
     } else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
                 type == XML_READER_TYPE_CDATA) &&

@@ -299,6 +299,23 @@ $CH extract "$TMP/docs/textbox/field-link.docx" > "$TMP/flink.txt" 2>&1
 contains "$TMP/flink.txt" "Un article, 1/16/18 (https://example.org/tri?utm_source=chatgpt.com) consulté\." "a HYPERLINK field's URL (code in two runs, a field nested) follows its result"
 check "a field's code is not text" sh -c "! grep -q 'HYPERLINK\|DATE' '$TMP/flink.txt'"
 
+# tables: one row a line, cells by tabs (empty cells and spans keep the columns)
+T="$TMP/docs/tables"
+$CH extract "$T/grades.docx" > "$TMP/tg.txt" 2>&1
+contains "$TMP/tg.txt" "^Nom	Prénom	Note\$" "a .docx table's header row is a line"
+contains "$TMP/tg.txt" "^Martin	Alice	15,5\$" "and each row"
+contains "$TMP/tg.txt" "^Moyenne de la classe : 13,75\$" "a cell spanning the row"
+contains "$TMP/tg.txt" "^## Déclaration d'usage de l'IA\$" "a layout table (a heading in a cell) keeps its paragraphs"
+$CH extract "$T/grades.html" > "$TMP/th.txt" 2>&1
+contains "$TMP/th.txt" "^Dupont		14\$" "an empty HTML cell keeps its column"
+contains "$TMP/th.txt" "^Martin		9\$" "so does a colspan"
+contains "$TMP/th.txt" "^Notes\$" "the caption is a line of its own"
+$CH extract "$T/grades.odt" > "$TMP/to.txt" 2>&1
+contains "$TMP/to.txt" "^Absent\$" "an .odt cell spanning two columns, its covered cell after it"
+contains "$TMP/to.txt" "^Dupont	12\$" "and the next row"
+printf 'Calcule la moyenne :\n' > "$TMP/tq.txt"; grep -v '^#' "$TMP/tg.txt" | head -n 6 >> "$TMP/tq.txt"
+expect_rc 1 "a class list's grades copied from a .docx are personal data for a public tool" $CH screen --charter charters/demoes.charter --tool chatgpt --file "$TMP/tq.txt"
+
 # Word 97-2003: pieces in 8 bits and in UTF-16, a table row, a HYPERLINK field, a footnote
 W="$TMP/docs/word97"
 $CH extract --positions "$W/fields.doc" > "$TMP/doc.pos" 2>&1

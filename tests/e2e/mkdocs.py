@@ -68,6 +68,7 @@ def odt(path, rows, body=None):
     xml = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
            'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>%s'
            '</office:text></office:body></office:document-content>' % b)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -465,6 +466,30 @@ msdoc(os.path.join(wdir, "fields.doc"), ["Le tri\x07rapide\x07\x07",
       "Voir \x13 HYPERLINK \"https://example.org/?utm_source=chatgpt.com\" \x14cet article\x15.", "Fin\x0bde ligne."],
       notes=["\x02 En tant que modèle de langage, je ne peux pas."])
 msdoc(os.path.join(wdir, "renamed.docx"), ["En tant que modèle de langage, je ne peux pas."])
+# tables: one row a line, cells joined by tabs, in every reader; a
+# layout table (a heading inside) keeps its paragraphs
+tdir = os.path.join(out, "tables")
+os.makedirs(tdir, exist_ok=True)
+def wtc(t, span=1):
+    pr = '<w:tcPr><w:gridSpan w:val="%d"/></w:tcPr>' % span if span > 1 else ""
+    return "<w:tc>%s%s</w:tc>" % (pr, "".join("<w:p><w:r><w:t>%s</w:t></w:r></w:p>" % esc(p) for p in t))
+def wtbl(rows):
+    return "<w:tbl>" + "".join("<w:tr>" + "".join(wtc(*c) if isinstance(c, tuple) else wtc([c]) for c in r) + "</w:tr>" for r in rows) + "</w:tbl>"
+docx(os.path.join(tdir, "grades.docx"), None,
+     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document %s><w:body><w:p><w:r><w:t>Notes du partiel</w:t></w:r></w:p>%s'
+     '<w:p><w:r><w:t>Fin.</w:t></w:r></w:p>%s</w:body></w:document>' % (W,
+     wtbl([["Nom", "Prénom", "Note"], ["Dupont", "Jean", "12"], ["Martin", "Alice", "15,5"], [(["Moyenne de la classe : 13,75"], 3)]]),
+     "<w:tbl><w:tr>" + wtc(["Rapport"]) + "</w:tr><w:tr><w:tc><w:p><w:pPr><w:pStyle w:val=\"Heading2\"/></w:pPr><w:r><w:t>"
+     "Déclaration d'usage de l'IA</w:t></w:r></w:p><w:p><w:r><w:t>Outil : Le Chat.</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"))
+open(os.path.join(tdir, "grades.html"), "w").write(
+    "<html><body><table><caption>Notes</caption><tr><th>Nom</th><th>Note CC</th><th>Note examen</th></tr>"
+    "<tr><td>Dupont</td><td></td><td>14</td></tr><tr><td colspan=2>Martin</td><td>9</td></tr></table></body></html>")
+odt(os.path.join(tdir, "grades.odt"), None,
+    '<table:table><table:table-row><table:table-cell><text:p>Nom</text:p></table:table-cell><table:table-cell>'
+    '<text:p>Note</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell table:number-columns-spanned="2">'
+    '<text:p>Absent</text:p></table:table-cell><table:covered-table-cell/></table:table-row><table:table-row><table:table-cell>'
+    '<text:p>Dupont</text:p></table:table-cell><table:table-cell><text:p>12</text:p></table:table-cell></table:table-row></table:table>')
+
 # what Word also saves as .doc: Word 2003 XML, a web page, a web archive
 open(os.path.join(wdir, "wordml.doc"), "w").write(
     '<?xml version="1.0" encoding="UTF-8"?><?mso-application progid="Word.Document"?><w:wordDocument '
