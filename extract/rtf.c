@@ -339,9 +339,9 @@ ch_status extract_rtf(chx_doc *d, const void *data, size_t len, const char *name
       star = 0, first = 1;
       x.fallback = 0;
     } else if (c == '}') {
-      if (x.depth == 0) break; /* the document's group ends: what follows is not RTF */
+      if (x.depth == 0) break;
       group_end(&x);
-      x.depth--;
+      if (--x.depth == 0) break; /* the document's group ends: what follows is not RTF */
       star = 0;
       x.fallback = 0;
     } else if (c == '\\') {
