@@ -3,7 +3,9 @@
 # tools on the same files, and a whole Moodle export end to end.
 #   docx -> text: `charter extract` vs `pandoc -t plain` (pandoc corpus)
 #   pdf  -> text: `charter extract` vs `pdftotext`
-#   1,000 submissions (docx, odt, pdf, md) checked with -j2
+#   rtf  -> text: `charter extract` vs `pandoc -f rtf -t plain`
+#   .doc -> text: `charter extract` vs `antiword` (Word 97-2003)
+#   1,000 submissions (every format read) checked with -j2
 # Figures only; nothing is asserted.
 B=${1:-build}
 CORPUS=${CHARTER_CORPUS:-../shared/corpus}
@@ -60,11 +62,39 @@ else
   echo "pdf -> text: skipped (no pdftotext; make deps-extra)"
 fi
 
+# RTF as Word writes it (a style sheet, \'hh accents, \uN quotes, a
+# footnote per paragraph), 2 MB
+python3 - "$T/long.rtf" <<'PY'
+import sys
+p = ("{\\pard\\plain Ce rapport pr\\'e9sente notre projet \\u8220?tri\\u8221? ; outil : Le Chat pour la traduction"
+     "{\\footnote\\pard Une note.} du r\\'e9sum\\'e9.\\par}\n")
+body = "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Times;}}{\\stylesheet{\\s1 heading 1;}}\n"
+n = (2 << 20) // len(p)
+open(sys.argv[1], "w").write(body + p * n + "}")
+PY
+if command -v pandoc >/dev/null; then
+  t0=$(now); "$B/charter" extract "$T/long.rtf" >/dev/null; t1=$(now)
+  pandoc -f rtf -t plain --wrap=none "$T/long.rtf" >/dev/null 2>&1; t2=$(now)
+  a=$(secs $t0 $t1); b=$(secs $t1 $t2)
+  echo "rtf -> text, 2 MB: charter $a s, pandoc $b s, ratio $(echo "scale=1; $b / $a" | bc)x"
+else
+  echo "rtf -> text: skipped (no pandoc; make deps-extra)"
+fi
+if command -v antiword >/dev/null; then
+  n=$(ls "$T"/docs/rows/*.doc | wc -l)
+  t0=$(now); for i in $(seq 20); do "$B/charter" extract "$T"/docs/rows/*.doc >/dev/null 2>&1; done; t1=$(now)
+  for i in $(seq 20); do for f in "$T"/docs/rows/*.doc; do antiword "$f" >/dev/null 2>&1; done; done; t2=$(now)
+  a=$(secs $t0 $t1); b=$(secs $t1 $t2)
+  echo ".doc -> text, $n files x20: charter $a s (one process per round), antiword $b s (one per file), ratio $(echo "scale=1; $b / $a" | bc)x"
+else
+  echo ".doc -> text: skipped (no antiword; make deps-extra)"
+fi
+
 # a 1,000-submission Moodle export, mixed formats
 python3 - "$T/docs/rows" "$T/export.zip" <<'PY'
 import os, sys, zipfile
 src, out = sys.argv[1], sys.argv[2]
-files = sorted(f for f in os.listdir(src) if f.rsplit(".", 1)[1] in ("docx", "odt", "pdf", "md"))
+files = sorted(f for f in os.listdir(src) if f.rsplit(".", 1)[1] in ("docx", "doc", "odt", "odp", "pptx", "rtf", "pdf", "md", "html"))
 with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
     for i in range(1000):
         f = files[i % len(files)]
@@ -73,4 +103,4 @@ PY
 t0=$(now)
 "$B/charter" check --charter charters/demoes.charter --level 3 --format csv -j 2 --no-progress "$T/export.zip" > "$T/out.csv"
 t1=$(now)
-echo "1,000-submission export (docx, odt, pdf, md), -j2: $(secs $t0 $t1) s, $(($(wc -l < "$T/out.csv") - 1)) rows"
+echo "1,000-submission export (docx, doc, odt, odp, pptx, rtf, pdf, md, html), -j2: $(secs $t0 $t1) s, $(($(wc -l < "$T/out.csv") - 1)) rows"

@@ -9,7 +9,7 @@ libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev zip unzip python3 procps"
 # Optional extras for `make bench` and the hardening targets; installed by
 # `make deps-extra` (peers measured side by side, analysers).
 if [ "${1:-}" = "--extra" ]; then
-  PKGS="$PKGS yara libyara-dev libvectorscan-dev ripgrep poppler-utils pandoc bc
+  PKGS="$PKGS yara libyara-dev libvectorscan-dev ripgrep poppler-utils pandoc antiword bc
 gcovr cppcheck clang-tidy valgrind linux-perf chromium"
 fi
 # Microsoft's SARIF validator, from the npm registry, for the SARIF test
