@@ -155,7 +155,13 @@ static unsigned header_sep(const unsigned char *t, size_t ls, size_t le, size_t 
  * Returns 0 when p heads no table, else where the table ends: the
  * triggers before that were part of it. */
 size_t det_grade_at(const unsigned char *t, size_t n, size_t p, det_emitter *e) {
-  if (!grade_head_at(t, n, p)) return 0;
+  if (!cell_starts(t, p) || !grade_head_at(t, n, p)) return 0; /* the cheaper test first */
+  /* the cell ends within 48 bytes (header_sep's test, before the line's
+   * bounds are looked for: "les résultats" in a long line of prose is a
+   * trigger too, and finding its line would cost its length each time) */
+  size_t q = p;
+  while (q < n && q - p <= 48 && !cell_sep(t[q]) && t[q] != '\n' && t[q] != '\r') q++;
+  if (q - p > 48) return 0;
   size_t ls = p, le = line_end(t, n, p);
   while (ls > 0 && t[ls - 1] != '\n' && t[ls - 1] != '\r') ls--;
   unsigned sep = header_sep(t, ls, le, p);
