@@ -63,6 +63,9 @@ char *chx_rels_of(struct zip *z, const chx_limits *lim, size_t *total, const cha
  * namespace URI holds `ns` (NULL: an attribute without a namespace);
  * xmlFree it. */
 char *chx_reader_attr(struct _xmlTextReader *r, const char *local, const char *ns);
+/* Is t a link to outside the document (http, https, ftp, mailto, www.;
+ * not a part of the package, nor an action such as "ppaction://...")? */
+int chx_external_url(const char *t);
 /* The URL, into out, of the external link that the current element's r:id
  * names in `rels` (a w:hyperlink's w:anchor appended as "#anchor"); 0 and
  * "" for an internal link or none. */

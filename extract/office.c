@@ -411,6 +411,11 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           for (int i = 0; i < c && i < 64; i++) text(&x, " ");
         } else if (lname(&x, "tab")) {
           text(&x, "\t");
+        } else if (lname(&x, "a") && !empty && !x.notes_pass) {
+          /* a link: its URL after its text, as in a .docx */
+          char *v = chx_reader_attr(r, "href", "xlink");
+          if (v && chx_external_url(v)) snprintf(x.link, sizeof x.link, "%s", v);
+          xmlFree(v);
         } else if (lname(&x, "line-break")) {
           text(&x, "\n");
         } else if (lname(&x, "table")) {
@@ -470,6 +475,8 @@ static ch_status walk_xml(chx_doc *d, const char *xml, size_t n, int odt, int pa
           if (x.in_note) x.in_note--;
           if (x.notes_pass && x.started) doc_para(d);
           if (x.notes_pass) x.pending = 0;
+        } else if (lname(&x, "a") && !x.notes_pass) {
+          link_end(&x, x.link);
         } else if (lname(&x, "text-box") || (x.pres && lname(&x, "notes"))) {
           if (x.psp) x.body_part = x.part_stack[--x.psp];
         } else if (x.pres && lname(&x, "frame")) {

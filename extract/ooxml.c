@@ -77,9 +77,7 @@ char *chx_reader_attr(struct _xmlTextReader *r, const char *local, const char *n
   return v;
 }
 
-/* Is t a link to outside the document (not a part of the package, not an
- * action such as "ppaction://hlinksldjump")? */
-static int external(const char *t) {
+int chx_external_url(const char *t) {
   return !strncasecmp(t, "http://", 7) || !strncasecmp(t, "https://", 8) || !strncasecmp(t, "ftp://", 6) ||
          !strncasecmp(t, "mailto:", 7) || !strncasecmp(t, "www.", 4);
 }
@@ -88,7 +86,7 @@ int chx_link_url(struct _xmlTextReader *r, const char *rels, char *out, size_t o
   out[0] = 0;
   char *rid = chx_reader_attr(r, "id", "relationships"), key[96];
   int ok = rid && rels && strlen(rid) < 64 && snprintf(key, sizeof key, "Id=\"%s\"", rid) > 0 &&
-           chx_rel_target(rels, key, out, outn) && external(out);
+           chx_rel_target(rels, key, out, outn) && chx_external_url(out);
   xmlFree(rid);
   if (!ok) {
     out[0] = 0;
@@ -113,6 +111,6 @@ int chx_field_url(const char *code, char *out, size_t outn) {
   if (!e || e == code || (size_t)(e - code) >= outn) return 0;
   memcpy(out, code, (size_t)(e - code));
   out[e - code] = 0;
-  if (!external(out)) out[0] = 0;
+  if (!chx_external_url(out)) out[0] = 0;
   return out[0] != 0;
 }

@@ -295,6 +295,9 @@ contains "$TMP/link.txt" "d'après Wikipédia (https://fr.wikipedia.org/wiki/Tri
 check "an internal link has no URL" sh -c "grep -q '^Retour au début\$' '$TMP/link.txt'"
 expect_rc 1 "a link's utm_source=chatgpt.com in a .docx is an AI trace" $CH check --charter charters/demoes.charter --level 1 "$TMP/docs/textbox/link.docx"
 contains "$TMP/out" "undisclosed-ai" "the trace in the link's URL is found"
+$CH extract "$TMP/docs/textbox/link.odt" > "$TMP/olink.txt" 2>&1
+contains "$TMP/olink.txt" "^Le tri rapide, d'après Wikipédia (https://fr.wikipedia.org/wiki/Tri_rapide?utm_source=chatgpt.com).\$" "an .odt link's URL follows its text"
+contains "$TMP/olink.txt" "^Retour\$" "an .odt link inside the document has no URL"
 $CH extract "$TMP/docs/textbox/field-link.docx" > "$TMP/flink.txt" 2>&1
 contains "$TMP/flink.txt" "Un article, 1/16/18 (https://example.org/tri?utm_source=chatgpt.com) consulté\." "a HYPERLINK field's URL (code in two runs, a field nested) follows its result"
 check "a field's code is not text" sh -c "! grep -q 'HYPERLINK\|DATE' '$TMP/flink.txt'"

@@ -69,6 +69,7 @@ def odt(path, rows, body=None):
            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
            'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:xlink="http://www.w3.org/1999/xlink" '
            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>%s'
            '</office:text></office:body></office:document-content>' % b)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -424,6 +425,9 @@ docx(os.path.join(tb, "link.docx"), None,
      '<w:r><w:t>pédia</w:t></w:r></w:hyperlink><w:r><w:t>.</w:t></w:r></w:p>'
      '<w:p><w:hyperlink w:anchor="intro"><w:r><w:t>Retour au début</w:t></w:r></w:hyperlink></w:p></w:body></w:document>' % (W, WR),
      rels=[("rId9", "hyperlink", "https://fr.wikipedia.org/wiki/Tri_rapide?lang=fr&utm_source=chatgpt.com")])
+odt(os.path.join(tb, "link.odt"), None,
+    '<text:p>Le tri rapide, d\'après <text:a xlink:type="simple" xlink:href="https://fr.wikipedia.org/wiki/Tri_rapide?utm_source=chatgpt.com">'
+    'Wikipédia</text:a>.</text:p><text:p><text:a xlink:href="#intro">Retour</text:a></text:p>')
 docx(os.path.join(tb, "field-link.docx"), None,
      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document %s><w:body><w:p>'
      '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> HYPERLINK "https://example.org/tri?utm_source=</w:instrText></w:r>'
