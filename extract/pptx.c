@@ -29,7 +29,7 @@
 #include "runtime/alloc.h"
 
 /* Slides read at most: the zip's entry limit bounds them anyway. */
-#define MAX_SLIDES 10000
+#define MAX_SLIDES 10000u
 
 typedef struct pw {
   chx_doc *d;

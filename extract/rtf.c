@@ -156,7 +156,7 @@ static void codepage(rtf *x, int cpg) {
   if (cpg == 10000) snprintf(name, sizeof name, "MACINTOSH");
   else snprintf(name, sizeof name, "CP%d", cpg);
   iconv_t cd = iconv_open("UTF-32LE", name);
-  if (cd == (iconv_t)-1) return;
+  if (cd == (iconv_t)-1) return; /* NOLINT(performance-no-int-to-ptr): the error value POSIX defines */
   for (unsigned b = 0x80; b < 0x100; b++) {
     char in = (char)b, *ip = &in;
     unsigned char out[8];
