@@ -21,6 +21,7 @@
 #include "compiler/model.h"
 #include "runtime/alloc.h"
 #include "runtime/chb.h"
+#include "runtime/normalize.h"
 #include "runtime/detect.h"
 #include "runtime/limits.h"
 #include "runtime/opcodes.h"
@@ -161,7 +162,23 @@ static void check_sources(ck *k, const m_srclist *l, const char *owner_id, int s
       int any = 0;
       for (const unsigned char *p = (const unsigned char *)s->text; *p; p++)
         if (*p > ' ') any = 1;
-      if (!any) cc_error(k->cc, s->loc, "empty word in a word list");
+      if (!any) {
+        cc_error(k->cc, s->loc, "empty word in a word list");
+        break;
+      }
+      /* the word as the scanner compares it: folded as text is, its outer
+       * blanks dropped; the prefilter holds it whole, in 255 bytes */
+      size_t n = strlen(s->text), fl, b = 0;
+      char *f = ch_malloc(NULL, NORM_CLEAN_CAP(n));
+      if (!f) break; /* emit_source reports the memory */
+      fl = norm_fold_str(s->text, n, f);
+      while (b < fl && f[b] == ' ') b++;
+      while (fl > b && f[fl - 1] == ' ') fl--;
+      ch_free(NULL, f);
+      if (fl == b)
+        cc_error(k->cc, s->loc, "a word of only invisible or control characters is nothing once normalised: it could never match");
+      else if (fl - b > 255)
+        cc_error(k->cc, s->loc, "word of %zu bytes once normalised: at most 255 (a phrase that long is better a pattern)", fl - b);
       break;
     }
     case CHB_PAT_DETECT:

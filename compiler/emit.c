@@ -145,6 +145,10 @@ static void put_atom(em *e, uint32_t pat, const char *text, uint32_t reach) {
     return;
   }
   size_t fl = norm_fold_str(text, n, folded);
+  /* a prefix of a necessary literal is necessary too: the prefilter holds
+   * 255 bytes of an atom (emit_source has dropped atoms that fold to
+   * nothing) */
+  if (fl > 255) fl = 255;
   /* A hit starts at the first character that folds to something: if the
    * atom's first one folds to nothing, the hit lies further than reach. */
   char first[16];
@@ -197,6 +201,13 @@ static void emit_source(em *e, uint32_t fact, const m_source *s) {
   } else if (s->kind == CHB_PAT_REGEX) {
     flags = regex_flags(s->flags);
     na = atoms_extract(text, (flags & CHB_PATF_EXTENDED) != 0, atoms, reach, ATOM_MAX_BRANCHES);
+    /* an atom of control or invisible characters folds to nothing, as the
+     * text's do: no prefix of the text proves the pattern absent, so it
+     * runs on every scan (the verifier refuses an empty atom) */
+    for (int i = 0; i < na; i++) {
+      char f[NORM_CLEAN_CAP(ATOM_MAX)];
+      if (norm_fold_str(atoms[i], strlen(atoms[i]), f) == 0) na = 0;
+    }
     if (na == 0) flags |= CHB_PATF_ALWAYS;
   } else {
     flags |= CHB_PATF_ALWAYS;
