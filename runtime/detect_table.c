@@ -135,14 +135,11 @@ static int grade_head_at(const unsigned char *t, size_t n, size_t p) {
   return !word_before(t, p) && cell_begins_any(t, p, n, grade_heads, sizeof grade_heads / sizeof *grade_heads);
 }
 
-/* The header cells the trigger at p may be: one of its row, beginning
- * there, at most 48 bytes long.  The row's separator is the one beside it
- * that the row holds most of. */
-static unsigned header_sep(const unsigned char *t, size_t ls, size_t le, size_t p) {
-  if (!cell_starts(t, p)) return 0;
-  size_t q = p;
-  while (q < le && !cell_sep(t[q])) q++;
-  if (q - p > 48) return 0;
+/* The separator of the header row t[ls..le) whose cell t[p..q) (begun
+ * after a separator or at the line's start, ended by one or by the line's
+ * end, at most 48 bytes: det_grade_at's tests) holds the trigger: the
+ * separator beside the cell that the row holds most of; 0 when none is. */
+static unsigned header_sep(const unsigned char *t, size_t ls, size_t le, size_t p, size_t q) {
   size_t b = cell_pad_before(t, p);
   unsigned before = b > ls && cell_sep(t[b - 1]) ? t[b - 1] : 0, after = q < le ? t[q] : 0;
   if (!before || !after || before == after) return before ? before : after;
@@ -156,15 +153,16 @@ static unsigned header_sep(const unsigned char *t, size_t ls, size_t le, size_t 
  * triggers before that were part of it. */
 size_t det_grade_at(const unsigned char *t, size_t n, size_t p, det_emitter *e) {
   if (!cell_starts(t, p) || !grade_head_at(t, n, p)) return 0; /* the cheaper test first */
-  /* the cell ends within 48 bytes (header_sep's test, before the line's
-   * bounds are looked for: "les résultats" in a long line of prose is a
-   * trigger too, and finding its line would cost its length each time) */
+  /* the cell ends within 48 bytes, at a separator or the line's end:
+   * tested before the line's bounds are looked for ("les résultats" in a
+   * long line of prose is a trigger too, and finding its line would cost
+   * its length each time) */
   size_t q = p;
   while (q < n && q - p <= 48 && !cell_sep(t[q]) && t[q] != '\n' && t[q] != '\r') q++;
   if (q - p > 48) return 0;
   size_t ls = p, le = line_end(t, n, p);
   while (ls > 0 && t[ls - 1] != '\n' && t[ls - 1] != '\r') ls--;
-  unsigned sep = header_sep(t, ls, le, p);
+  unsigned sep = header_sep(t, ls, le, p, q);
   if (!sep) return 0;
   size_t hs[MAX_CELLS], he[MAX_CELLS], rs[MAX_CELLS], re[MAX_CELLS];
   size_t nh = split_cells(t, ls, le, sep, hs, he), name = MAX_CELLS;
