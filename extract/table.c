@@ -115,34 +115,52 @@ static void seg_text(const chx_doc *d, size_t k, size_t *a, size_t *b) {
   while (*a < *b && (d->text[*a] == ' ' || d->text[*a] == '\t')) (*a)++;
 }
 
-/* Is the table data (rows of short cells), and how long is it laid out? */
-static int data_table(const chx_doc *d, const chx_table *t, size_t *out) {
-  uint32_t maxcol = 0, prev = 0, pcell = 0, paras = 0, bytes = 0;
-  size_t n = 0, first = 1;
+/* The table laid out, one row a line: its length, or 0 when it is a
+ * page's layout rather than data (one column; a cell of too many
+ * paragraphs or bytes; columns out of order or too far apart).  With buf,
+ * the text is also written there and the segments moved to their text's
+ * new place; without, it is only measured (the same walk, so the two
+ * agree). */
+static size_t lay_out(chx_doc *d, const chx_table *t, char *buf) {
+  uint32_t maxcol = 0, prev = 0, paras = 0, bytes = 0;
+  size_t w = 0;
+  int first = 1;
+#define PUT(ch) (buf ? (void)(buf[w] = (ch)) : (void)0, w++)
   for (size_t k = t->seg0; k < d->nsegs; k++) {
     size_t a, b;
     seg_text(d, k, &a, &b);
-    uint32_t c = k - t->seg0 < t->ncell ? t->cell[k - t->seg0] : 0;
-    if (a == b) continue;
-    uint32_t row = c >> 16, col = c & 0xffff;
-    if (c != pcell) paras = bytes = 0;
+    uint32_t c = k - t->seg0 < t->ncell ? t->cell[k - t->seg0] : 0, row = c >> 16, col = c & 0xffff;
+    if (a == b) {
+      if (buf) d->segs[k].off = (uint32_t)(t->off0 + w);
+      continue;
+    }
+    if (c != prev) paras = bytes = 0;
     if (++paras > CELL_PARAS || (bytes += (uint32_t)(b - a)) > CELL_BYTES) return 0;
     if (col > maxcol) maxcol = col;
-    if (!first) {
-      uint32_t prow = prev >> 16, pcol = prev & 0xffff;
-      if (row != prow || !col || !pcol) n += 1 + (col > 1 ? col - 1 : 0);
-      else if (col == pcol) n += 1;
-      else if (col > pcol && col - pcol <= MAX_GAP) n += col - pcol;
-      else return 0;
+    uint32_t prow = prev >> 16, pcol = prev & 0xffff, tabs;
+    if (first) {
+      tabs = col > 1 ? col - 1 : 0;
+    } else if (row != prow || !col || !pcol) {
+      PUT('\n');
+      tabs = col > 1 ? col - 1 : 0;
+    } else if (col == pcol) {
+      PUT(' ');
+      tabs = 0;
+    } else if (col > pcol && col - pcol <= MAX_GAP) {
+      tabs = col - pcol;
     } else {
-      n += col > 1 ? col - 1 : 0;
+      return 0;
     }
-    n += b - a;
-    prev = pcell = c;
+    while (tabs--) PUT('\t');
+    if (buf) d->segs[k].off = (uint32_t)(t->off0 + w);
+    for (size_t i = a; i < b; i++) PUT(d->text[i] == '\n' || d->text[i] == '\r' ? ' ' : d->text[i]);
+    prev = c;
     first = 0;
   }
-  *out = n + 2;
-  return maxcol >= 2;
+  PUT('\n');
+  PUT('\n');
+#undef PUT
+  return maxcol >= 2 ? w : 0;
 }
 
 void doc_table_end(chx_doc *d) {
@@ -153,49 +171,22 @@ void doc_table_end(chx_doc *d) {
     return;
   }
   doc_para(d);
-  size_t n;
-  char *buf = NULL;
-  if (!t->layout && !d->oom && !d->over && d->nsegs > t->seg0 && data_table(d, t, &n) &&
-      t->off0 + n + 1 <= d->lim->max_text && (buf = ch_malloc(NULL, n + 1))) {
-    size_t w = 0, first = 1;
-    uint32_t prev = 0;
-    for (size_t k = t->seg0; k < d->nsegs; k++) {
-      size_t a, b;
-      seg_text(d, k, &a, &b);
-      uint32_t c = k - t->seg0 < t->ncell ? t->cell[k - t->seg0] : 0, col = c & 0xffff;
-      if (a == b) {
-        d->segs[k].off = (uint32_t)(t->off0 + w);
-        continue;
-      }
-      size_t tabs = 0;
-      if (!first) {
-        uint32_t prow = prev >> 16, pcol = prev & 0xffff;
-        if ((c >> 16) != prow || !col || !pcol) buf[w++] = '\n', tabs = col > 1 ? col - 1 : 0;
-        else if (col == pcol) buf[w++] = ' ';
-        else tabs = col - pcol;
-      } else {
-        tabs = col > 1 ? col - 1 : 0;
-      }
-      while (tabs--) buf[w++] = '\t';
-      d->segs[k].off = (uint32_t)(t->off0 + w);
-      for (size_t i = a; i < b; i++) buf[w++] = d->text[i] == '\n' || d->text[i] == '\r' ? ' ' : d->text[i];
-      prev = c;
-      first = 0;
-    }
-    buf[w++] = '\n';
-    buf[w++] = '\n';
-    if (t->off0 + w + 1 > d->cap) { /* tabs for empty columns can outgrow the paragraph breaks */
-      char *nt = ch_realloc(NULL, d->text, t->off0 + w + 1);
+  size_t n = !t->layout && !d->oom && !d->over && d->nsegs > t->seg0 ? lay_out(d, t, NULL) : 0;
+  char *buf = n && t->off0 + n + 1 <= d->lim->max_text ? ch_malloc(NULL, n) : NULL;
+  if (buf) {
+    lay_out(d, t, buf);
+    if (t->off0 + n + 1 > d->cap) { /* tabs for empty columns can outgrow the paragraph breaks */
+      char *nt = ch_realloc(NULL, d->text, t->off0 + n + 1);
       if (!nt) {
         ch_free(NULL, buf);
         d->oom = 1;
         doc_table_free(d);
         return;
       }
-      d->text = nt, d->cap = t->off0 + w + 1;
+      d->text = nt, d->cap = t->off0 + n + 1;
     }
-    memcpy(d->text + t->off0, buf, w);
-    d->len = t->off0 + w;
+    memcpy(d->text + t->off0, buf, n);
+    d->len = t->off0 + n;
     d->text[d->len] = 0;
     ch_free(NULL, buf);
   }
