@@ -27,12 +27,8 @@
 
 #include "extract/extract_internal.h"
 #include "runtime/alloc.h"
+#include "runtime/chb.h" /* chb_rd32, chb_rd16: little-endian reads */
 #include "runtime/normalize.h"
-
-static uint32_t u32(const unsigned char *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static uint16_t u16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
 typedef struct mdfield {
   char code[512], url[512];
@@ -144,17 +140,17 @@ static void story(md *m, uint32_t a, uint32_t b, int part) {
   m->prev = 0;
   m->nfld = 0;
   for (uint32_t i = 0; i < m->npcd && a < b && !m->d->over && !m->d->oom; i++) {
-    uint32_t c0 = u32(m->pcd + 4 * (size_t)i), c1 = u32(m->pcd + 4 * ((size_t)i + 1));
+    uint32_t c0 = chb_rd32(m->pcd + 4 * (size_t)i), c1 = chb_rd32(m->pcd + 4 * ((size_t)i + 1));
     if (c1 <= a || c0 >= b || c1 <= c0) continue;
     const unsigned char *desc = m->pcd + 4 * ((size_t)m->npcd + 1) + 8 * (size_t)i;
-    uint32_t fc = u32(desc + 2);
+    uint32_t fc = chb_rd32(desc + 2);
     int compressed = (fc >> 30) & 1;
     fc &= 0x3fffffff;
     uint32_t s = a > c0 ? a : c0, e = b < c1 ? b : c1;
     for (uint32_t cp = s; cp < e; cp++) {
       size_t off = compressed ? (size_t)fc / 2 + (cp - c0) : (size_t)fc + 2 * (size_t)(cp - c0);
       if (off + (compressed ? 1 : 2) > m->nwd) break;
-      ch(m, compressed ? norm_cp1252(m->wd[off]) : u16(m->wd + off));
+      ch(m, compressed ? norm_cp1252(m->wd[off]) : chb_rd16(m->wd + off));
     }
   }
   end_para(m);
@@ -199,11 +195,11 @@ ch_status extract_msdoc(chx_doc *d, const void *data, size_t len, const char *na
   }
   d->format = "doc";
   st = CH_E_CORRUPT;
-  if (nwd < 0x20 || (u16(wd) != 0xa5ec && u16(wd) != 0xa5dc)) {
+  if (nwd < 0x20 || (chb_rd16(wd) != 0xa5ec && chb_rd16(wd) != 0xa5dc)) {
     snprintf(err, errlen, "%s: not a Word 97-2003 document (its FIB has no Word signature): corrupt", name);
     goto out;
   }
-  uint16_t nfib = u16(wd + 2), flags = u16(wd + 0x0a);
+  uint16_t nfib = chb_rd16(wd + 2), flags = chb_rd16(wd + 0x0a);
   if (flags & 0x0100) {
     snprintf(err, errlen, "%s: a password-protected document: save it without a password to have it checked", name);
     st = CH_E_IO;
@@ -214,14 +210,14 @@ ch_status extract_msdoc(chx_doc *d, const void *data, size_t len, const char *na
   m.d = d;
   m.wd = wd;
   m.nwd = nwd;
-  if (u16(wd) == 0xa5dc || nfib < 101) {
+  if (chb_rd16(wd) == 0xa5dc || nfib < 101) {
     /* Word 6/95: one run of Windows-1252 text from fcMin, ccpText long */
     if (flags & 0x0004) {
       snprintf(err, errlen, "%s: a Word 6/95 document saved in \"fast save\" mode: save it again as .docx", name);
       st = CH_E_IO;
       goto out;
     }
-    uint32_t fcmin = u32(wd + 0x18), fcmac = u32(wd + 0x1c), ccp = nwd >= 0x38 ? u32(wd + 0x34) : 0;
+    uint32_t fcmin = chb_rd32(wd + 0x18), fcmac = chb_rd32(wd + 0x1c), ccp = nwd >= 0x38 ? chb_rd32(wd + 0x34) : 0;
     if (fcmin >= nwd || fcmac < fcmin) {
       snprintf(err, errlen, "%s: its text lies outside the document: corrupt", name);
       goto out;
@@ -242,15 +238,15 @@ ch_status extract_msdoc(chx_doc *d, const void *data, size_t len, const char *na
   }
   /* Word 97 and later: FibBase, then the counted arrays fibRgW, fibRgLw
    * (the stories' lengths) and fibRgFcLcb (where the piece table is) */
-  size_t o_csw = 0x20, csw = u16(wd + o_csw), o_lw = o_csw + 2 + 2 * csw;
+  size_t o_csw = 0x20, csw = chb_rd16(wd + o_csw), o_lw = o_csw + 2 + 2 * csw;
   if (o_lw + 2 > nwd) goto short_fib;
-  size_t cslw = u16(wd + o_lw), lw = o_lw + 2, o_fl = lw + 4 * cslw;
+  size_t cslw = chb_rd16(wd + o_lw), lw = o_lw + 2, o_fl = lw + 4 * cslw;
   if (cslw < 11 || o_fl + 2 > nwd) goto short_fib;
-  size_t cbfl = u16(wd + o_fl), fl = o_fl + 2;
+  size_t cbfl = chb_rd16(wd + o_fl), fl = o_fl + 2;
   if (cbfl < 34 || fl + 8 * 34 > nwd) goto short_fib;
   uint32_t ccp[8];
-  for (int k = 0; k < 8; k++) ccp[k] = u32(wd + lw + 4 * (size_t)(3 + k));
-  uint32_t fcclx = u32(wd + fl + 8 * 33), lcbclx = u32(wd + fl + 8 * 33 + 4);
+  for (int k = 0; k < 8; k++) ccp[k] = chb_rd32(wd + lw + 4 * (size_t)(3 + k));
+  uint32_t fcclx = chb_rd32(wd + fl + 8 * 33), lcbclx = chb_rd32(wd + fl + 8 * 33 + 4);
   r = chx_ole_stream(o, flags & 0x0200 ? "1Table" : "0Table", most, &tbl, &ntbl);
   if (r <= 0) {
     snprintf(err, errlen,
@@ -270,7 +266,7 @@ ch_status extract_msdoc(chx_doc *d, const void *data, size_t len, const char *na
   const unsigned char *c = tbl + fcclx, *ce = c + lcbclx;
   while (c < ce && *c == 0x01) {
     if (ce - c < 3) break;
-    size_t k = u16(c + 1);
+    size_t k = chb_rd16(c + 1);
     if (k > (size_t)(ce - c) - 3) {
       c = ce;
       break;
@@ -281,7 +277,7 @@ ch_status extract_msdoc(chx_doc *d, const void *data, size_t len, const char *na
     snprintf(err, errlen, "%s: its piece table is missing: corrupt", name);
     goto out;
   }
-  uint32_t lcb = u32(c + 1);
+  uint32_t lcb = chb_rd32(c + 1);
   if (lcb > (size_t)(ce - c) - 5 || lcb < 16 || (lcb - 4) % 12) {
     snprintf(err, errlen, "%s: its piece table has a bad length: corrupt", name);
     goto out;

@@ -15,6 +15,7 @@
 
 #include "extract/extract_internal.h"
 #include "runtime/alloc.h"
+#include "runtime/chb.h" /* chb_rd32, chb_rd16: little-endian reads */
 
 #define ENDOFCHAIN 0xfffffffeu
 #define FREESECT 0xffffffffu
@@ -34,11 +35,6 @@ struct chx_ole {
   size_t nmini;
   uint32_t cutoff;
 };
-
-static uint32_t u32(const unsigned char *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static uint16_t u16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
 /* Sector s, and how many of its bytes the file holds (the last one may
  * be cut short by a writer that does not pad it). */
@@ -108,8 +104,8 @@ ch_status chx_ole_open(const void *data, size_t len, chx_ole **out, const char *
     snprintf(err, errlen, "%s: not a compound file (no OLE signature)", name);
     return CH_E_CORRUPT;
   }
-  unsigned shift = u16(p + 0x1e);
-  if (u16(p + 0x1c) != 0xfffe || (shift != 9 && shift != 12) || u16(p + 0x20) != 6) {
+  unsigned shift = chb_rd16(p + 0x1e);
+  if (chb_rd16(p + 0x1c) != 0xfffe || (shift != 9 && shift != 12) || chb_rd16(p + 0x20) != 6) {
     snprintf(err, errlen, "%s: a compound file with a bad header (sector size, byte order): corrupt", name);
     return CH_E_CORRUPT;
   }
@@ -119,35 +115,35 @@ ch_status chx_ole_open(const void *data, size_t len, chx_ole **out, const char *
   o->p = p, o->len = len, o->shift = shift;
   size_t ss = (size_t)1 << shift, ns = len > ss ? (len - ss + ss - 1) >> shift : 0;
   o->nsect = ns > 0xfffffff0u ? 0xfffffff0u : (uint32_t)ns;
-  o->cutoff = u32(p + 0x38);
+  o->cutoff = chb_rd32(p + 0x38);
   /* the FAT's sectors: 109 in the header, the others in the DIFAT chain */
-  uint32_t nfs = u32(p + 0x2c), per = (uint32_t)(1u << shift) / 4;
+  uint32_t nfs = chb_rd32(p + 0x2c), per = (uint32_t)(1u << shift) / 4;
   if (nfs > o->nsect) nfs = o->nsect;
   o->fat = ch_malloc(NULL, ((size_t)nfs * per + 1) * sizeof *o->fat);
   if (!o->fat) goto oom;
-  uint32_t got = 0, dif = u32(p + 0x44), ndif = 0;
+  uint32_t got = 0, dif = chb_rd32(p + 0x44), ndif = 0;
   for (uint32_t i = 0; i < 109 && got < nfs; i++) {
-    const unsigned char *s = full_sector(o, u32(p + 0x4c + 4 * i));
+    const unsigned char *s = full_sector(o, chb_rd32(p + 0x4c + 4 * i));
     if (!s) break;
-    for (uint32_t k = 0; k < per; k++) o->fat[got * per + k] = u32(s + 4 * k);
+    for (uint32_t k = 0; k < per; k++) o->fat[got * per + k] = chb_rd32(s + 4 * k);
     got++;
   }
   while (got < nfs && dif != ENDOFCHAIN && ++ndif <= o->nsect) {
     const unsigned char *d = full_sector(o, dif);
     if (!d) break;
     for (uint32_t i = 0; i + 1 < per && got < nfs; i++) {
-      const unsigned char *s = full_sector(o, u32(d + 4 * i));
+      const unsigned char *s = full_sector(o, chb_rd32(d + 4 * i));
       if (!s) break;
-      for (uint32_t k = 0; k < per; k++) o->fat[got * per + k] = u32(s + 4 * k);
+      for (uint32_t k = 0; k < per; k++) o->fat[got * per + k] = chb_rd32(s + 4 * k);
       got++;
     }
-    dif = u32(d + 4 * (per - 1));
+    dif = chb_rd32(d + 4 * (per - 1));
   }
   o->nfat = got * per;
   /* the directory */
   unsigned char *dir;
   size_t dn;
-  if (chain(o, u32(p + 0x30), (size_t)o->nsect << shift, 0, &dir, &dn)) goto oom;
+  if (chain(o, chb_rd32(p + 0x30), (size_t)o->nsect << shift, 0, &dir, &dn)) goto oom;
   o->dir = dir;
   o->ndir = (uint32_t)(dn / 128);
   if (!o->ndir || o->dir[0x42] != 5) {
@@ -158,17 +154,17 @@ ch_status chx_ole_open(const void *data, size_t len, chx_ole **out, const char *
   /* the mini FAT and the mini stream */
   unsigned char *mf;
   size_t mfn;
-  if (chain(o, u32(p + 0x3c), (size_t)u32(p + 0x40) << shift, 0, &mf, &mfn)) goto oom;
+  if (chain(o, chb_rd32(p + 0x3c), (size_t)chb_rd32(p + 0x40) << shift, 0, &mf, &mfn)) goto oom;
   o->nminifat = (uint32_t)(mfn / 4);
   o->minifat = ch_malloc(NULL, ((size_t)o->nminifat + 1) * sizeof *o->minifat);
   if (!o->minifat) {
     ch_free(NULL, mf);
     goto oom;
   }
-  for (uint32_t i = 0; i < o->nminifat; i++) o->minifat[i] = u32(mf + 4 * (size_t)i);
+  for (uint32_t i = 0; i < o->nminifat; i++) o->minifat[i] = chb_rd32(mf + 4 * (size_t)i);
   ch_free(NULL, mf);
-  uint64_t rs = u32(o->dir + 0x78);
-  if (chain(o, u32(o->dir + 0x74), rs < len ? (size_t)rs : len, 0, &o->mini, &o->nmini)) goto oom;
+  uint64_t rs = chb_rd32(o->dir + 0x78);
+  if (chain(o, chb_rd32(o->dir + 0x74), rs < len ? (size_t)rs : len, 0, &o->mini, &o->nmini)) goto oom;
   *out = o;
   return CH_OK;
 oom:
@@ -179,10 +175,10 @@ oom:
 
 /* Does directory entry e's UTF-16 name equal the ASCII `name` (any case)? */
 static int name_is(const unsigned char *e, const char *name) {
-  size_t nl = u16(e + 0x40), k = strlen(name);
+  size_t nl = chb_rd16(e + 0x40), k = strlen(name);
   if (nl != 2 * (k + 1) || nl > 64) return 0;
   for (size_t i = 0; i < k; i++) {
-    unsigned c = u16(e + 2 * i), w = (unsigned char)name[i];
+    unsigned c = chb_rd16(e + 2 * i), w = (unsigned char)name[i];
     if (c >= 'A' && c <= 'Z') c += 32;
     if (w >= 'A' && w <= 'Z') w += 32;
     if (c != w) return 0;
@@ -195,19 +191,19 @@ int chx_ole_stream(const chx_ole *o, const char *name, size_t most, unsigned cha
   *outlen = 0;
   /* the root's children: a tree of siblings under its child */
   uint32_t stack[64], sp = 0, seen = 0;
-  uint32_t c = u32(o->dir + 0x4c);
+  uint32_t c = chb_rd32(o->dir + 0x4c);
   if (c < o->ndir) stack[sp++] = c;
   while (sp && seen++ < o->ndir) {
     uint32_t i = stack[--sp];
     const unsigned char *e = o->dir + (size_t)i * 128;
     if (e[0x42] == 2 && name_is(e, name)) {
-      uint64_t size = o->shift == 9 ? u32(e + 0x78) : (uint64_t)u32(e + 0x78) | (uint64_t)u32(e + 0x7c) << 32;
+      uint64_t size = o->shift == 9 ? chb_rd32(e + 0x78) : (uint64_t)chb_rd32(e + 0x78) | (uint64_t)chb_rd32(e + 0x7c) << 32;
       if (size > most) return -2;
       int mini = size < o->cutoff;
-      if (chain(o, u32(e + 0x74), (size_t)size, mini, out, outlen)) return -1;
+      if (chain(o, chb_rd32(e + 0x74), (size_t)size, mini, out, outlen)) return -1;
       return *outlen < size ? -3 : 1;
     }
-    uint32_t l = u32(e + 0x44), r = u32(e + 0x48);
+    uint32_t l = chb_rd32(e + 0x44), r = chb_rd32(e + 0x48);
     if (l < o->ndir && sp < 64) stack[sp++] = l;
     if (r < o->ndir && sp < 64) stack[sp++] = r;
   }
